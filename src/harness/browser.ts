@@ -1,0 +1,38 @@
+// How headerproof launches Chromium: Playwright's own build when installed, else Debian's
+// /usr/bin/chromium (the only browser a machine without browser downloads can have).
+import { existsSync } from 'node:fs';
+import { chromium, type LaunchOptions } from 'playwright';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // maplibre needs WebGL; headless Chromium renders it in software.
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+  // Video starts without a click, as it does for a user who opened it.
+  '--autoplay-policy=no-user-gesture-required',
+  // Deliver Reporting API reports within ~100 ms instead of batching them for a minute.
+  '--short-reporting-delay',
+];
+
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Playwright's bundled Chromium if it is installed, else the first system Chromium found. */
+export function chromiumExecutable(): string | undefined {
+  if (process.env.HEADERPROOF_CHROMIUM) return process.env.HEADERPROOF_CHROMIUM;
+  try {
+    if (existsSync(chromium.executablePath())) return undefined;
+  } catch {
+    // Playwright has no browser of its own here.
+  }
+  return SYSTEM_CHROMIUM.find((p) => existsSync(p));
+}
+
+export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
+  const executablePath = chromiumExecutable();
+  return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...extraArgs] };
+}

@@ -1,0 +1,294 @@
+// The lab target: an Immich-shaped web app on loopback. Routes, cookies, headers and resource
+// patterns follow shared/immich-web-facts.md so the same journeys and the same breakages apply.
+import http from 'node:http';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
+import { assetDto, LAB_ASSETS, LAB_PASSWORD, LAB_USER, mediaFile, MEDIA_DIR, type LabAsset } from './data.js';
+import { startTileServer, type TileServer } from './tiles.js';
+
+const CLIENT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client');
+const require = createRequire(import.meta.url);
+
+export interface LabOptions {
+  host?: string;
+  port?: number;
+  /** Changes the bootstrap script (and so its hash), as every Immich build does. */
+  buildId?: string;
+  /** Serve the map feature (default true). */
+  map?: boolean;
+}
+
+export interface LabTarget {
+  url: string;
+  tiles: TileServer;
+  credentials: { email: string; password: string };
+  /** Requests seen, path only (for tests that prove what reached the target). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+interface StaticFile { body: Buffer; type: string }
+
+function loadStatic(buildId: string): Map<string, StaticFile> {
+  const js = 'text/javascript; charset=utf-8';
+  const css = 'text/css; charset=utf-8';
+  const files = new Map<string, StaticFile>();
+  const add = (url: string, file: string, type: string) => files.set(url, { body: readFileSync(file), type });
+  add(`/_app/immutable/entry/start.${buildId}.js`, path.join(CLIENT_DIR, 'start.js'), js);
+  add(`/_app/immutable/entry/app.${buildId}.js`, path.join(CLIENT_DIR, 'app.js'), js);
+  add(`/_app/immutable/assets/app.${buildId}.css`, path.join(CLIENT_DIR, 'app.css'), css);
+  const maplibre = path.dirname(require.resolve('maplibre-gl/package.json'));
+  add(`/_app/immutable/chunks/maplibre-gl.${buildId}.js`, path.join(maplibre, 'dist/maplibre-gl.js'), js);
+  add(`/_app/immutable/assets/maplibre-gl.${buildId}.css`, path.join(maplibre, 'dist/maplibre-gl.css'), css);
+  const sio = path.dirname(require.resolve('socket.io-client/package.json'));
+  add(`/_app/immutable/chunks/socket.io.${buildId}.js`, path.join(sio, 'dist/socket.io.esm.min.js'), js);
+  return files;
+}
+
+/** The HTML shell: a static theme script, the build-specific bootstrap script, two inline styles. */
+export function appShell(buildId: string): string {
+  const chunks = {
+    maplibre: `/_app/immutable/chunks/maplibre-gl.${buildId}.js`,
+    maplibreCss: `/_app/immutable/assets/maplibre-gl.${buildId}.css`,
+    socketio: `/_app/immutable/chunks/socket.io.${buildId}.js`,
+  };
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <link rel="icon" href="/favicon.ico" />
+    <link rel="stylesheet" href="/_app/immutable/assets/app.${buildId}.css" />
+    <script>
+      // theme: applied before first paint so the page does not flash
+      var storedTheme = localStorage.getItem('color-theme');
+      var wantsDark = storedTheme ? storedTheme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+      document.documentElement.classList.toggle('dark', wantsDark);
+    </script>
+    <style>
+      #stencil { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; }
+    </style>
+    <style>
+      @keyframes stencil-spin { to { transform: rotate(360deg); } }
+      #stencil svg { width: 6rem; animation: stencil-spin 1.5s linear infinite; }
+    </style>
+  </head>
+  <body>
+    <div id="stencil" style="background: transparent"><svg viewBox="0 0 10 10" aria-label="Loading"><circle cx="5" cy="5" r="4" fill="none" stroke="#4250af" stroke-width="1" stroke-dasharray="12 6" /></svg></div>
+    <div style="display: contents">
+      <script>
+        {
+          __sveltekit_${buildId} = { base: '', env: {} };
+          globalThis.__labAssets = ${JSON.stringify(chunks)};
+          const element = document.currentScript.parentElement;
+          Promise.all([import('/_app/immutable/entry/start.${buildId}.js'), import('/_app/immutable/entry/app.${buildId}.js')])
+            .then(([kit, app]) => kit.start(app, element));
+        }
+        if ('serviceWorker' in navigator) {
+          addEventListener('load', () => navigator.serviceWorker.register('/service-worker.js'));
+        }
+      </script>
+    </div>
+  </body>
+</html>
+`;
+}
+
+const SPA_ROUTES = [/^\/$/, /^\/auth\/login$/, /^\/photos$/, /^\/photos\/[^/]+$/, /^\/map$/, /^\/search$/];
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+async function readJson(req: http.IncomingMessage): Promise<any> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1_000_000) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
+
+export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
+  const host = options.host ?? '127.0.0.1';
+  const buildId = options.buildId ?? 'Bq3xk2lab';
+  const statics = loadStatic(buildId);
+  const shell = appShell(buildId);
+  const serviceWorker = readFileSync(path.join(CLIENT_DIR, 'service-worker.js'));
+  const favicon = readFileSync(path.join(MEDIA_DIR, 'favicon.ico'));
+  const tiles = await startTileServer(host);
+  const sessions = new Set<string>();
+  const requests: string[] = [];
+  let nextToken = 1;
+
+  const isAuthed = (req: http.IncomingMessage): boolean => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? parseCookies(req.headers.cookie).immich_access_token;
+    return token !== undefined && sessions.has(token);
+  };
+
+  const server = http.createServer(async (req, res) => {
+    // Like Express: every response says what it is built with.
+    res.setHeader('X-Powered-By', 'Express');
+    const url = new URL(req.url ?? '/', 'http://lab');
+    requests.push(url.pathname);
+    const json = (status: number, body: unknown, extra: http.OutgoingHttpHeaders = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-immich-cid': `lab${requests.length}`, ...extra });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      if (req.method === 'GET' && SPA_ROUTES.some((r) => r.test(url.pathname))) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        return res.end(shell);
+      }
+      const file = statics.get(url.pathname);
+      if (file && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': file.type, 'cache-control': 'public,max-age=31536000,immutable' });
+        return res.end(file.body);
+      }
+      if (url.pathname === '/service-worker.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+        return res.end(serviceWorker);
+      }
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(200, { 'content-type': 'image/x-icon', 'cache-control': 'public, max-age=86400' });
+        return res.end(favicon);
+      }
+      if (!url.pathname.startsWith('/api/')) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        return res.end('Not found');
+      }
+      return await handleApi(req, res, url, json);
+    } catch (err) {
+      if (!res.headersSent) json(400, { message: (err as Error).message, statusCode: 400 });
+      else res.destroy();
+    }
+  });
+
+  async function handleApi(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    json: (status: number, body: unknown, extra?: http.OutgoingHttpHeaders) => void,
+  ): Promise<void> {
+    const p = url.pathname;
+    if (p === '/api/server/ping') return json(200, { res: 'pong' });
+    if (p === '/api/auth/login' && req.method === 'POST') {
+      const body = await readJson(req);
+      if (body.email !== LAB_USER.email || body.password !== LAB_PASSWORD) {
+        return json(401, { message: 'Incorrect email or password', statusCode: 401 });
+      }
+      const token = `labtoken${nextToken++}x${Math.random().toString(36).slice(2)}`;
+      sessions.add(token);
+      const secure = (req.socket as { encrypted?: boolean }).encrypted ? '; Secure' : '';
+      return json(201, { accessToken: token, userId: LAB_USER.id, userEmail: LAB_USER.email, name: LAB_USER.name, isAdmin: true, shouldChangePassword: false }, {
+        'set-cookie': [
+          `immich_access_token=${token}; Path=/; HttpOnly; SameSite=Lax${secure}`,
+          `immich_auth_type=password; Path=/; HttpOnly; SameSite=Lax${secure}`,
+          `immich_is_authenticated=true; Path=/; SameSite=Lax${secure}`,
+        ],
+      });
+    }
+    if (!isAuthed(req)) return json(401, { message: 'Authentication required', statusCode: 401 });
+    if (p === '/api/auth/logout' && req.method === 'POST') {
+      return json(200, { successful: true, redirectUri: '/auth/login' }, {
+        'set-cookie': ['immich_access_token=; Path=/; Max-Age=0', 'immich_auth_type=; Path=/; Max-Age=0', 'immich_is_authenticated=; Path=/; Max-Age=0'],
+      });
+    }
+    if (p === '/api/users/me') return json(200, { ...LAB_USER, isAdmin: true });
+    if (p === '/api/server/features') return json(200, { map: options.map !== false, search: true, smartSearch: false, reverseGeocoding: true });
+    if (p === '/api/server/config') return json(200, { isOnboarded: true, mapLightStyleUrl: tiles.styleUrl, mapDarkStyleUrl: `${tiles.origin}/v1/style/dark.json` });
+    if (p === '/api/timeline/buckets') {
+      const months = new Map<string, number>();
+      for (const a of LAB_ASSETS) months.set(a.fileCreatedAt.slice(0, 7), (months.get(a.fileCreatedAt.slice(0, 7)) ?? 0) + 1);
+      return json(200, [...months].map(([m, count]) => ({ timeBucket: `${m}-01T00:00:00.000Z`, count })));
+    }
+    if (p === '/api/timeline/bucket') {
+      const month = (url.searchParams.get('timeBucket') ?? '').slice(0, 7);
+      return json(200, LAB_ASSETS.filter((a) => a.fileCreatedAt.startsWith(month)).map(assetDto));
+    }
+    if (p === '/api/map/markers') {
+      return json(200, LAB_ASSETS.filter((a) => a.latitude !== undefined).map((a) => ({ id: a.id, lat: a.latitude, lon: a.longitude, city: a.city, state: null, country: a.country })));
+    }
+    if (p === '/api/search/metadata' && req.method === 'POST') {
+      const q = await readJson(req);
+      const items = LAB_ASSETS.filter((a) =>
+        (q.originalFileName === undefined || a.originalFileName.toLowerCase().includes(String(q.originalFileName).toLowerCase())) &&
+        (q.type === undefined || a.type === q.type) &&
+        (q.withExif === undefined || true)).map(assetDto);
+      return json(200, { albums: { total: 0, count: 0, items: [], facets: [] }, assets: { total: items.length, count: items.length, items, facets: [], nextPage: null } });
+    }
+    const m = /^\/api\/assets\/([^/]+)(?:\/(thumbnail|original|video\/playback))?$/.exec(p);
+    const asset = m ? LAB_ASSETS.find((a) => a.id === m[1]) : undefined;
+    if (m && !asset) return json(404, { message: 'Asset not found', statusCode: 404 });
+    if (asset && !m![2]) return json(200, assetDto(asset));
+    if (asset && m![2] === 'thumbnail') return sendMedia(req, res, asset, url.searchParams.get('size') === 'preview' ? 'preview' : 'thumbnail');
+    if (asset && m![2] === 'original') return sendMedia(req, res, asset, 'original');
+    if (asset && m![2] === 'video/playback') return sendMedia(req, res, asset, 'video');
+    return json(404, { message: `Cannot ${req.method} ${p}`, statusCode: 404 });
+  }
+
+  const io = new SocketServer(server, { path: '/api/socket.io', transports: ['websocket'], serveClient: false });
+  io.use((socket, next) => (isAuthed(socket.request) ? next() : next(new Error('unauthorized'))));
+  io.on('connection', (socket) => socket.emit('on_server_version', { major: 1, minor: 135, patch: 3 }));
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    tiles,
+    credentials: { email: LAB_USER.email, password: LAB_PASSWORD },
+    requests,
+    close: async () => {
+      io.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tiles.close();
+    },
+  };
+}
+
+/** Streams an asset file; honours single byte ranges with 206, as Immich does for video. */
+function sendMedia(req: http.IncomingMessage, res: http.ServerResponse, asset: LabAsset, kind: 'thumbnail' | 'preview' | 'original' | 'video'): void {
+  if (kind === 'video' && asset.type !== 'VIDEO') {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end('{"message":"Asset is not a video"}');
+    return;
+  }
+  const { file, type } = mediaFile(asset, kind);
+  const size = statSync(file).size;
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': type,
+    'cache-control': 'private, max-age=86400, no-transform',
+    'content-disposition': `inline; filename="${asset.base}${path.extname(file)}"`,
+    'accept-ranges': 'bytes',
+  };
+  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (range && (range[1] || range[2])) {
+    let start = range[1] ? Number(range[1]) : size - Number(range[2]);
+    let end = range[1] && range[2] ? Number(range[2]) : size - 1;
+    start = Math.max(0, start);
+    end = Math.min(end, size - 1);
+    if (start > end) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` });
+      res.end();
+      return;
+    }
+    res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+    createReadStream(file, { start, end }).pipe(res);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-length': size });
+  createReadStream(file).pipe(res);
+}

@@ -1,0 +1,149 @@
+// The injecting reverse proxy: a thin http-proxy core in front of exactly one target, with one hook
+// per concern (guard, report collector, header edits). Bodies stream straight through.
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import httpProxy from 'http-proxy';
+import type { Policy } from '../policy/policy.js';
+import { ReportCollector } from './collector.js';
+import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
+
+export interface ProxyOptions {
+  /** The one upstream origin, e.g. http://127.0.0.1:3001 or https://photos.example.org. */
+  target: string;
+  /** null = baseline: forward untouched. */
+  policy: Policy | null;
+  /** Interface to listen on; 127.0.0.1 unless the user says otherwise. */
+  listenHost?: string;
+  port?: number;
+  /** Extra Host header values the browser may use to reach the proxy (e.g. a made-up name mapped to loopback). */
+  allowedHosts?: string[];
+  /** Verify the upstream's TLS certificate (default true). */
+  verifyTls?: boolean;
+  /** Upstream response timeout in ms. */
+  upstreamTimeoutMs?: number;
+}
+
+export interface ProxyStats {
+  requests: number;
+  upstreamErrors: number;
+  lastUpstreamError?: string;
+  refused: number;
+  /** Headers the upstream already sent that the policy replaced. */
+  replacedUpstreamHeaders: Set<string>;
+}
+
+export interface RunningProxy {
+  url: string;
+  port: number;
+  collector: ReportCollector;
+  stats: ProxyStats;
+  close(): Promise<void>;
+}
+
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const target = new URL(options.target);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new Error(`target must be an http:// or https:// URL, got ${options.target}`);
+  }
+  const targetOrigin = target.origin;
+  const collector = new ReportCollector();
+  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, replacedUpstreamHeaders: new Set() };
+  const agentOptions = { keepAlive: true, maxSockets: 256 };
+  const agent = target.protocol === 'https:'
+    ? new https.Agent({ ...agentOptions, rejectUnauthorized: options.verifyTls !== false })
+    : new http.Agent(agentOptions);
+  const proxy = httpProxy.createProxyServer({
+    target: targetOrigin,
+    changeOrigin: true,
+    ws: true,
+    secure: options.verifyTls !== false,
+    autoRewrite: true,
+    agent,
+    proxyTimeout: options.upstreamTimeoutMs ?? 60_000,
+  });
+  const listenHost = options.listenHost ?? '127.0.0.1';
+  let port = 0;
+
+  const allowedHost = (host: string | undefined): boolean => {
+    if (!host) return false;
+    const h = host.toLowerCase();
+    const mine = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${listenHost}:${port}`];
+    return mine.includes(h) || (options.allowedHosts ?? []).some((a) => a.toLowerCase() === h || `${a.toLowerCase()}:${port}` === h);
+  };
+
+  // Guard: only origin-form requests for our own host reach the target. Absolute-form URLs
+  // (forward-proxy use) and foreign Host headers (DNS rebinding) are refused.
+  const refusal = (req: http.IncomingMessage): string | null => {
+    if (!req.url?.startsWith('/')) return 'absolute-form requests are refused: headerproof only forwards to its configured target';
+    if (!allowedHost(req.headers.host)) return `Host "${req.headers.host ?? ''}" is not this proxy; refused`;
+    return null;
+  };
+
+  proxy.on('proxyRes', (proxyRes, req) => {
+    if (!options.policy) return;
+    const urlPath = (req.url ?? '/').split('?')[0]!;
+    if (!policyApplies(options.policy, urlPath)) return;
+    const reportUrl = `http://${req.headers.host}${REPORT_PATH}`;
+    const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl);
+    for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
+  });
+
+  proxy.on('error', (err, _req, res) => {
+    stats.upstreamErrors++;
+    stats.lastUpstreamError = `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`.trim();
+    if (res instanceof http.ServerResponse) {
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`headerproof: target ${targetOrigin} unreachable (${stats.lastUpstreamError})`);
+      } else res.destroy();
+    } else (res as Socket | undefined)?.destroy();
+  });
+
+  const server = http.createServer((req, res) => {
+    stats.requests++;
+    const why = refusal(req);
+    if (why) {
+      stats.refused++;
+      res.writeHead(why.startsWith('Host') ? 421 : 400, { 'content-type': 'text/plain' });
+      res.end(`headerproof: ${why}\n`);
+      return;
+    }
+    if (req.url === REPORT_PATH || req.url!.startsWith(`${REPORT_PATH}?`)) return collector.handle(req, res);
+    proxy.web(req, res);
+  });
+  server.on('connect', (_req, socket: Socket) => {
+    stats.refused++;
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  server.on('upgrade', (req, socket: Socket, head) => {
+    socket.on('error', () => undefined);
+    if (refusal(req)) {
+      stats.refused++;
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    proxy.ws(req, socket, head);
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, listenHost, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const hostForUrl = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  return {
+    url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
+    port,
+    collector,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+        proxy.close();
+        agent.destroy();
+      }),
+  };
+}
