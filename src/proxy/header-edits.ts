@@ -18,11 +18,31 @@ export function policyApplies(policy: Policy, urlPath: string): boolean {
   return !policy.paths || policy.paths.some((prefix) => urlPath.startsWith(prefix));
 }
 
-/** The CSP header value the proxy serves: the policy's directives plus our reporting endpoint. */
-export function cspHeaderValue(policy: Policy, reportUrl: string): string | undefined {
+export interface ReportingOptions {
+  /**
+   * Also add `report-to` to the CSP. Chromium then ignores `report-uri` and sends reports only
+   * through the Reporting API, which headless Chromium was not seen to deliver: off by default.
+   */
+  reportTo?: boolean;
+}
+
+const SAMPLED_DIRECTIVES = ['script-src', 'script-src-elem', 'script-src-attr', 'style-src', 'style-src-elem', 'style-src-attr', 'default-src'];
+
+/**
+ * The CSP header value the proxy serves: the policy's directives, 'report-sample' where scripts and
+ * styles are governed (so reports carry the first characters of what was blocked; it changes no
+ * decision), and our reporting endpoint.
+ */
+export function cspHeaderValue(policy: Policy, reportUrl: string, options: ReportingOptions = {}): string | undefined {
   if (!policy.csp) return undefined;
   const { 'report-uri': _u, 'report-to': _t, ...rest } = policy.csp.directives;
-  return `${serializeCsp(rest)}; report-uri ${reportUrl}; report-to ${REPORT_GROUP}`;
+  const withSamples = Object.fromEntries(
+    Object.entries(rest).map(([name, sources]) => [
+      name,
+      SAMPLED_DIRECTIVES.includes(name) && !sources.includes("'none'") && !sources.includes("'report-sample'") ? [...sources, "'report-sample'"] : sources,
+    ]),
+  );
+  return `${serializeCsp(withSamples)}; report-uri ${reportUrl}${options.reportTo ? `; report-to ${REPORT_GROUP}` : ''}`;
 }
 
 export function cspHeaderName(policy: Policy): string {
@@ -37,6 +57,7 @@ export function applyHeaderEdits(
   headers: IncomingHttpHeaders,
   policy: Policy,
   reportUrl: string,
+  options: ReportingOptions = {},
 ): HeaderEditResult {
   const replaced: string[] = [];
   for (const name of policy.remove) delete headers[name.toLowerCase()];
@@ -45,18 +66,26 @@ export function applyHeaderEdits(
     if (headers[key] !== undefined && headers[key] !== value) replaced.push(name);
     headers[key] = value;
   }
-  const csp = cspHeaderValue(policy, reportUrl);
+  const csp = cspHeaderValue(policy, reportUrl, options);
   if (csp) {
     const key = cspHeaderName(policy);
     if (headers[key] !== undefined) replaced.push(key);
     headers[key] = csp;
-    headers['reporting-endpoints'] = `${REPORT_GROUP}="${reportUrl}"`;
   }
-  // Permissions-Policy violations are delivered through the Reporting API's default endpoint.
-  if ((policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']) && !csp) {
-    headers['reporting-endpoints'] = `default="${reportUrl}"`;
-  } else if (policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']) {
+  // Declares our collector for the Reporting API: "headerproof" for CSP's report-to, "default" for
+  // Permissions-Policy and the other report types that have no directive of their own.
+  if (csp || Object.keys(policy.set).some((h) => h.startsWith('Permissions-Policy') || h.startsWith('Cross-Origin'))) {
     headers['reporting-endpoints'] = `${REPORT_GROUP}="${reportUrl}", default="${reportUrl}"`;
   }
   return { replaced };
+}
+
+/** The headers the proxy serves for an in-scope response (null = removed), for reports. */
+export function servedHeaders(policy: Policy, reportUrl: string): Record<string, string | null> {
+  const headers: IncomingHttpHeaders = {};
+  applyHeaderEdits(headers, policy, reportUrl);
+  const out: Record<string, string | null> = {};
+  for (const name of policy.remove) out[name] = null;
+  for (const [name, value] of Object.entries(headers)) out[name] = String(value);
+  return out;
 }

@@ -22,6 +22,8 @@ export interface ProxyOptions {
   verifyTls?: boolean;
   /** Upstream response timeout in ms. */
   upstreamTimeoutMs?: number;
+  /** Also put `report-to` in injected CSPs (see ReportingOptions). */
+  reportTo?: boolean;
 }
 
 export interface ProxyStats {
@@ -85,7 +87,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const urlPath = (req.url ?? '/').split('?')[0]!;
     if (!policyApplies(options.policy, urlPath)) return;
     const reportUrl = `http://${req.headers.host}${REPORT_PATH}`;
-    const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl);
+    const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl, { reportTo: options.reportTo });
     for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
   });
 

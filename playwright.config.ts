@@ -1,0 +1,57 @@
+// Projects: unit tests, end-to-end tests of headerproof itself, and the journey matrix —
+// "baseline" plus one project per policy (HEADERPROOF_POLICIES, default: every file in policies/).
+import { defineConfig, type Project } from '@playwright/test';
+import { chromiumLaunchOptions } from './src/harness/browser.js';
+import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/harness/projects.js';
+import { PolicyError, type Policy } from './src/policy/policy.js';
+
+// Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
+function journeyProjects(): Project[] {
+  let policies: Policy[];
+  try {
+    policies = loadPolicies(policyFilesFromEnv());
+  } catch (err) {
+    // A user mistake in a policy file: say which file and field, exit 2, no stack trace.
+    console.error(err instanceof PolicyError ? err.message : `headerproof: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project => ({
+    name,
+    testDir: './tests/journeys',
+    use: { policyFile } as Project['use'],
+    metadata: { headerproof: { role, policyFile } },
+  });
+  return [journey('baseline', BASELINE_POLICY_FILE, 'baseline'), ...policies.map((p) => journey(p.name, p.file, 'candidate'))];
+}
+
+const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1';
+
+export default defineConfig({
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: [
+    [process.env.CI ? 'line' : 'list'],
+    ['html', { open: 'never', outputFolder: 'reports/playwright' }],
+    ['./src/report/reporter.ts'],
+  ],
+  use: {
+    browserName: 'chromium',
+    launchOptions: chromiumLaunchOptions(),
+    trace: 'off',
+    screenshot: 'only-on-failure',
+    serviceWorkers: 'allow',
+  },
+  projects: [
+    ...(journeysOnly ? [] : [
+      { name: 'unit', testDir: './tests/unit' },
+      { name: 'e2e', testDir: './tests/e2e' },
+    ]),
+    ...journeyProjects(),
+  ],
+});

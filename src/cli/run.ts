@@ -1,0 +1,91 @@
+// `headerproof run`: validates the inputs, runs the journey matrix through Playwright Test (the
+// same projects `npx playwright test` runs), and turns the verdicts into an exit code.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
+import { defaultRunDir } from '../report/summary.js';
+import type { Summary } from '../report/model.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const JOURNEY_DIR = path.join(PROJECT_ROOT, 'tests/journeys');
+
+export class UsageError extends Error {}
+export class UnreachableError extends Error {}
+
+export interface RunOptions {
+  target?: string;
+  policy?: string[];
+  journeys?: string;
+  out?: string;
+  workers?: string;
+  insecure?: boolean;
+  quiet?: boolean;
+}
+
+export function availableJourneys(): string[] {
+  return readdirSync(JOURNEY_DIR).filter((f) => f.endsWith('.spec.ts')).map((f) => f.replace(/\.spec\.ts$/, '')).sort();
+}
+
+export async function checkReachable(target: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    await fetch(target, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new UnreachableError(`target ${target} unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
+}
+
+export async function run(options: RunOptions): Promise<number> {
+  const policyFiles = (options.policy?.length ? options.policy : defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies'))).map((f) => path.resolve(f));
+  loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
+  let target: string | undefined;
+  if (options.target) {
+    let url: URL;
+    try {
+      url = new URL(options.target);
+    } catch {
+      throw new UsageError(`--target: "${options.target}" is not a URL; use e.g. https://photos-staging.example.org`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target: must be http:// or https://, got ${url.protocol}`);
+    target = url.origin;
+    await checkReachable(target);
+  }
+  const known = availableJourneys();
+  const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? [];
+  const unknown = journeys.filter((j) => !known.includes(j));
+  if (unknown.length) throw new UsageError(`--journeys: unknown journey "${unknown[0]}"; available: ${known.join(', ')}`);
+  if (options.workers !== undefined && !/^[1-9]\d?$/.test(options.workers)) throw new UsageError('--workers: a number from 1 to 99');
+
+  const outDir = path.resolve(options.out ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  const require = createRequire(import.meta.url);
+  const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
+  const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),
+    ...(options.workers ? ['--workers', options.workers] : []),
+    ...journeys.map((j) => `tests/journeys/${j}.spec.ts`)];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HEADERPROOF_JOURNEYS_ONLY: '1',
+    HEADERPROOF_POLICIES: policyFiles.join(','),
+    HEADERPROOF_OUT: outDir,
+    ...(target ? { HEADERPROOF_TARGET: target } : {}),
+    ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
+  };
+  if (options.insecure) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
+  if (!target) delete env.HEADERPROOF_TARGET;
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  const summaryFile = path.join(outDir, 'summary.json');
+  if (!existsSync(summaryFile)) {
+    if (code === 2) return 2;
+    throw new UnreachableError(`no journey results (Playwright exited ${code}); is the target reachable and are the journeys runnable?`);
+  }
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  console.log(`\n${summary.policies.map((p) => `${p.policy.name}: ${p.verdict}\n  ${p.reasons.join('\n  ')}`).join('\n')}`);
+  console.log(`\nReport: ${path.relative(process.cwd(), path.join(outDir, 'index.html')) || 'index.html'}`);
+  return summary.exitCode;
+}

@@ -1,0 +1,85 @@
+// Playwright fixtures: everything a journey needs (proxy with the project's policy, the signal
+// collector, a logged-in page) so the journeys in tests/journeys/ hold no plumbing.
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { loadPolicy, type Policy } from '../policy/policy.js';
+import { startProxy, type RunningProxy } from '../proxy/proxy.js';
+import { SignalCollector } from '../observe/signals.js';
+import { resolveTarget, type Target } from './target.js';
+import { servedHeaders } from '../proxy/header-edits.js';
+import { JOURNEY_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
+
+interface WorkerFixtures {
+  /** The policy file this project tests (set per project in playwright.config.ts). */
+  policyFile: string;
+  target: Target;
+  policy: Policy;
+  headerProxy: RunningProxy;
+}
+
+interface TestFixtures {
+  journey: string;
+  signals: SignalCollector;
+  credentials: { email: string; password: string };
+  /** A page whose context is logged in through the API, ready to navigate. */
+  loggedInPage: Page;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  policyFile: ['policies/baseline.yaml', { option: true, scope: 'worker' }],
+
+  target: [async ({}, use) => {
+    const target = await resolveTarget();
+    await use(target);
+    await target.close();
+  }, { scope: 'worker' }],
+
+  policy: [async ({ policyFile }, use) => {
+    await use(loadPolicy(policyFile));
+  }, { scope: 'worker' }],
+
+  headerProxy: [async ({ target, policy }, use) => {
+    const proxy = await startProxy({ target: target.url, policy, verifyTls: process.env.HEADERPROOF_INSECURE !== '1' });
+    await use(proxy);
+    await proxy.close();
+  }, { scope: 'worker' }],
+
+  baseURL: async ({ headerProxy }, use) => use(headerProxy.url),
+
+  journey: async ({}, use, testInfo) => use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '')),
+
+  credentials: async ({ target }, use) => use(target.credentials),
+
+  signals: async ({ journey, headerProxy: proxy }, use) => {
+    proxy.collector.drain(); // reports left over from the previous journey are not ours
+    await use(new SignalCollector(journey, proxy.collector));
+  },
+
+  context: async ({ context, signals, policy, headerProxy: proxy, journey, target }, use, testInfo) => {
+    await signals.attach(context);
+    await use(context);
+    const waitForReports = Boolean(policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
+    const violations = await signals.finish({ waitForReports });
+    const attachment: JourneyAttachment = {
+      journey,
+      policy: { name: policy.name, file: policy.file, description: policy.description, served: servedHeaders(policy, `${proxy.url}/__headerproof/report`) },
+      target: target.lab ? 'lab' : target.url,
+      violations,
+      droppedViolations: signals.dropped,
+      proxy: {
+        upstreamErrors: proxy.stats.upstreamErrors,
+        lastUpstreamError: proxy.stats.lastUpstreamError,
+        replacedUpstreamHeaders: [...proxy.stats.replacedUpstreamHeaders],
+      },
+    };
+    await testInfo.attach(JOURNEY_ATTACHMENT, { body: JSON.stringify(attachment), contentType: 'application/json' });
+  },
+
+  loggedInPage: async ({ page, credentials }, use) => {
+    const res = await page.request.post('/api/auth/login', { data: credentials });
+    expect(res.status(), 'logging in through the API failed: check IMMICH_EMAIL / IMMICH_PASSWORD').toBe(201);
+    await use(page);
+  },
+});
+
+export { expect };

@@ -1,0 +1,32 @@
+// Which policies a run tests: HEADERPROOF_POLICIES (comma-separated files) or every file in
+// policies/ except the baseline. Each becomes a Playwright project named after the policy.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadPolicy, type Policy } from '../policy/policy.js';
+
+export const BASELINE_POLICY_FILE = 'policies/baseline.yaml';
+
+export function defaultPolicyFiles(dir = 'policies'): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && !/^baseline\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+export function policyFilesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const named = env.HEADERPROOF_POLICIES?.split(',').map((s) => s.trim()).filter(Boolean);
+  return named?.length ? named : defaultPolicyFiles();
+}
+
+/** Loads every policy (throws PolicyError on the first bad one) and checks names are unique. */
+export function loadPolicies(files: string[]): Policy[] {
+  const policies = files.map((f) => loadPolicy(f));
+  const seen = new Map<string, string>();
+  for (const p of policies) {
+    if (p.name === 'baseline') throw new Error(`${p.file}: name: "baseline" is reserved for the no-policy run; rename the policy`);
+    const other = seen.get(p.name);
+    if (other) throw new Error(`${p.file}: name: "${p.name}" is also the name of ${other}; policy names must be unique`);
+    seen.set(p.name, p.file);
+  }
+  return policies;
+}

@@ -1,0 +1,145 @@
+// Pure parsers from each browser channel's raw shape to a Violation. Kept free of Playwright so
+// they are unit tested on recorded samples of both Chromium console formats.
+import type { RawReport } from '../proxy/collector.js';
+import { normalizeBlocked, type Violation } from './violation.js';
+
+type Base = Pick<Violation, 'journey'>;
+
+/** The fields our init script forwards from a `securitypolicyviolation` event. */
+export interface CspEventData {
+  documentURI: string;
+  blockedURI: string;
+  effectiveDirective: string;
+  violatedDirective: string;
+  sourceFile: string;
+  lineNumber: number;
+  columnNumber: number;
+  sample: string;
+  disposition: string;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const location = (file: string, line: string | number, col?: string | number) =>
+  file ? `${file}${line ? `:${line}` : ''}${col ? `:${col}` : ''}` : '';
+
+export function fromCspEvent(e: CspEventData, base: Base): Violation {
+  return {
+    kind: 'csp',
+    directive: e.effectiveDirective || e.violatedDirective.split(' ')[0] || '',
+    blockedUrl: normalizeBlocked(e.blockedURI, e.documentURI),
+    source: location(e.sourceFile, e.lineNumber, e.columnNumber),
+    sample: e.sample ?? '',
+    disposition: e.disposition === 'report' ? 'report' : 'enforce',
+    journey: base.journey,
+    pageUrl: e.documentURI,
+    channel: 'event',
+  };
+}
+
+/** A report received by the proxy's collector (report-uri or Reporting API). */
+export function fromReport(r: RawReport, base: Base, channel: 'report' | 'observer' = 'report'): Violation | null {
+  const b = r.body;
+  if (r.type === 'csp-report') {
+    const doc = str(b['document-uri']);
+    return {
+      kind: 'csp',
+      directive: str(b['effective-directive']) || str(b['violated-directive']).split(' ')[0]!,
+      blockedUrl: normalizeBlocked(str(b['blocked-uri']), doc),
+      source: location(str(b['source-file']), str(b['line-number']), str(b['column-number'])),
+      sample: str(b['script-sample']),
+      disposition: b.disposition === 'report' ? 'report' : 'enforce',
+      journey: base.journey,
+      pageUrl: doc,
+      channel: 'report',
+    };
+  }
+  if (r.type === 'csp-violation') {
+    const doc = str(b.documentURL) || (r.url ?? '');
+    return {
+      kind: 'csp',
+      directive: str(b.effectiveDirective),
+      blockedUrl: normalizeBlocked(str(b.blockedURL), doc),
+      source: location(str(b.sourceFile), str(b.lineNumber), str(b.columnNumber)),
+      sample: str(b.sample),
+      disposition: b.disposition === 'report' ? 'report' : 'enforce',
+      journey: base.journey,
+      pageUrl: doc,
+      channel,
+    };
+  }
+  if (r.type === 'permissions-policy-violation') {
+    return {
+      kind: 'permissions-policy',
+      directive: str(b.featureId),
+      blockedUrl: '',
+      source: location(str(b.sourceFile), str(b.lineNumber), str(b.columnNumber)),
+      sample: str(b.message),
+      disposition: b.disposition === 'report' ? 'report' : 'enforce',
+      journey: base.journey,
+      pageUrl: r.url ?? '',
+      channel,
+    };
+  }
+  return null;
+}
+
+// "Refused to load the image 'URL' because it violates the following Content Security Policy directive: "img-src 'self'"."
+// "Loading the script 'URL' violates the following Content Security Policy directive: "script-src 'self'". The action has been blocked."
+// "Executing inline script violates the following Content Security Policy directive 'script-src 'self''. …"
+const CSP_CONSOLE = /Content Security Policy directive/i;
+const PP_CONSOLE = /Permissions policy violation: ([a-z0-9-]+) is not allowed in this document/i;
+const QUOTED_URL = /'((?:https?|wss?|data|blob):[^']*)'/i;
+
+export function fromConsole(text: string, type: string, pageUrl: string, base: Base): Violation | null {
+  const pp = PP_CONSOLE.exec(text);
+  if (pp) {
+    return {
+      kind: 'permissions-policy', directive: pp[1]!.toLowerCase(), blockedUrl: '', source: '', sample: text,
+      disposition: /report[- ]only/i.test(text) ? 'report' : 'enforce', journey: base.journey, pageUrl, channel: 'console',
+    };
+  }
+  if (CSP_CONSOLE.test(text)) {
+    const report = /^\[Report Only\]/.test(text) || /policy is report-only/i.test(text);
+    const directive = /directive:? ["']([a-z-]+)/i.exec(text)?.[1] ?? '';
+    let blocked = QUOTED_URL.exec(text)?.[1] ?? '';
+    if (!blocked) {
+      if (/inline (script|style|event handler)|inline/i.test(text)) blocked = 'inline';
+      else if (/eval|string as JavaScript/i.test(text)) blocked = /WebAssembly/i.test(text) ? 'wasm-eval' : 'eval';
+    }
+    return {
+      kind: 'csp', directive, blockedUrl: normalizeBlocked(blocked, pageUrl), source: '', sample: text,
+      disposition: report ? 'report' : 'enforce', journey: base.journey, pageUrl, channel: 'console',
+    };
+  }
+  if (/Mixed Content:/i.test(text)) {
+    const blocked = /requested an insecure [a-z ]+ '([^']+)'/i.exec(text)?.[1] ?? '';
+    return {
+      kind: 'mixed-content', directive: 'mixed-content', blockedUrl: normalizeBlocked(blocked, pageUrl), source: '', sample: text,
+      disposition: /was loaded over HTTPS, but requested an insecure .* This request has been blocked/i.test(text) ? 'enforce' : 'report',
+      journey: base.journey, pageUrl, channel: 'console',
+    };
+  }
+  if (type === 'error') {
+    return { kind: 'console-error', directive: '', blockedUrl: '', source: '', sample: text, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'console' };
+  }
+  return null;
+}
+
+/** A failed request; CSP and CORP blocks have distinctive error texts. */
+export function fromRequestFailed(url: string, errorText: string, pageUrl: string, base: Base): Violation | null {
+  if (/ERR_ABORTED/.test(errorText)) return null; // navigation away or a cancelled preload
+  if (/ERR_BLOCKED_BY_CSP/.test(errorText)) {
+    return { kind: 'csp', directive: '', blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: errorText, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network' };
+  }
+  if (/ERR_BLOCKED_BY_RESPONSE/.test(errorText)) {
+    return {
+      kind: 'corp', directive: errorText.replace(/^net::ERR_BLOCKED_BY_RESPONSE\.?/, '') || 'blocked-by-response',
+      blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: errorText, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network',
+    };
+  }
+  return { kind: 'request-failed', directive: errorText, blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: errorText, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network' };
+}
+
+export function fromPageError(message: string, pageUrl: string, base: Base): Violation {
+  return { kind: 'page-error', directive: '', blockedUrl: '', source: '', sample: message, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'pageerror' };
+}

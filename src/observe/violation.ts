@@ -1,0 +1,112 @@
+// One Violation type for every browser signal, and the de-duplication that turns a stream of them
+// into groups with counts. The same violation usually arrives on several channels (DOM event,
+// report, console, network): groups keep the highest per-channel count instead of adding them up.
+
+export type ViolationKind =
+  | 'csp'
+  | 'permissions-policy'
+  | 'corp'
+  | 'mixed-content'
+  | 'page-error'
+  | 'request-failed'
+  | 'console-error';
+
+export type Channel = 'event' | 'report' | 'observer' | 'console' | 'network' | 'pageerror';
+export type Disposition = 'enforce' | 'report';
+
+export interface Violation {
+  kind: ViolationKind;
+  /** CSP effective directive, Permissions-Policy feature, or network error code. */
+  directive: string;
+  /** Blocked URL, or 'inline' / 'eval' / 'wasm-eval' / 'data' / 'blob' / '' (features). */
+  blockedUrl: string;
+  /** file:line:column where known. */
+  source: string;
+  /** Script sample or message text (untrusted: escape before display). */
+  sample: string;
+  disposition: Disposition;
+  journey: string;
+  pageUrl: string;
+  channel: Channel;
+}
+
+export interface ViolationGroup extends Omit<Violation, 'channel'> {
+  count: number;
+  channels: Channel[];
+}
+
+/** Kinds that a header policy can cause and that count toward a verdict. */
+export const POLICY_KINDS: ReadonlySet<ViolationKind> = new Set(['csp', 'permissions-policy', 'corp', 'mixed-content']);
+
+/** Canonical form of a blocked target so the same block matches across channels. */
+export function normalizeBlocked(blocked: string, pageUrl = ''): string {
+  const b = blocked.trim();
+  if (!b) return '';
+  if (/^(inline|eval|wasm-eval|trusted-types-policy|trusted-types-sink)$/.test(b)) return b;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(b)?.[1]?.toLowerCase();
+  if (scheme && !['http', 'https', 'ws', 'wss'].includes(scheme)) return scheme; // data:, blob:, …
+  if (!scheme) return b.toLowerCase(); // Chromium's bare "data" / "blob"
+  try {
+    const url = new URL(b);
+    let page: URL | undefined;
+    try {
+      page = new URL(pageUrl);
+    } catch {
+      page = undefined;
+    }
+    // Cross-origin blocked URLs are cut to their origin by the browser: do the same everywhere.
+    if (!page || page.origin !== url.origin) return url.origin;
+    return url.origin + url.pathname;
+  } catch {
+    return b;
+  }
+}
+
+/** Inline code and eval have no URL: their location tells two blocked scripts apart. */
+const LOCATED = new Set(['inline', 'eval', 'wasm-eval']);
+
+export function groupKey(v: Pick<Violation, 'kind' | 'directive' | 'blockedUrl' | 'disposition' | 'source'>): string {
+  return [v.kind, v.directive, v.blockedUrl, v.disposition, LOCATED.has(v.blockedUrl) ? v.source : ''].join('\u0000');
+}
+
+/** Groups violations by (journey, kind, directive, blocked target, disposition). */
+export function dedupe(violations: Violation[]): ViolationGroup[] {
+  const groups = new Map<string, { first: Violation; perChannel: Map<Channel, number> }>();
+  for (const v of fallbacksDropped(violations)) {
+    const key = v.journey + '\u0000' + groupKey(v);
+    const g = groups.get(key);
+    if (!g) groups.set(key, { first: v, perChannel: new Map([[v.channel, 1]]) });
+    else {
+      g.perChannel.set(v.channel, (g.perChannel.get(v.channel) ?? 0) + 1);
+      if (!g.first.source && v.source) g.first = { ...g.first, source: v.source };
+      if (!g.first.sample && v.sample) g.first = { ...g.first, sample: v.sample };
+    }
+  }
+  return [...groups.values()]
+    .map(({ first, perChannel }) => {
+      const { channel: _c, ...rest } = first;
+      return { ...rest, count: Math.max(...perChannel.values()), channels: [...perChannel.keys()].sort() };
+    })
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.directive.localeCompare(b.directive) || a.blockedUrl.localeCompare(b.blockedUrl));
+}
+
+/**
+ * Console text and failed requests are fallbacks: they name the same blocks as the DOM event or the
+ * report, with less detail (and a different directive spelling). Keep them only for blocks no
+ * structured channel saw, e.g. inside a service worker.
+ */
+function fallbacksDropped(violations: Violation[]): Violation[] {
+  const structured = new Set(
+    violations
+      .filter((v) => v.channel === 'event' || v.channel === 'report' || v.channel === 'observer')
+      .map((v) => [v.journey, v.kind, v.blockedUrl, v.disposition].join('\u0000')),
+  );
+  const structuredFeatures = new Set(
+    violations.filter((v) => v.kind === 'permissions-policy' && (v.channel === 'report' || v.channel === 'observer')).map((v) => v.journey + v.directive),
+  );
+  return violations.filter((v) => {
+    if (v.channel !== 'console' && v.channel !== 'network') return true;
+    if (v.kind === 'permissions-policy') return !structuredFeatures.has(v.journey + v.directive);
+    return !structured.has([v.journey, v.kind, v.blockedUrl, v.disposition].join('\u0000'));
+  });
+}

@@ -1,0 +1,82 @@
+// index.html: one self-contained page (inline CSS, no scripts, no external loads) a reviewer can
+// open from a change request. Every page-supplied string goes through escapeHtml.
+import type { ViolationGroup } from '../observe/violation.js';
+import { escapeHtml as e, truncate } from './escape.js';
+import { groupByDirective } from './group.js';
+import type { JourneyResult, PolicyVerdict, Summary } from './model.js';
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;max-width:80rem}
+h1{margin:0 0 .2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f4f6}code,pre{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;word-break:break-all;margin:0}
+.v{display:inline-block;padding:.1rem .5rem;border-radius:.7rem;font-weight:600}
+.safe{background:#d1f3d9;color:#0b5a1f}.would-break{background:#fff0c2;color:#6b4a00}.breaks{background:#ffd6d6;color:#8a0b0b}.inconclusive{background:#e2e3e8;color:#333}
+.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
+
+function statusCell(baseline: string, candidate: string): string {
+  return `<td><span class="${e(candidate)}">${e(candidate)}</span> <span class="meta">(baseline ${e(baseline)})</span></td>`;
+}
+
+function violationTable(groups: ViolationGroup[]): string {
+  if (!groups.length) return '<p class="meta">None.</p>';
+  const rows = groupByDirective(groups).flatMap((dg) =>
+    dg.origins.map(
+      (o, i) => `<tr>${i === 0 ? `<td rowspan="${dg.origins.length}"><code>${e(dg.kind)}</code><br><code>${e(dg.directive)}</code></td>` : ''}
+<td><code>${e(truncate(o.blocked, 200))}</code></td><td>${e(o.disposition)}</td><td>${o.count}</td><td>${e(o.journeys.join(', '))}</td>
+<td><pre>${e(truncate(o.sample, 300))}</pre></td><td><code>${e(truncate(o.source, 200))}</code></td></tr>`,
+    ),
+  );
+  return `<table><tr><th>kind / directive</th><th>blocked</th><th>disposition</th><th>count</th><th>journeys</th><th>sample</th><th>source</th></tr>${rows.join('')}</table>`;
+}
+
+function policySection(p: PolicyVerdict): string {
+  const served = Object.entries(p.policy.served)
+    .map(([name, value]) => `<tr><td><code>${e(name)}</code></td><td><pre>${value === null ? '(removed)' : e(value)}</pre></td></tr>`)
+    .join('');
+  const newOnes = p.journeys.flatMap((j) => j.newViolations);
+  const all = p.journeys.flatMap((j) => j.violations);
+  const failures = p.journeys.filter((j) => j.candidate === 'failed')
+    .map((j) => `<li><b>${e(j.journey)}</b>: <pre>${e(truncate(j.error ?? '', 1000))}</pre></li>`).join('');
+  return `<section id="policy-${e(p.policy.name)}">
+<h2>${e(p.policy.name)} <span class="v ${e(p.verdict)}">${e(p.verdict)}</span></h2>
+<p>${e(p.policy.description)}</p><p class="meta">File: <code>${e(p.policy.file)}</code></p>
+<ul>${p.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>
+${failures ? `<h3>Failing journeys</h3><ul>${failures}</ul>` : ''}
+${p.replacedUpstreamHeaders.length ? `<p><b>Note:</b> the target already sends ${e(p.replacedUpstreamHeaders.join(', '))}; the policy replaced it.</p>` : ''}
+<h3>Headers the proxy served</h3>${served ? `<table>${served}</table>` : '<p class="meta">No changes (baseline).</p>'}
+<h3>Violations the policy caused</h3>${violationTable(newOnes)}
+<details><summary>All signals seen with this policy (${all.length} groups)</summary>${violationTable(all)}</details>
+</section>`;
+}
+
+export function renderHtml(summary: Summary): string {
+  const journeys = [...new Set([...summary.baseline.map((b) => b.journey), ...summary.policies.flatMap((p) => p.journeys.map((j) => j.journey))])];
+  const matrix = summary.policies
+    .map((p) => {
+      const cells = journeys.map((name) => {
+        const j = p.journeys.find((x) => x.journey === name);
+        return j ? statusCell(j.baseline, j.candidate) : '<td class="meta">not run</td>';
+      });
+      return `<tr><th><a href="#policy-${e(p.policy.name)}">${e(p.policy.name)}</a></th><td><span class="v ${e(p.verdict)}">${e(p.verdict)}</span></td>${cells.join('')}</tr>`;
+    })
+    .join('');
+  const baselineRows = summary.baseline
+    .map((b: JourneyResult) => `<tr><td>${e(b.journey)}</td><td class="${e(b.status)}">${e(b.status)}</td><td><pre>${e(truncate(b.error ?? '', 400))}</pre></td><td>${b.violations.length}</td></tr>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>headerproof report: ${e(summary.target)}</title><style>${CSS}</style></head>
+<body>
+<h1>headerproof report</h1>
+<p class="meta">Target <code>${e(summary.target)}</code> · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
+<h2>Verdicts</h2>
+<table><tr><th>policy</th><th>verdict</th>${journeys.map((j) => `<th>${e(j)}</th>`).join('')}</tr>${matrix}</table>
+<p class="meta">safe: all journeys pass and nothing new was reported · would-break: journeys pass but the policy reported (or silently blocked) things the baseline does not have · breaks: a journey that passes without the policy fails with it · inconclusive: the baseline itself fails.</p>
+<h2>Baseline (no policy)</h2>
+<table><tr><th>journey</th><th>status</th><th>error</th><th>signal groups</th></tr>${baselineRows}</table>
+${summary.policies.map(policySection).join('\n')}
+</body></html>
+`;
+}

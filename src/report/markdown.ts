@@ -1,0 +1,20 @@
+// summary.md: short enough to paste into a pull-request comment.
+import { escapeMarkdown as m, truncate } from './escape.js';
+import type { Summary } from './model.js';
+
+const ICON: Record<string, string> = { safe: '✅', 'would-break': '⚠️', breaks: '❌', inconclusive: '❔' };
+
+export function renderMarkdown(summary: Summary): string {
+  const lines = [
+    `### headerproof: ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} against ${m(summary.target)}`,
+    '',
+    '| policy | verdict | why |',
+    '| --- | --- | --- |',
+    ...summary.policies.map((p) => `| ${m(p.policy.name)} | ${ICON[p.verdict] ?? ''} ${p.verdict} | ${m(truncate(p.reasons.join('; '), 300))} |`),
+    '',
+  ];
+  const failingBaseline = summary.baseline.filter((b) => b.status === 'failed');
+  if (failingBaseline.length) lines.push(`Baseline failing: ${failingBaseline.map((b) => m(b.journey)).join(', ')} (fix the target first).`, '');
+  lines.push(`Started ${m(summary.startedAt)}, ${(summary.durationMs / 1000).toFixed(0)} s. Full report: index.html.`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,56 @@
+// A Playwright reporter: collects each journey test's result and attachment, then writes the
+// verdicts and reports when the run ends. Works on merged shard results too (attachments travel).
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { JOURNEY_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
+import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export default class HeaderproofReporter implements Reporter {
+  private records = new Map<string, JourneyRecord>();
+  private startedAt = new Date();
+
+  onBegin(_config: FullConfig, _suite: Suite): void {
+    this.startedAt = new Date();
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const project = test.parent.project();
+    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string } | undefined;
+    if (!project || !meta) return;
+    const raw = result.attachments.find((a) => a.name === JOURNEY_ATTACHMENT)?.body;
+    let attachment: JourneyAttachment | undefined;
+    try {
+      attachment = raw ? (JSON.parse(raw.toString('utf8')) as JourneyAttachment) : undefined;
+    } catch {
+      attachment = undefined;
+    }
+    const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : 'failed';
+    const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
+    const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
+    const error = status === 'failed'
+      ? (result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').filter(Boolean).slice(0, 4).join(' ').slice(0, 600)
+      : status === 'skipped' ? skipReason : undefined;
+    // Keyed by project + test: a retry replaces the earlier attempt.
+    this.records.set(`${project.name}\u0000${test.id}`, {
+      project: project.name,
+      role: meta.role,
+      policyFile: meta.policyFile,
+      attachment,
+      result: { journey, status, ...(error ? { error } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0 },
+    });
+  }
+
+  onEnd(_result: FullResult): void {
+    if (!this.records.size) return;
+    const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime() });
+    const outDir = process.env.HEADERPROOF_OUT || defaultRunDir(this.startedAt);
+    const files = writeReports(outDir, summary);
+    const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
+    console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nreport: ${files.html}\n`);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}

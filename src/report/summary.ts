@@ -1,0 +1,56 @@
+// From per-test journey records to the Summary (verdict per policy), and onto disk.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { decideVerdict, exitCodeFor } from '../verdict/verdict.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import type { JourneyAttachment, JourneyResult, PolicyInfo, Summary } from './model.js';
+
+/** One journey test's outcome in one project. */
+export interface JourneyRecord {
+  project: string;
+  role: 'baseline' | 'candidate';
+  policyFile: string;
+  result: JourneyResult;
+  attachment?: JourneyAttachment;
+}
+
+export const VERSION = '0.1.0';
+
+export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number }): Summary {
+  const sortJ = (a: JourneyResult, b: JourneyResult) => a.journey.localeCompare(b.journey);
+  const baseline = records.filter((r) => r.role === 'baseline').map((r) => r.result).sort(sortJ);
+  const byProject = new Map<string, JourneyRecord[]>();
+  for (const r of records.filter((x) => x.role === 'candidate')) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
+  const policies = [...byProject.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([project, recs]) => {
+      const info: PolicyInfo = recs.find((r) => r.attachment)?.attachment?.policy ?? { name: project, file: recs[0]!.policyFile, description: '', served: {} };
+      const replaced = [...new Set(recs.flatMap((r) => r.attachment?.proxy.replacedUpstreamHeaders ?? []))];
+      return decideVerdict(info, baseline, recs.map((r) => r.result).sort(sortJ), replaced);
+    });
+  const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
+  return {
+    tool: 'headerproof',
+    version: VERSION,
+    target: target === 'lab' ? 'bundled lab target' : target,
+    startedAt: meta.startedAt.toISOString(),
+    durationMs: meta.durationMs,
+    baseline,
+    policies,
+    exitCode: exitCodeFor(baseline, policies),
+  };
+}
+
+export function writeReports(outDir: string, summary: Summary): { html: string; json: string; md: string } {
+  mkdirSync(outDir, { recursive: true });
+  const files = { json: path.join(outDir, 'summary.json'), html: path.join(outDir, 'index.html'), md: path.join(outDir, 'summary.md') };
+  writeFileSync(files.json, JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(files.html, renderHtml(summary));
+  writeFileSync(files.md, renderMarkdown(summary));
+  return files;
+}
+
+export function defaultRunDir(now = new Date()): string {
+  return path.join('reports', `run-${now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
+}

@@ -1,0 +1,14 @@
+import { test, expect } from '../../src/harness/fixtures.js';
+
+// Proves: the app boots (the login form renders), the login form works, and the user lands on
+// the timeline. If the bootstrap script is blocked, the form never appears.
+test('login: signs in through the login form and lands on /photos', async ({ page, credentials }) => {
+  await page.goto('/auth/login?autoLaunch=0');
+  await expect(page.locator('#email'), 'the login form never appeared: the app did not boot').toBeVisible();
+  await expect(page).toHaveTitle('Login - Immich');
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await expect(page, 'login did not navigate to /photos').toHaveURL(/\/photos$/);
+  await expect(page.locator('#asset-grid'), 'the timeline grid did not render after login').toBeVisible();
+});
