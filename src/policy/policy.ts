@@ -116,7 +116,10 @@ export function parsePolicy(text: string, file = '<inline>'): Policy {
     const doc = YAML.parseDocument(text, { prettyErrors: false });
     if (doc.errors.length) {
       const e = doc.errors[0]!;
-      const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+      // linePos is only filled in with prettyErrors: compute it from the offset ourselves.
+      const before = text.slice(0, e.pos[0]);
+      const line = before.split('\n').length;
+      const where = ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
       throw new PolicyError(file, [{ field: '', problem: `not valid YAML${where}: ${e.message.split('\n')[0]}` }]);
     }
     raw = doc.toJS({ maxAliasCount: 50 });

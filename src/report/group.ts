@@ -21,7 +21,8 @@ export function groupByDirective(groups: ViolationGroup[]): DirectiveGroup[] {
     const key = `${g.kind}\u0000${g.directive}`;
     const dg = out.get(key) ?? { kind: g.kind, directive: g.directive, origins: [] };
     out.set(key, dg);
-    const origin = blockedOrigin(g.blockedUrl);
+    // Inline code has no URL: its location is what tells two blocked scripts apart.
+    const origin = ['inline', 'eval', 'wasm-eval'].includes(g.blockedUrl) && g.source ? `${g.blockedUrl} (${g.source})` : blockedOrigin(g.blockedUrl);
     const row = dg.origins.find((o) => o.blocked === origin && o.disposition === g.disposition);
     if (row) {
       row.count += g.count;

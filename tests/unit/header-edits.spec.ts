@@ -1,0 +1,34 @@
+import { test, expect } from '@playwright/test';
+import { parsePolicy } from '../../src/policy/policy.js';
+import { applyHeaderEdits, cspHeaderValue, policyApplies, servedHeaders } from '../../src/proxy/header-edits.js';
+
+const REPORT = 'http://127.0.0.1:9/__headerproof/report';
+
+test('sets, replaces and removes headers; notes upstream headers it replaced', () => {
+  const p = parsePolicy(`name: a\ndescription: d\nset:\n  X-Frame-Options: SAMEORIGIN\n  X-Content-Type-Options: nosniff\nremove: [X-Powered-By]\n`);
+  const headers: Record<string, string> = { 'x-powered-by': 'Express', 'x-frame-options': 'DENY', 'content-type': 'text/html' };
+  const { replaced } = applyHeaderEdits(headers, p, REPORT);
+  expect(headers).toEqual({ 'x-frame-options': 'SAMEORIGIN', 'x-content-type-options': 'nosniff', 'content-type': 'text/html' });
+  expect(replaced).toEqual(['X-Frame-Options']);
+});
+
+test('an injected CSP reports to our collector and carries report-sample', () => {
+  const p = parsePolicy(`name: c\ndescription: d\ncsp:\n  reportOnly: true\n  directives:\n    script-src: ["'self'"]\n    report-uri: ["https://elsewhere.example/r"]\n    object-src: ["'none'"]\n`);
+  const headers: Record<string, string> = {};
+  applyHeaderEdits(headers, p, REPORT);
+  expect(headers['content-security-policy']).toBeUndefined();
+  expect(headers['content-security-policy-report-only']).toBe(`script-src 'self' 'report-sample'; object-src 'none'; report-uri ${REPORT}`);
+  expect(headers['reporting-endpoints']).toBe(`headerproof="${REPORT}", default="${REPORT}"`);
+  expect(cspHeaderValue(p, REPORT, { reportTo: true })).toMatch(/; report-to headerproof$/);
+});
+
+test('path scoping', () => {
+  const p = parsePolicy(`name: s\ndescription: d\npaths: ["/api/"]\nremove: [X-Powered-By]\n`);
+  expect(policyApplies(p, '/api/assets')).toBe(true);
+  expect(policyApplies(p, '/photos')).toBe(false);
+});
+
+test('servedHeaders lists removed headers as null', () => {
+  const p = parsePolicy(`name: s\ndescription: d\nremove: [X-Powered-By]\nset:\n  Referrer-Policy: same-origin\n`);
+  expect(servedHeaders(p, REPORT)).toEqual({ 'X-Powered-By': null, 'referrer-policy': 'same-origin' });
+});

@@ -1,0 +1,72 @@
+import { test, expect } from '@playwright/test';
+import { fromConsole, fromCspEvent, fromReport, fromRequestFailed } from '../../src/observe/parse.js';
+import { dedupe, normalizeBlocked, type Violation } from '../../src/observe/violation.js';
+
+const base = { journey: 'map' };
+const PAGE = 'https://photos.example.org/map';
+
+test('console: older "Refused to" format, report-only prefix', () => {
+  const v = fromConsole(`[Report Only] Refused to load the image 'data:image/svg+xml;charset=utf-8,%3Csvg' because it violates the following Content Security Policy directive: "img-src 'self'".`, 'warning', PAGE, base)!;
+  expect(v).toMatchObject({ kind: 'csp', directive: 'img-src', blockedUrl: 'data', disposition: 'report', channel: 'console' });
+});
+
+test('console: newer "Loading the script … violates" format, enforced', () => {
+  const v = fromConsole(`Loading the script 'https://www.gstatic.com/cv/js/sender/v1/cast_sender.js' violates the following Content Security Policy directive: "script-src 'self'". Note that 'script-src-elem' was not explicitly set, so 'script-src' is used as a fallback. The action has been blocked.`, 'error', PAGE, base)!;
+  expect(v).toMatchObject({ kind: 'csp', directive: 'script-src', blockedUrl: 'https://www.gstatic.com', disposition: 'enforce' });
+});
+
+test('console: inline script, report-only, newer format', () => {
+  const v = fromConsole(`Executing inline script violates the following Content Security Policy directive 'script-src 'self''. Either the 'unsafe-inline' keyword, a hash ('sha256-kOLM+zZ5ypwOAiB2lKNBam4lUgcysNh3PUo9g1xRz00='), or a nonce ('nonce-...') is required to enable inline execution. The policy is report-only, so the violation has been logged but no further action has been taken.`, 'info', PAGE, base)!;
+  expect(v).toMatchObject({ kind: 'csp', directive: 'script-src', blockedUrl: 'inline', disposition: 'report' });
+});
+
+test('console: Permissions-Policy violation and plain errors', () => {
+  expect(fromConsole('[Violation] Permissions policy violation: fullscreen is not allowed in this document.', 'verbose', PAGE, base))
+    .toMatchObject({ kind: 'permissions-policy', directive: 'fullscreen', disposition: 'enforce' });
+  expect(fromConsole('Failed to load resource: the server responded with a status of 499 ()', 'error', PAGE, base)).toMatchObject({ kind: 'console-error' });
+  expect(fromConsole('hello', 'log', PAGE, base)).toBeNull();
+});
+
+test('network: CSP and CORP blocks, aborted requests ignored', () => {
+  expect(fromRequestFailed('https://photos.example.org/api/assets/1/thumbnail?size=thumbnail', 'net::ERR_BLOCKED_BY_CSP', PAGE, base))
+    .toMatchObject({ kind: 'csp', blockedUrl: 'https://photos.example.org/api/assets/1/thumbnail' });
+  expect(fromRequestFailed('https://cdn.example/x.png', 'net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin', PAGE, base))
+    .toMatchObject({ kind: 'corp', directive: 'NotSameOrigin', blockedUrl: 'https://cdn.example' });
+  expect(fromRequestFailed('https://photos.example.org/x', 'net::ERR_ABORTED', PAGE, base)).toBeNull();
+});
+
+test('reports: report-uri body and Reporting API bodies', () => {
+  expect(fromReport({ receivedAt: 0, type: 'csp-report', body: { 'document-uri': PAGE, 'effective-directive': 'worker-src', 'blocked-uri': 'blob', disposition: 'report', 'source-file': 'https://photos.example.org/_app/x.js', 'line-number': 3 } }, base))
+    .toMatchObject({ kind: 'csp', directive: 'worker-src', blockedUrl: 'blob', disposition: 'report', source: 'https://photos.example.org/_app/x.js:3', channel: 'report' });
+  expect(fromReport({ receivedAt: 0, type: 'csp-violation', url: PAGE, body: { documentURL: PAGE, effectiveDirective: 'connect-src', blockedURL: 'https://tiles.immich.cloud/v1/style/light.json', disposition: 'enforce' } }, base, 'observer'))
+    .toMatchObject({ directive: 'connect-src', blockedUrl: 'https://tiles.immich.cloud', channel: 'observer' });
+  expect(fromReport({ receivedAt: 0, type: 'permissions-policy-violation', url: PAGE, body: { featureId: 'fullscreen', disposition: 'enforce', message: 'no' } }, base))
+    .toMatchObject({ kind: 'permissions-policy', directive: 'fullscreen' });
+  expect(fromReport({ receivedAt: 0, type: 'deprecation', body: {} }, base)).toBeNull();
+});
+
+test('normalizeBlocked: same-origin keeps the path, cross-origin keeps the origin, schemes collapse', () => {
+  expect(normalizeBlocked('https://photos.example.org/api/x?c=1', PAGE)).toBe('https://photos.example.org/api/x');
+  expect(normalizeBlocked('https://tiles.immich.cloud/v1/a', PAGE)).toBe('https://tiles.immich.cloud');
+  expect(normalizeBlocked('blob:https://photos.example.org/123', PAGE)).toBe('blob');
+  expect(normalizeBlocked('data', PAGE)).toBe('data');
+  expect(normalizeBlocked('inline', PAGE)).toBe('inline');
+});
+
+test('dedupe: the same block on several channels counts once per occurrence; console fallback dropped', () => {
+  const event = fromCspEvent({ documentURI: PAGE, blockedURI: 'blob:https://photos.example.org/1', effectiveDirective: 'worker-src', violatedDirective: 'script-src', sourceFile: 'https://photos.example.org/m.js', lineNumber: 1, columnNumber: 2, sample: '', disposition: 'report' }, base);
+  const report: Violation = { ...event, channel: 'report', source: '' };
+  const consoleMsg = fromConsole(`[Report Only] Refused to create a worker from 'blob:https://photos.example.org/1' because it violates the following Content Security Policy directive: "script-src 'self'".`, 'warning', PAGE, base)!;
+  const other = fromCspEvent({ documentURI: PAGE, blockedURI: 'inline', effectiveDirective: 'script-src-elem', violatedDirective: 'script-src', sourceFile: PAGE, lineNumber: 8, columnNumber: 1, sample: 'x', disposition: 'report' }, base);
+  const groups = dedupe([event, event, report, report, consoleMsg, other]);
+  expect(groups).toHaveLength(2);
+  const worker = groups.find((g) => g.directive === 'worker-src')!;
+  expect(worker.count).toBe(2);
+  expect(worker.channels).toEqual(['event', 'report']);
+  expect(worker.source).toBe('https://photos.example.org/m.js:1:2');
+});
+
+test('dedupe: two inline scripts at different lines stay two groups', () => {
+  const at = (line: number) => fromCspEvent({ documentURI: PAGE, blockedURI: 'inline', effectiveDirective: 'script-src-elem', violatedDirective: 'script-src', sourceFile: PAGE, lineNumber: line, columnNumber: 1, sample: '', disposition: 'enforce' }, base);
+  expect(dedupe([at(8), at(30), at(8)]).map((g) => g.count)).toEqual([2, 1]);
+});
