@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for headerproof: npm dependencies and a Chromium to drive.
+# Playwright's own browser download is used when it works; otherwise Debian's chromium (apt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v node >/dev/null; then
+  echo "setup: Node.js 20+ is required (https://nodejs.org or your distribution's nodejs package)" >&2
+  exit 1
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm dependencies"
+  npm ci --no-audit --no-fund
+fi
+
+have_browser() {
+  node --import tsx -e "
+    const { chromiumExecutable } = await import('./src/harness/browser.ts');
+    const { chromium } = await import('playwright');
+    const fs = await import('node:fs');
+    const exe = chromiumExecutable() ?? chromium.executablePath();
+    process.exit(fs.existsSync(exe) ? 0 : 1);
+  " 2>/dev/null
+}
+
+if have_browser; then
+  echo "setup: Chromium found"
+else
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null
+  elif npx playwright install chromium; then
+    :
+  else
+    echo "setup: no Chromium. Install one: 'sudo apt-get install chromium' (Debian/Ubuntu) or 'npx playwright install chromium'," >&2
+    echo "       or point HEADERPROOF_CHROMIUM at a Chromium binary." >&2
+    exit 1
+  fi
+  have_browser || { echo "setup: Chromium still not found after installing" >&2; exit 1; }
+fi
+echo "setup: ready"
