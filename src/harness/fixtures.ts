@@ -6,6 +6,7 @@ import { loadPolicy, type Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
 import { SignalCollector } from '../observe/signals.js';
 import { resolveTarget, type Target } from './target.js';
+import { ImmichApi } from './immich-api.js';
 import { servedHeaders } from '../proxy/header-edits.js';
 import { JOURNEY_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
 
@@ -23,6 +24,8 @@ interface TestFixtures {
   credentials: { email: string; password: string };
   /** A page whose context is logged in through the API, ready to navigate. */
   loggedInPage: Page;
+  /** API discovery (as the logged-in user) for the data a journey needs. */
+  immich: ImmichApi;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -45,6 +48,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   }, { scope: 'worker' }],
 
   baseURL: async ({ headerProxy }, use) => use(headerProxy.url),
+
+  // The lab's map tiles live under the real third-party names (tiles.immich.cloud, …), reached
+  // through the lab's tunnel with its own certificate. Loopback traffic never uses the proxy.
+  proxy: async ({ target, proxy }, use) => use(target.lab ? { server: target.lab.tiles.browserProxy, bypass: '127.0.0.1,localhost,[::1]' } : proxy),
+  ignoreHTTPSErrors: async ({ target, ignoreHTTPSErrors }, use) => use(target.lab ? true : ignoreHTTPSErrors),
 
   journey: async ({}, use, testInfo) => use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '')),
 
@@ -80,6 +88,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     expect(res.status(), 'logging in through the API failed: check IMMICH_EMAIL / IMMICH_PASSWORD').toBe(201);
     await use(page);
   },
+
+  immich: async ({ loggedInPage }, use) => use(new ImmichApi(loggedInPage.request)),
 });
 
 export { expect };

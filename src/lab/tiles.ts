@@ -1,15 +1,30 @@
-// The lab's second origin, standing in for tiles.immich.cloud / static.immich.cloud: the map style,
-// raster tiles and sprite come from here, so connect-src / img-src decisions matter as on the real app.
+// The lab's stand-in for tiles.immich.cloud and static.immich.cloud: an HTTPS server (certificate
+// in tls/, made for those two names) plus a tiny CONNECT tunnel that the browser context uses as
+// its proxy. Only those two names are tunnelled, and loopback traffic never goes through it, so
+// the map loads its style, tiles and sprite from the real third-party origins' names and a CSP
+// written for the real Immich applies to the lab unchanged.
 import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { MEDIA_DIR } from './data.js';
 
+const TLS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tls');
+export const TILE_HOST = 'tiles.immich.cloud';
+export const STATIC_HOST = 'static.immich.cloud';
+
 export interface TileServer {
+  /** https://tiles.immich.cloud */
   origin: string;
+  /** https://static.immich.cloud */
+  staticOrigin: string;
   styleUrl: string;
-  /** Paths requested so far (the map journey's proof that tiles really came from here). */
+  /** HTTP proxy URL a browser context must use to reach the two names. */
+  browserProxy: string;
+  /** `host path` of every request served (the map journey's proof that tiles came from here). */
   requests: string[];
   close(): Promise<void>;
 }
@@ -17,44 +32,78 @@ export interface TileServer {
 export async function startTileServer(host = '127.0.0.1'): Promise<TileServer> {
   const tile = readFileSync(path.join(MEDIA_DIR, 'tile.png'));
   const requests: string[] = [];
-  let origin = '';
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    requests.push(url.pathname);
-    const headers = { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=3600' };
-    if (url.pathname === '/v1/style/light.json' || url.pathname === '/v1/style/dark.json') {
-      const dark = url.pathname.includes('dark');
-      res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-      res.end(JSON.stringify({
-        version: 8,
-        name: dark ? 'lab-dark' : 'lab-light',
-        sprite: `${origin}/v1/sprites/${dark ? 'dark' : 'light'}`,
-        sources: { base: { type: 'raster', tiles: [`${origin}/v1/tiles/{z}/{x}/{y}.png`], tileSize: 256, maxzoom: 6 } },
-        layers: [
-          { id: 'background', type: 'background', paint: { 'background-color': dark ? '#223' : '#dde3ea' } },
-          { id: 'base', type: 'raster', source: 'base' },
-        ],
-      }));
-    } else if (/^\/v1\/tiles\/\d+\/\d+\/\d+\.png$/.test(url.pathname)) {
-      res.writeHead(200, { ...headers, 'content-type': 'image/png' });
-      res.end(tile);
-    } else if (/^\/v1\/sprites\/(light|dark)(@2x)?\.json$/.test(url.pathname)) {
-      res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-      res.end(JSON.stringify({ pin: { x: 0, y: 0, width: 32, height: 32, pixelRatio: url.pathname.includes('@2x') ? 2 : 1 } }));
-    } else if (/^\/v1\/sprites\/(light|dark)(@2x)?\.png$/.test(url.pathname)) {
-      res.writeHead(200, { ...headers, 'content-type': 'image/png' });
-      res.end(tile);
-    } else {
+  const origin = `https://${TILE_HOST}`;
+  const staticOrigin = `https://${STATIC_HOST}`;
+  const server = https.createServer(
+    { key: readFileSync(path.join(TLS_DIR, 'lab-tiles.key')), cert: readFileSync(path.join(TLS_DIR, 'lab-tiles.crt')) },
+    (req, res) => {
+      const url = new URL(req.url ?? '/', 'https://x');
+      const name = (req.headers.host ?? '').split(':')[0];
+      requests.push(`${name} ${url.pathname}`);
+      const headers = { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=3600' };
+      const send = (type: string, body: string | Buffer) => {
+        res.writeHead(200, { ...headers, 'content-type': type });
+        res.end(body);
+      };
+      if (name === TILE_HOST && /^\/v1\/style\/(light|dark)\.json$/.test(url.pathname)) {
+        const dark = url.pathname.includes('dark');
+        return send('application/json', JSON.stringify({
+          version: 8,
+          name: dark ? 'lab-dark' : 'lab-light',
+          sprite: `${staticOrigin}/v1/sprites/${dark ? 'dark' : 'light'}`,
+          sources: { base: { type: 'raster', tiles: [`${origin}/v1/tiles/{z}/{x}/{y}.png`], tileSize: 256, maxzoom: 6 } },
+          layers: [
+            { id: 'background', type: 'background', paint: { 'background-color': dark ? '#223' : '#dde3ea' } },
+            { id: 'base', type: 'raster', source: 'base' },
+          ],
+        }));
+      }
+      if (name === TILE_HOST && /^\/v1\/tiles\/\d+\/\d+\/\d+\.png$/.test(url.pathname)) return send('image/png', tile);
+      if (name === STATIC_HOST && /^\/v1\/sprites\/(light|dark)(@2x)?\.json$/.test(url.pathname)) {
+        return send('application/json', JSON.stringify({ pin: { x: 0, y: 0, width: 32, height: 32, pixelRatio: url.pathname.includes('@2x') ? 2 : 1 } }));
+      }
+      if (name === STATIC_HOST && /^\/v1\/sprites\/(light|dark)(@2x)?\.png$/.test(url.pathname)) return send('image/png', tile);
       res.writeHead(404, headers);
       res.end();
-    }
-  });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const tlsPort = (server.address() as AddressInfo).port;
+
+  // The tunnel: CONNECT tiles.immich.cloud:443 / static.immich.cloud:443 → our TLS server; nothing else.
+  const tunnel = http.createServer((_req, res) => {
+    res.writeHead(405);
+    res.end();
+  });
+  tunnel.on('connect', (req, socket: net.Socket, head) => {
+    socket.on('error', () => undefined);
+    const [name, port] = (req.url ?? '').split(':');
+    if ((name !== TILE_HOST && name !== STATIC_HOST) || port !== '443') {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const upstream = net.connect(tlsPort, host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => tunnel.listen(0, host, resolve));
   return {
     origin,
+    staticOrigin,
     styleUrl: `${origin}/v1/style/light.json`,
+    browserProxy: `http://${host}:${(tunnel.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: async () => {
+      server.closeAllConnections();
+      tunnel.closeAllConnections();
+      await Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        new Promise<void>((resolve) => tunnel.close(() => resolve())),
+      ]);
+    },
   };
 }

@@ -1,0 +1,17 @@
+// Small page checks the journeys share: "did this image really decode", "is this canvas drawn".
+import type { Locator } from '@playwright/test';
+import { PNG } from 'pngjs';
+
+export function isDecoded(img: Locator): Promise<boolean> {
+  return img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false);
+}
+
+/** How many distinct colours a screenshot of the element has (a blank canvas has one). */
+export async function distinctColors(element: Locator, limit = 16): Promise<number> {
+  const png = PNG.sync.read(await element.screenshot({ animations: 'disabled' }));
+  const seen = new Set<number>();
+  for (let i = 0; i < png.data.length && seen.size < limit; i += 4 * 7) {
+    seen.add(png.data.readUInt32BE(i));
+  }
+  return seen.size;
+}
