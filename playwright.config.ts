@@ -27,8 +27,20 @@ function journeyProjects(): Project[] {
 }
 
 const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1';
+let launchOptions: ReturnType<typeof chromiumLaunchOptions>;
+try {
+  launchOptions = chromiumLaunchOptions();
+} catch (err) {
+  console.error(`headerproof: ${(err as Error).message}`);
+  process.exit(2);
+}
+
+// `headerproof run` gives each run its own folder: Playwright's artifacts and HTML report go there
+// instead of the shared test-results/ (which Playwright empties at the start of every run).
+const runDir = process.env.HEADERPROOF_OUT;
 
 export default defineConfig({
+  outputDir: runDir ? `${runDir}/test-results` : 'test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -37,12 +49,12 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   reporter: [
     [process.env.CI ? 'line' : 'list'],
-    ['html', { open: 'never', outputFolder: 'reports/playwright' }],
+    ['html', { open: 'never', outputFolder: runDir ? `${runDir}/playwright` : 'reports/playwright' }],
     ['./src/report/reporter.ts'],
   ],
   use: {
     browserName: 'chromium',
-    launchOptions: chromiumLaunchOptions(),
+    launchOptions,
     trace: 'off',
     screenshot: 'only-on-failure',
     serviceWorkers: 'allow',
@@ -51,6 +63,8 @@ export default defineConfig({
     ...(journeysOnly ? [] : [
       { name: 'unit', testDir: './tests/unit' },
       { name: 'e2e', testDir: './tests/e2e' },
+      // The known-breakage table: many full CLI runs; see tests/breakage/.
+      { name: 'breakage', testDir: './tests/breakage' },
     ]),
     ...journeyProjects(),
   ],

@@ -21,6 +21,7 @@ program
   .option('--out <dir>', 'report folder (default: reports/run-<time>)')
   .option('--workers <n>', 'parallel browsers')
   .option('--insecure', 'do not verify the target\'s TLS certificate')
+  .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
   .action(async (opts) => {
     process.exitCode = await run(opts);
   });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
 import { defaultRunDir } from '../report/summary.js';
+import { browserHost } from '../harness/browser.js';
 import type { Summary } from '../report/model.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,6 +23,7 @@ export interface RunOptions {
   out?: string;
   workers?: string;
   insecure?: boolean;
+  browserHost?: string;
   quiet?: boolean;
 }
 
@@ -57,6 +59,13 @@ export async function run(options: RunOptions): Promise<number> {
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? [];
   const unknown = journeys.filter((j) => !known.includes(j));
   if (unknown.length) throw new UsageError(`--journeys: unknown journey "${unknown[0]}"; available: ${known.join(', ')}`);
+  if (options.browserHost !== undefined) {
+    try {
+      browserHost({ HEADERPROOF_BROWSER_HOST: options.browserHost });
+    } catch (err) {
+      throw new UsageError(`--browser-host: ${(err as Error).message.replace(/^HEADERPROOF_BROWSER_HOST: /, '')}`);
+    }
+  }
   if (options.workers !== undefined && !/^[1-9]\d?$/.test(options.workers)) throw new UsageError('--workers: a number from 1 to 99');
 
   const outDir = path.resolve(options.out ?? path.join(PROJECT_ROOT, defaultRunDir()));
@@ -72,6 +81,7 @@ export async function run(options: RunOptions): Promise<number> {
     HEADERPROOF_OUT: outDir,
     ...(target ? { HEADERPROOF_TARGET: target } : {}),
     ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
+    ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
   };
   if (options.insecure) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
   if (!target) delete env.HEADERPROOF_TARGET;

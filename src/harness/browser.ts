@@ -32,7 +32,20 @@ export function chromiumExecutable(): string | undefined {
   return SYSTEM_CHROMIUM.find((p) => existsSync(p));
 }
 
+/** A non-loopback name the browser uses for the proxy (HEADERPROOF_BROWSER_HOST), if any. */
+export function browserHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const host = env.HEADERPROOF_BROWSER_HOST?.trim().toLowerCase();
+  if (!host) return undefined;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(host)) {
+    throw new Error(`HEADERPROOF_BROWSER_HOST: "${host}" is not a host name such as immich.lab.test`);
+  }
+  return host;
+}
+
 export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
   const executablePath = chromiumExecutable();
-  return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...extraArgs] };
+  const host = browserHost();
+  // The name resolves to loopback inside this browser only; the proxy accepts it as its Host.
+  const resolver = host ? [`--host-resolver-rules=MAP ${host} 127.0.0.1`] : [];
+  return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...resolver, ...extraArgs] };
 }

@@ -16,6 +16,40 @@ const TLS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tls');
 export const TILE_HOST = 'tiles.immich.cloud';
 export const STATIC_HOST = 'static.immich.cloud';
 
+/**
+ * A minimal Mapbox Vector Tile (protobuf): layer "land" covering the tile and layer "water", a
+ * triangle. Vector tiles are decoded in maplibre's blob: worker, as on tiles.immich.cloud, so a CSP
+ * that blocks that worker leaves the map blank here too.
+ */
+export function vectorTile(): Buffer {
+  const varint = (n: number): number[] => {
+    const out: number[] = [];
+    while (n > 127) {
+      out.push((n & 127) | 128);
+      n >>>= 7;
+    }
+    out.push(n);
+    return out;
+  };
+  const zz = (n: number) => (n << 1) ^ (n >> 31);
+  const field = (num: number, wire: number) => varint((num << 3) | wire);
+  const bytes = (num: number, payload: number[]) => [...field(num, 2), ...varint(payload.length), ...payload];
+  const str = (num: number, s: string) => bytes(num, [...Buffer.from(s)]);
+  const ring = (pts: [number, number][]) => {
+    const cmds: number[] = [9, zz(pts[0]![0]), zz(pts[0]![1]), ((pts.length - 1) << 3) | 2];
+    for (let i = 1; i < pts.length; i++) cmds.push(zz(pts[i]![0] - pts[i - 1]![0]), zz(pts[i]![1] - pts[i - 1]![1]));
+    cmds.push(15);
+    return cmds;
+  };
+  const feature = (geometry: number[]) => [...field(3, 0), 3 /* POLYGON */, ...bytes(4, geometry.flatMap(varint))];
+  const layer = (name: string, geometry: number[]) =>
+    bytes(3, [...field(15, 0), 2, ...str(1, name), ...bytes(2, feature(geometry)), ...field(5, 0), ...varint(4096)]);
+  return Buffer.from([
+    ...layer('land', ring([[0, 0], [4096, 0], [4096, 4096], [0, 4096]])),
+    ...layer('water', ring([[0, 0], [4096, 0], [0, 4096]])),
+  ]);
+}
+
 export interface TileServer {
   /** https://tiles.immich.cloud */
   origin: string;
@@ -31,6 +65,7 @@ export interface TileServer {
 
 export async function startTileServer(host = '127.0.0.1'): Promise<TileServer> {
   const tile = readFileSync(path.join(MEDIA_DIR, 'tile.png'));
+  const mvt = vectorTile();
   const requests: string[] = [];
   const origin = `https://${TILE_HOST}`;
   const staticOrigin = `https://${STATIC_HOST}`;
@@ -51,14 +86,15 @@ export async function startTileServer(host = '127.0.0.1'): Promise<TileServer> {
           version: 8,
           name: dark ? 'lab-dark' : 'lab-light',
           sprite: `${staticOrigin}/v1/sprites/${dark ? 'dark' : 'light'}`,
-          sources: { base: { type: 'raster', tiles: [`${origin}/v1/tiles/{z}/{x}/{y}.png`], tileSize: 256, maxzoom: 6 } },
+          sources: { base: { type: 'vector', tiles: [`${origin}/v1/tiles/{z}/{x}/{y}.mvt`], maxzoom: 6 } },
           layers: [
             { id: 'background', type: 'background', paint: { 'background-color': dark ? '#223' : '#dde3ea' } },
-            { id: 'base', type: 'raster', source: 'base' },
+            { id: 'land', type: 'fill', source: 'base', 'source-layer': 'land', paint: { 'fill-color': dark ? '#354' : '#cfe3c4' } },
+            { id: 'water', type: 'fill', source: 'base', 'source-layer': 'water', paint: { 'fill-color': dark ? '#124' : '#9cc3e6' } },
           ],
         }));
       }
-      if (name === TILE_HOST && /^\/v1\/tiles\/\d+\/\d+\/\d+\.png$/.test(url.pathname)) return send('image/png', tile);
+      if (name === TILE_HOST && /^\/v1\/tiles\/\d+\/\d+\/\d+\.mvt$/.test(url.pathname)) return send('application/vnd.mapbox-vector-tile', mvt);
       if (name === STATIC_HOST && /^\/v1\/sprites\/(light|dark)(@2x)?\.json$/.test(url.pathname)) {
         return send('application/json', JSON.stringify({ pin: { x: 0, y: 0, width: 32, height: 32, pixelRatio: url.pathname.includes('@2x') ? 2 : 1 } }));
       }

@@ -98,6 +98,9 @@ export function fromConsole(text: string, type: string, pageUrl: string, base: B
       disposition: /report[- ]only/i.test(text) ? 'report' : 'enforce', journey: base.journey, pageUrl, channel: 'console',
     };
   }
+  // A notice about the policy itself (e.g. upgrade-insecure-requests in a report-only policy is
+  // ignored), not a violation; policy/warnings.ts states these in the report.
+  if (/is ignored when delivered (in a report-only policy|via a <meta> element)/i.test(text)) return null;
   if (CSP_CONSOLE.test(text)) {
     const report = /^\[Report Only\]/.test(text) || /policy is report-only/i.test(text);
     const directive = /directive:? ["']([a-z-]+)/i.exec(text)?.[1] ?? '';

@@ -12,7 +12,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccd;p
 th{background:#f3f4f6}code,pre{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;word-break:break-all;margin:0}
 .v{display:inline-block;padding:.1rem .5rem;border-radius:.7rem;font-weight:600}
 .safe{background:#d1f3d9;color:#0b5a1f}.would-break{background:#fff0c2;color:#6b4a00}.breaks{background:#ffd6d6;color:#8a0b0b}.inconclusive{background:#e2e3e8;color:#333}
-.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
+.warn{background:#fff7e0;border-left:4px solid #e0a800;padding:.3rem .8rem}.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
 
 function statusCell(baseline: string, candidate: string): string {
   return `<td><span class="${e(candidate)}">${e(candidate)}</span> <span class="meta">(baseline ${e(baseline)})</span></td>`;
@@ -42,6 +42,7 @@ function policySection(p: PolicyVerdict): string {
 <h2>${e(p.policy.name)} <span class="v ${e(p.verdict)}">${e(p.verdict)}</span></h2>
 <p>${e(p.policy.description)}</p><p class="meta">File: <code>${e(p.policy.file)}</code></p>
 <ul>${p.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>
+${p.warnings.length ? `<div class="warn"><b>Warnings</b><ul>${p.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></div>` : ''}
 ${failures ? `<h3>Failing journeys</h3><ul>${failures}</ul>` : ''}
 ${p.replacedUpstreamHeaders.length ? `<p><b>Note:</b> the target already sends ${e(p.replacedUpstreamHeaders.join(', '))}; the policy replaced it.</p>` : ''}
 <h3>Headers the proxy served</h3>${served ? `<table>${served}</table>` : '<p class="meta">No changes (baseline).</p>'}

@@ -13,6 +13,8 @@ export function renderMarkdown(summary: Summary): string {
     ...summary.policies.map((p) => `| ${m(p.policy.name)} | ${ICON[p.verdict] ?? ''} ${p.verdict} | ${m(truncate(p.reasons.join('; '), 300))} |`),
     '',
   ];
+  for (const p of summary.policies) for (const w of p.warnings) lines.push(`> ⚠️ ${m(p.policy.name)}: ${m(w)}`);
+  if (summary.policies.some((p) => p.warnings.length)) lines.push('');
   const failingBaseline = summary.baseline.filter((b) => b.status === 'failed');
   if (failingBaseline.length) lines.push(`Baseline failing: ${failingBaseline.map((b) => m(b.journey)).join(', ')} (fix the target first).`, '');
   lines.push(`Started ${m(summary.startedAt)}, ${(summary.durationMs / 1000).toFixed(0)} s. Full report: index.html.`);

@@ -18,6 +18,8 @@ export interface JourneyAttachment {
   /** 'lab' or the staging origin. */
   target: string;
   violations: ViolationGroup[];
+  /** Things about the policy a reviewer must know that no journey can show (see policy/warnings). */
+  warnings: string[];
   droppedViolations: number;
   proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[] };
 }
@@ -52,6 +54,7 @@ export interface PolicyVerdict {
   reasons: string[];
   journeys: JourneyComparison[];
   replacedUpstreamHeaders: string[];
+  warnings: string[];
 }
 
 export interface Summary {

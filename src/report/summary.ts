@@ -27,7 +27,8 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
     .map(([project, recs]) => {
       const info: PolicyInfo = recs.find((r) => r.attachment)?.attachment?.policy ?? { name: project, file: recs[0]!.policyFile, description: '', served: {} };
       const replaced = [...new Set(recs.flatMap((r) => r.attachment?.proxy.replacedUpstreamHeaders ?? []))];
-      return decideVerdict(info, baseline, recs.map((r) => r.result).sort(sortJ), replaced);
+      const warnings = [...new Set(recs.flatMap((r) => r.attachment?.warnings ?? []))];
+      return decideVerdict(info, baseline, recs.map((r) => r.result).sort(sortJ), replaced, warnings);
     });
   const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
   return {

@@ -8,7 +8,7 @@ export function newViolations(baseline: ViolationGroup[], candidate: ViolationGr
   return candidate.filter((v) => POLICY_KINDS.has(v.kind) && !seen.has(groupKey(v)));
 }
 
-export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], candidate: JourneyResult[], replacedUpstreamHeaders: string[] = []): PolicyVerdict {
+export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], candidate: JourneyResult[], replacedUpstreamHeaders: string[] = [], warnings: string[] = []): PolicyVerdict {
   const byJourney = new Map(baseline.map((r) => [r.journey, r]));
   const journeys: JourneyComparison[] = candidate.map((c) => {
     const b = byJourney.get(c.journey);
@@ -44,7 +44,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     }
   }
   if (verdict === 'safe') reasons.push('all journeys pass and the policy caused no violations');
-  return { policy, verdict, reasons, journeys, replacedUpstreamHeaders };
+  return { policy, verdict, reasons, journeys, replacedUpstreamHeaders, warnings };
 }
 
 function summarize(groups: ViolationGroup[]): string {

@@ -70,3 +70,7 @@ test('dedupe: two inline scripts at different lines stay two groups', () => {
   const at = (line: number) => fromCspEvent({ documentURI: PAGE, blockedURI: 'inline', effectiveDirective: 'script-src-elem', violatedDirective: 'script-src', sourceFile: PAGE, lineNumber: line, columnNumber: 1, sample: '', disposition: 'enforce' }, base);
   expect(dedupe([at(8), at(30), at(8)]).map((g) => g.count)).toEqual([2, 1]);
 });
+
+test('console: notices about the policy itself are not violations', () => {
+  expect(fromConsole(`The Content Security Policy directive 'upgrade-insecure-requests' is ignored when delivered in a report-only policy.`, 'warning', PAGE, base)).toBeNull();
+});
