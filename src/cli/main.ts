@@ -4,6 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from './run.js';
 import { VERSION } from '../report/summary.js';
+import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
+import { auditCommand, lintCommand } from './commands.js';
+import { startLab } from '../lab/server.js';
+import { startProxy } from '../proxy/proxy.js';
 
 const program = new Command()
   .name('headerproof')
@@ -37,12 +41,62 @@ program
     }
   });
 
+program
+  .command('lint')
+  .description('find weaknesses in policies (CSP via csp_evaluator, plus HSTS, Permissions-Policy, framing, CORP checks); exit 1 on a high finding')
+  .argument('<file...>')
+  .option('--json', 'print findings as JSON')
+  .action((files: string[], opts: { json?: boolean }) => {
+    process.exitCode = lintCommand(files, opts);
+  });
+
+program
+  .command('export')
+  .description('print a policy as edge configuration')
+  .argument('<file>')
+  .requiredOption('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`)
+  .option('--traefik-version <version>', 'Traefik version to target (older than 3.1: report-only CSP via customResponseHeaders)', '3.1')
+  .action((file: string, opts: { format: string; traefikVersion: string }) => {
+    if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+    if (!/^\d+(\.\d+)?$/.test(opts.traefikVersion)) throw new UsageError('--traefik-version: a version such as 3.1 or 2.11');
+    process.stdout.write(exportPolicy(loadPolicy(file), opts.format as ExportFormat, { traefikVersion: opts.traefikVersion }));
+  });
+
+program
+  .command('audit')
+  .description("check a deployed edge's headers like a ZAP baseline scan; with --policy, report drift from the tested policy. Exit 1 on findings or drift")
+  .argument('<url>')
+  .option('--policy <file>', 'the tested policy the edge should serve')
+  .option('--json', 'print the result as JSON')
+  .option('--insecure', "do not verify the target's TLS certificate")
+  .action(async (url: string, opts: { policy?: string; json?: boolean; insecure?: boolean }) => {
+    process.exitCode = await auditCommand(url, opts);
+  });
+
+program
+  .command('lab')
+  .description('start the bundled lab target (and, with --policy, the injecting proxy in front of it) until interrupted')
+  .option('--policy <file>', 'serve the lab through the proxy with this policy')
+  .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
+  .action(async (opts: { policy?: string; port: string }) => {
+    if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port: a number from 0 to 65535');
+    const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
+    const lab = await startLab(policy ? {} : { port: Number(opts.port) });
+    const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port) }) : undefined;
+    console.log(`lab target: ${lab.url}  (login ${lab.credentials.email} / ${lab.credentials.password}; map tiles need the browser proxy ${lab.tiles.browserProxy})`);
+    if (proxy) console.log(`through the proxy with policy ${policy!.name}: ${proxy.url}`);
+    console.log('Ctrl-C to stop');
+    await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+    await proxy?.close();
+    await lab.close();
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PolicyError || err instanceof UsageError) {
+  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
   } else if (err instanceof UnreachableError) {

@@ -41,7 +41,7 @@ test.describe('verdicts through the real proxy and Chromium against the lab', ()
 
   test('report-only → would-break, enforced → breaks on login, nosniff → safe', async ({}, testInfo) => {
     const out = testInfo.outputPath('run');
-    const r = await runCli(['run', '--out', out, '--policy',
+    const r = await runCli(['run', '--out', out, '--journeys', 'login,timeline', '--policy',
       `${FIX}/csp-script-self-report-only.yaml`, `${FIX}/csp-script-self-enforced.yaml`, `${FIX}/nosniff-no-powered-by.yaml`]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;

@@ -85,5 +85,8 @@ test('a missing file is a PolicyError, not a crash', () => {
 
 test('every shipped policy is valid', async () => {
   const { readdirSync } = await import('node:fs');
-  for (const f of readdirSync('policies')) expect(() => loadPolicy(`policies/${f}`), f).not.toThrow();
+  const files = [...readdirSync('policies').map((f) => `policies/${f}`), ...readdirSync('policies/examples').map((f) => `policies/examples/${f}`)];
+  const policies = files.filter((f) => /\.(ya?ml|json)$/.test(f));
+  expect(policies.length).toBeGreaterThanOrEqual(8);
+  for (const f of policies) expect(() => loadPolicy(f), f).not.toThrow();
 });

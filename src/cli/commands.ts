@@ -1,0 +1,61 @@
+// The lint and audit commands' printing: tables for people, JSON for machines.
+import { loadPolicy } from '../policy/policy.js';
+import { lintPolicy } from '../lint/lint.js';
+import { auditFindings, headerDrift, type AuditResult } from '../audit/audit.js';
+import { fetchAuditUrls } from '../audit/fetch.js';
+import { UnreachableError, UsageError } from './run.js';
+
+export function lintCommand(files: string[], opts: { json?: boolean }): number {
+  const results = files.map((file) => ({ file, findings: lintPolicy(loadPolicy(file)) }));
+  if (opts.json) console.log(JSON.stringify(results, null, 2));
+  else {
+    for (const { file, findings } of results) {
+      console.log(`${file}: ${findings.length ? `${findings.length} finding(s)` : 'no findings'}`);
+      for (const f of findings) {
+        console.log(`  ${f.severity.toUpperCase().padEnd(6)} ${f.header}${f.directive ? ` ${f.directive}` : ''}: ${f.message}\n         fix: ${f.fix}`);
+      }
+    }
+  }
+  return results.some((r) => r.findings.some((f) => f.severity === 'high')) ? 1 : 0;
+}
+
+export async function auditCommand(url: string, opts: { policy?: string; json?: boolean; insecure?: boolean }): Promise<number> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new UsageError(`"${url}" is not a URL; use e.g. https://photos-staging.example.org`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError(`the URL must be http:// or https://, got ${target.protocol}`);
+  const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
+  let fetched;
+  try {
+    fetched = await fetchAuditUrls(target.origin, { email: process.env.IMMICH_EMAIL, password: process.env.IMMICH_PASSWORD, insecure: opts.insecure });
+  } catch (err) {
+    throw new UnreachableError(`target ${target.origin} unreachable: ${(err as { code?: string }).code ?? (err as Error).message}`);
+  }
+  const result: AuditResult = {
+    target: target.origin,
+    ...fetched,
+    findings: auditFindings(fetched.urls, target.protocol === 'https:'),
+    ...(policy ? { drift: headerDrift(fetched.urls, policy) } : {}),
+  };
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  else printAudit(result, policy?.name);
+  const serious = result.findings.some((f) => f.severity !== 'info');
+  return serious || (result.drift?.length ?? 0) > 0 ? 1 : 0;
+}
+
+function printAudit(r: AuditResult, policyName?: string): void {
+  console.log(`Audit of ${r.target}`);
+  console.log('\n  role          status  path');
+  for (const u of r.urls) console.log(`  ${u.role.padEnd(13)} ${String(u.status).padEnd(7)} ${u.path}`);
+  for (const s of r.skipped) console.log(`  ${s.role.padEnd(13)} skipped ${s.why}`);
+  console.log(`\nFindings (${r.findings.length}):`);
+  for (const f of r.findings) console.log(`  ${f.severity.toUpperCase().padEnd(6)} ${f.id.padEnd(26)} ${f.message} [${f.roles.join(', ')}]\n         fix: ${f.fix}`);
+  if (r.drift) {
+    console.log(`\nDrift from policy ${policyName} (${r.drift.length}):`);
+    for (const d of r.drift) console.log(`  ${d.role.padEnd(13)} ${d.header}: expected ${d.expected === null ? '(absent)' : JSON.stringify(d.expected)}, served ${d.actual === null ? '(absent)' : JSON.stringify(d.actual)}`);
+    if (!r.drift.length) console.log('  none: the edge serves exactly the tested headers');
+  }
+}

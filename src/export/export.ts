@@ -1,0 +1,135 @@
+// `headerproof export`: a validated policy as edge configuration — Traefik (file provider YAML or
+// Docker labels), nginx, Caddy. Exports carry the policy's own headers only, never headerproof's
+// reporting endpoint; a policy's own report-uri/report-to directives are kept.
+import YAML from 'yaml';
+import { serializeCsp } from '../policy/csp.js';
+import type { Policy } from '../policy/policy.js';
+
+export type ExportFormat = 'traefik' | 'traefik-labels' | 'nginx' | 'caddy';
+export const EXPORT_FORMATS: ExportFormat[] = ['traefik', 'traefik-labels', 'nginx', 'caddy'];
+
+export interface ExportOptions {
+  /** Traefik version to target, e.g. "3.1" (default) or "2.11". */
+  traefikVersion?: string;
+}
+
+/** The header → value map a policy puts on the wire (null = removed), in a stable order. */
+export function policyHeaders(policy: Policy): { set: [string, string][]; remove: string[] } {
+  const set: [string, string][] = Object.entries(policy.set);
+  if (policy.csp) set.unshift([policy.csp.reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy', serializeCsp(policy.csp.directives)]);
+  return { set, remove: policy.remove };
+}
+
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map((n) => Number(n));
+  return a > major || (a === major && b >= minor);
+}
+
+/** Traefik headers-middleware options for a policy, plus the notes that explain each choice. */
+export function traefikHeaders(policy: Policy, options: ExportOptions = {}): { headers: Record<string, unknown>; notes: string[] } {
+  const version = options.traefikVersion ?? '3.1';
+  const h: Record<string, unknown> = {};
+  const custom: Record<string, string> = {};
+  const notes: string[] = [];
+  if (policy.csp) {
+    const value = serializeCsp(policy.csp.directives);
+    if (!policy.csp.reportOnly) h.contentSecurityPolicy = value;
+    else if (versionAtLeast(version, 3, 1)) {
+      h.contentSecurityPolicyReportOnly = value;
+      notes.push('contentSecurityPolicyReportOnly needs Traefik v3.1+; for older versions export with --traefik-version 2.11 (uses customResponseHeaders)');
+    } else custom['Content-Security-Policy-Report-Only'] = value;
+  }
+  for (const [name, value] of Object.entries(policy.set)) {
+    switch (name) {
+      case 'X-Content-Type-Options':
+        h.contentTypeNosniff = true;
+        break;
+      case 'X-Frame-Options':
+        if (value.toUpperCase() === 'DENY') h.frameDeny = true;
+        else h.customFrameOptionsValue = value;
+        break;
+      case 'Referrer-Policy':
+        h.referrerPolicy = value;
+        break;
+      case 'Permissions-Policy':
+        if (versionAtLeast(version, 2, 5)) h.permissionsPolicy = value;
+        else custom[name] = value;
+        break;
+      case 'Strict-Transport-Security': {
+        h.stsSeconds = Number(/max-age=(\d+)/i.exec(value)?.[1] ?? 0);
+        if (/includeSubDomains/i.test(value)) h.stsIncludeSubdomains = true;
+        if (/preload/i.test(value)) h.stsPreload = true;
+        // Without it Traefik only sends HSTS on HTTPS requests it terminates itself.
+        h.forceSTSHeader = true;
+        break;
+      }
+      default:
+        custom[name] = value;
+    }
+  }
+  // An empty value makes Traefik remove the header from the response.
+  for (const name of policy.remove) custom[name] = '';
+  if (Object.keys(custom).length) h.customResponseHeaders = custom;
+  if (policy.paths) notes.push(`attach this middleware only to a router matching PathPrefix(${policy.paths.map((p) => `\`${p}\``).join(') || PathPrefix(')})`);
+  return { headers: h, notes };
+}
+
+function middlewareName(policy: Policy): string {
+  return `${policy.name.replace(/[^a-z0-9-]/g, '-')}-headers`;
+}
+
+function header(policy: Policy, comment: string): string {
+  return [`${comment} headerproof export of policy "${policy.name}"${policy.file ? ` (${policy.file})` : ''}`,
+    ...policy.description.split(/(?<=\.)\s+/).map((line) => `${comment} ${line}`)].join('\n');
+}
+
+export class ExportError extends Error {}
+
+function nginxQuote(name: string, value: string): string {
+  // nginx expands $name inside add_header values; a literal "$" has no portable escape.
+  if (value.includes('$')) throw new ExportError(`${name}: nginx cannot serve a literal "$" in add_header; change the value`);
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function exportPolicy(policy: Policy, format: ExportFormat, options: ExportOptions = {}): string {
+  if (format === 'traefik') {
+    const { headers, notes } = traefikHeaders(policy, options);
+    const doc = { http: { middlewares: { [middlewareName(policy)]: { headers } } } };
+    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# Traefik dynamic configuration (file provider). Reference it from the Immich router:\n#   middlewares: [${middlewareName(policy)}@file]\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+  }
+  if (format === 'traefik-labels') {
+    const { headers, notes } = traefikHeaders(policy, options);
+    const prefix = `traefik.http.middlewares.${middlewareName(policy)}.headers`;
+    const labels: string[] = [];
+    for (const [key, value] of Object.entries(headers)) {
+      if (key === 'customResponseHeaders') {
+        for (const [name, v] of Object.entries(value as Record<string, string>)) labels.push(`${prefix}.customResponseHeaders.${name}=${v}`);
+      } else labels.push(`${prefix}.${key}=${String(value)}`);
+    }
+    // Compose interpolates "$"; double it so the value reaches Traefik intact.
+    const escaped = labels.map((l) => l.replace(/\$/g, '$$$$'));
+    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# docker compose labels for the Immich service; also add the middleware to its router:\n#   traefik.http.routers.<immich-router>.middlewares=${middlewareName(policy)}@docker\n${YAML.stringify({ labels: escaped }, { lineWidth: 0 })}`;
+  }
+  const { set, remove } = policyHeaders(policy);
+  if (format === 'nginx') {
+    const scope = policy.paths ? `# Put this in the location block(s) for: ${policy.paths.join(' ')}\n` : '# Put this in the server or location block that proxies to Immich.\n';
+    return [
+      header(policy, '#'),
+      scope + '# add_header is inherited only by blocks that have no add_header of their own: repeat it there.',
+      ...remove.map((name) => `proxy_hide_header ${name};`),
+      ...set.map(([name, value]) => `add_header ${name} ${nginxQuote(name, value)} always;`),
+      '',
+    ].join('\n');
+  }
+  const caddyQuote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const matcher = policy.paths ? ` @headerproof` : '';
+  return [
+    header(policy, '#'),
+    ...(policy.paths ? [`@headerproof path ${policy.paths.map((p) => `${p}*`).join(' ')}`] : []),
+    `header${matcher} {`,
+    ...set.map(([name, value]) => `\t${name} ${caddyQuote(value)}`),
+    ...remove.map((name) => `\t-${name}`),
+    '}',
+    '',
+  ].join('\n');
+}
