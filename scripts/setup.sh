@@ -40,4 +40,14 @@ else
   fi
   have_browser || { echo "setup: Chromium still not found after installing" >&2; exit 1; }
 fi
+# nginx is only needed by the tests that serve an nginx export for real.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's nginx-light (for the nginx export tests)"
+    [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  else
+    echo "setup: note: nginx is not installed; the nginx export tests need it (apt-get install nginx-light)"
+  fi
+fi
 echo "setup: ready"

@@ -83,7 +83,8 @@ const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
 
 function sameCsp(expected: CspDirectives, actualValue: string): boolean {
   // report-uri/report-to and 'report-sample' change what is reported, never what is allowed.
-  const strip = (d: CspDirectives) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'report-uri' && k !== 'report-to').map(([k, v]) => [k, [...v].sort()]));
+  // report-uri/report-to and 'report-sample' change what is reported, never what is allowed.
+  const strip = (d: CspDirectives) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'report-uri' && k !== 'report-to').map(([k, v]) => [k, v.filter((s) => s !== "'report-sample'").sort()]));
   const a = strip(expected);
   const b = strip(parseCsp(actualValue));
   return JSON.stringify(Object.keys(a).sort().map((k) => [k, a[k]])) === JSON.stringify(Object.keys(b).sort().map((k) => [k, b[k]]));
@@ -101,6 +102,7 @@ export function headerDrift(urls: AuditedUrl[], policy: Policy): Drift[] {
       const equal = values?.length === 1 && (isCsp && policy.csp ? sameCsp(policy.csp.directives, values[0]!) : norm(values[0]!) === norm(expected));
       if (!equal) drift.push({ role: u.role, path: u.path, header: name, expected, actual });
     }
+    // `remove` leaves out headers the policy removes from the app and then sets itself.
     for (const name of remove) {
       const values = u.headers[name.toLowerCase()];
       if (values) drift.push({ role: u.role, path: u.path, header: name, expected: null, actual: values.join(', ') });

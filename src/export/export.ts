@@ -13,11 +13,16 @@ export interface ExportOptions {
   traefikVersion?: string;
 }
 
-/** The header → value map a policy puts on the wire (null = removed), in a stable order. */
-export function policyHeaders(policy: Policy): { set: [string, string][]; remove: string[] } {
+/**
+ * The headers a policy puts on the wire, in a stable order. `remove` lists removals of headers the
+ * policy does not also set; `replaced` lists those it removes from the app and then sets itself
+ * (e.g. the app's own CSP): edges whose "set" already replaces need no separate removal for them.
+ */
+export function policyHeaders(policy: Policy): { set: [string, string][]; remove: string[]; replaced: string[] } {
   const set: [string, string][] = Object.entries(policy.set);
   if (policy.csp) set.unshift([policy.csp.reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy', serializeCsp(policy.csp.directives)]);
-  return { set, remove: policy.remove };
+  const isSet = (name: string) => set.some(([n]) => n.toLowerCase() === name.toLowerCase());
+  return { set, remove: policy.remove.filter((n) => !isSet(n)), replaced: policy.remove.filter(isSet) };
 }
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {
@@ -67,8 +72,9 @@ export function traefikHeaders(policy: Policy, options: ExportOptions = {}): { h
         custom[name] = value;
     }
   }
-  // An empty value makes Traefik remove the header from the response.
-  for (const name of policy.remove) custom[name] = '';
+  // An empty value makes Traefik remove the header from the response. Headers the policy also
+  // sets need no removal: Traefik's options replace the app's value.
+  for (const name of policyHeaders(policy).remove) custom[name] = '';
   if (Object.keys(custom).length) h.customResponseHeaders = custom;
   if (policy.paths) notes.push(`attach this middleware only to a router matching PathPrefix(${policy.paths.map((p) => `\`${p}\``).join(') || PathPrefix(')})`);
   return { headers: h, notes };
@@ -110,13 +116,14 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
     const escaped = labels.map((l) => l.replace(/\$/g, '$$$$'));
     return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# docker compose labels for the Immich service; also add the middleware to its router:\n#   traefik.http.routers.<immich-router>.middlewares=${middlewareName(policy)}@docker\n${YAML.stringify({ labels: escaped }, { lineWidth: 0 })}`;
   }
-  const { set, remove } = policyHeaders(policy);
+  const { set, remove, replaced } = policyHeaders(policy);
   if (format === 'nginx') {
     const scope = policy.paths ? `# Put this in the location block(s) for: ${policy.paths.join(' ')}\n` : '# Put this in the server or location block that proxies to Immich.\n';
     return [
       header(policy, '#'),
       scope + '# add_header is inherited only by blocks that have no add_header of their own: repeat it there.',
-      ...remove.map((name) => `proxy_hide_header ${name};`),
+      // add_header adds; hide the app's own copy of a header the policy sets (e.g. its CSP).
+      ...[...remove, ...replaced].map((name) => `proxy_hide_header ${name};`),
       ...set.map(([name, value]) => `add_header ${name} ${nginxQuote(name, value)} always;`),
       '',
     ].join('\n');

@@ -1,0 +1,101 @@
+// The nginx export, served for real: Debian's nginx in front of the lab target with the exported
+// snippet included, and the headers it serves compared with the policy on every audited URL.
+import { test, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { loadPolicy } from '../../src/policy/policy.js';
+import { exportPolicy } from '../../src/export/export.js';
+import { fetchAuditUrls } from '../../src/audit/fetch.js';
+import { headerDrift } from '../../src/audit/audit.js';
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nginx did not listen on ${port}`);
+}
+
+async function startNginx(dir: string, upstream: string, headersConf: string): Promise<{ url: string; stop: () => void; proc: ChildProcess }> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'headers.conf'), headersConf);
+  const port = await freePort();
+  const root = process.getuid?.() === 0 ? 'user root;\n' : '';
+  writeFileSync(path.join(dir, 'nginx.conf'), `${root}worker_processes 1;
+daemon off;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass ${upstream};
+      proxy_http_version 1.1;
+      include ${dir}/headers.conf;
+    }
+  }
+}
+`);
+  const proc = spawn(NGINX!, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  await waitForPort(port).catch((err) => { throw new Error(`${err.message}: ${stderr}`); });
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill('SIGQUIT'), proc };
+}
+
+let lab: LabTarget;
+test.beforeAll(async () => {
+  expect(NGINX, 'nginx is needed for this test: apt-get install nginx-light (scripts/setup.sh does it as root)').toBeTruthy();
+  lab = await startLab();
+});
+test.afterAll(async () => lab?.close());
+
+for (const name of ['bundle-a', 'bundle-c', 'bundle-e', 'immich-recommended']) {
+  test(`nginx serving the ${name} export sends exactly the policy's headers`, async ({}, testInfo) => {
+    const policy = loadPolicy(`policies/${name}.yaml`);
+    const nginx = await startNginx(testInfo.outputPath('nginx'), lab.url, exportPolicy(policy, 'nginx'));
+    try {
+      const { urls, skipped } = await fetchAuditUrls(nginx.url, lab.credentials);
+      expect(skipped).toEqual([]);
+      expect(urls.map((u) => u.role).sort()).toEqual(['api', 'favicon', 'html', 'immutable-js', 'thumbnail', 'video']);
+      expect(urls.every((u) => u.status < 400)).toBe(true);
+      expect(headerDrift(urls, policy)).toEqual([]);
+      if (policy.remove.includes('X-Powered-By')) expect(urls.every((u) => !u.headers['x-powered-by'])).toBe(true);
+    } finally {
+      nginx.stop();
+    }
+  });
+}
+
+test('drift is caught: nginx serving bundle-a while bundle-c was tested', async ({}, testInfo) => {
+  const nginx = await startNginx(testInfo.outputPath('nginx'), lab.url, exportPolicy(loadPolicy('policies/bundle-a.yaml'), 'nginx'));
+  try {
+    const { urls } = await fetchAuditUrls(nginx.url);
+    const drift = headerDrift(urls, loadPolicy('policies/bundle-c.yaml'));
+    expect(drift.some((d) => d.header === 'Permissions-Policy' && d.actual === null)).toBe(true);
+  } finally {
+    nginx.stop();
+  }
+});

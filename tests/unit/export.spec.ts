@@ -1,0 +1,62 @@
+import { test, expect } from '@playwright/test';
+import YAML from 'yaml';
+import { loadPolicy, parsePolicy } from '../../src/policy/policy.js';
+import { exportPolicy } from '../../src/export/export.js';
+import { parseCsp } from '../../src/policy/csp.js';
+
+const recommended = loadPolicy('policies/immich-recommended.yaml');
+
+test('Traefik file-provider YAML parses back to the policy, dedicated options where they exist', () => {
+  const doc = YAML.parse(exportPolicy(recommended, 'traefik'));
+  const h = doc.http.middlewares['immich-recommended-headers'].headers;
+  expect(parseCsp(h.contentSecurityPolicy)).toEqual(recommended.csp!.directives);
+  expect(h).toMatchObject({ contentTypeNosniff: true, customFrameOptionsValue: 'SAMEORIGIN', stsSeconds: 86400, forceSTSHeader: true, referrerPolicy: 'same-origin' });
+  expect(h.permissionsPolicy).toBe(recommended.set['Permissions-Policy']);
+  // No separate removal of the app's CSP: contentSecurityPolicy replaces it.
+  expect(h.customResponseHeaders).toEqual({ 'Cross-Origin-Resource-Policy': 'same-origin', 'X-Powered-By': '' });
+});
+
+test('report-only CSP: dedicated option on Traefik 3.1+, customResponseHeaders before', () => {
+  const e = loadPolicy('policies/bundle-e.yaml');
+  const v31 = YAML.parse(exportPolicy(e, 'traefik')).http.middlewares['bundle-e-headers'].headers;
+  expect(parseCsp(v31.contentSecurityPolicyReportOnly)).toEqual(e.csp!.directives);
+  const v211 = YAML.parse(exportPolicy(e, 'traefik', { traefikVersion: '2.11' })).http.middlewares['bundle-e-headers'].headers;
+  expect(v211.contentSecurityPolicyReportOnly).toBeUndefined();
+  expect(parseCsp(v211.customResponseHeaders['Content-Security-Policy-Report-Only'])).toEqual(e.csp!.directives);
+  const p24 = YAML.parse(exportPolicy(loadPolicy('policies/bundle-c.yaml'), 'traefik', { traefikVersion: '2.4' })).http.middlewares['bundle-c-headers'].headers;
+  expect(p24.customResponseHeaders['Permissions-Policy']).toContain('fullscreen=(self)');
+});
+
+test('Docker labels: one label per option, "$" doubled for compose', () => {
+  const p = parsePolicy(`name: l\ndescription: d\nset:\n  X-Frame-Options: DENY\n  Referrer-Policy: same-origin\nremove: [X-Powered-By]\n`);
+  const labels: string[] = YAML.parse(exportPolicy(p, 'traefik-labels')).labels;
+  expect(labels).toEqual([
+    'traefik.http.middlewares.l-headers.headers.frameDeny=true',
+    'traefik.http.middlewares.l-headers.headers.referrerPolicy=same-origin',
+    'traefik.http.middlewares.l-headers.headers.customResponseHeaders.X-Powered-By=',
+  ]);
+});
+
+test('nginx: add_header … always, proxy_hide_header, quotes escaped', () => {
+  const conf = exportPolicy(recommended, 'nginx');
+  expect(conf).toContain('proxy_hide_header X-Powered-By;');
+  expect(conf).toMatch(/^add_header Content-Security-Policy "default-src 'self'; .*" always;$/m);
+  expect(conf).toContain('add_header X-Content-Type-Options "nosniff" always;');
+  const scoped = exportPolicy(parsePolicy(`name: s\ndescription: d\npaths: ["/api/"]\nset:\n  X-Content-Type-Options: nosniff\n`), 'nginx');
+  expect(scoped).toContain('location block(s) for: /api/');
+});
+
+test('Caddy: a header block with -Name removals', () => {
+  const conf = exportPolicy(recommended, 'caddy');
+  expect(conf).toMatch(/^header \{$/m);
+  expect(conf).toContain('\tX-Frame-Options "SAMEORIGIN"');
+  expect(conf).toContain('\t-X-Powered-By');
+});
+
+test('exports never carry headerproof\'s own reporting endpoint', () => {
+  for (const format of ['traefik', 'traefik-labels', 'nginx', 'caddy'] as const) {
+    const out = exportPolicy(loadPolicy('policies/bundle-e.yaml'), format);
+    expect(out).not.toContain('__headerproof');
+    expect(out).not.toContain('report-sample');
+  }
+});
