@@ -23,7 +23,8 @@ function journeyProjects(): Project[] {
     use: { policyFile } as Project['use'],
     metadata: { headerproof: { role, policyFile } },
   });
-  return [journey('baseline', BASELINE_POLICY_FILE, 'baseline'), ...policies.map((p) => journey(p.name, p.file, 'candidate'))];
+  const baseline = process.env.HEADERPROOF_SKIP_BASELINE === '1' ? [] : [journey('baseline', BASELINE_POLICY_FILE, 'baseline')];
+  return [...baseline, ...policies.map((p) => journey(p.name, p.file, 'candidate'))];
 }
 
 const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1';

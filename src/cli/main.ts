@@ -7,6 +7,7 @@ import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
 import { startLab } from '../lab/server.js';
+import { tune, TuneError } from '../tune/tune.js';
 import { startProxy } from '../proxy/proxy.js';
 
 const program = new Command()
@@ -74,6 +75,29 @@ program
   });
 
 program
+  .command('tune')
+  .description('synthesize a CSP from what the journeys need, prove it enforced, and write it as a policy file')
+  .option('--target <url>', 'the app to observe (default: the bundled lab target)')
+  .option('--from <file>', 'start from this policy and only widen it where the journeys need it')
+  .option('--out <file>', 'where to write the tuned policy (default: reports/tune-<time>/tuned.yaml)')
+  .option('--journeys <list>', 'comma-separated journeys (default: all)')
+  .option('--workers <n>', 'parallel browsers')
+  .option('--max-iterations <n>', 'enforce-and-widen rounds at most', '4')
+  .action(async (opts: { target?: string; from?: string; out?: string; journeys?: string; workers?: string; maxIterations: string }) => {
+    if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
+    const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations) });
+    if (result.diff) {
+      console.log('\nChanges to the starting policy:');
+      for (const [d, s] of Object.entries(result.diff.added)) console.log(`  + ${d} ${s.join(' ')}`);
+      for (const [d, s] of Object.entries(result.diff.removed)) console.log(`  - ${d} ${s.join(' ')}`);
+    }
+    console.log(`\n${result.converged ? 'Converged' : 'Did NOT converge'} after ${result.iterations} enforced run(s). Policy: ${result.file}`);
+    for (const f of result.lint) console.log(`  lint ${f.severity}: ${f.header}${f.directive ? ` ${f.directive}` : ''}: ${f.message}`);
+    for (const w of result.warnings) console.log(`  warning: ${w}`);
+    process.exitCode = result.converged ? 0 : 1;
+  });
+
+program
   .command('lab')
   .description('start the bundled lab target (and, with --policy, the injecting proxy in front of it) until interrupted')
   .option('--policy <file>', 'serve the lab through the proxy with this policy')
@@ -99,6 +123,9 @@ try {
   } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
+  } else if (err instanceof TuneError) {
+    console.error(`headerproof tune: ${err.message}`);
+    process.exitCode = 1;
   } else if (err instanceof UnreachableError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 3;

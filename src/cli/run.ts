@@ -24,7 +24,10 @@ export interface RunOptions {
   workers?: string;
   insecure?: boolean;
   browserHost?: string;
+  /** Print nothing but errors (Playwright's output and the verdict lines). */
   quiet?: boolean;
+  /** Run only the policies, no baseline project (tune compares nothing, it only observes). */
+  skipBaseline?: boolean;
 }
 
 export function availableJourneys(): string[] {
@@ -82,6 +85,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(target ? { HEADERPROOF_TARGET: target } : {}),
     ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
+    ...(options.skipBaseline ? { HEADERPROOF_SKIP_BASELINE: '1' } : {}),
   };
   if (options.insecure) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
   if (!target) delete env.HEADERPROOF_TARGET;
@@ -95,6 +99,7 @@ export async function run(options: RunOptions): Promise<number> {
     throw new UnreachableError(`no journey results (Playwright exited ${code}); is the target reachable and are the journeys runnable?`);
   }
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  if (options.quiet) return summary.exitCode;
   console.log(`\n${summary.policies.map((p) => `${p.policy.name}: ${p.verdict}\n  ${p.reasons.join('\n  ')}`).join('\n')}`);
   console.log(`\nReport: ${path.relative(process.cwd(), path.join(outDir, 'index.html')) || 'index.html'}`);
   return summary.exitCode;

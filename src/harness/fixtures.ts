@@ -87,6 +87,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   signals: async ({ journey, headerProxy: proxy }, use) => {
     proxy.collector.drain(); // reports left over from the previous journey are not ours
+    proxy.inlineBlocks.drain();
     await use(new SignalCollector(journey, proxy.collector));
   },
 
@@ -101,6 +102,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       target: target.lab ? 'lab' : target.url,
       warnings: policyWarnings(policy, browserHost() ? `http://${browserHost()}` : proxy.url),
       violations,
+      inlineBlocks: proxy.inlineBlocks.drain(),
       droppedViolations: signals.dropped,
       proxy: {
         upstreamErrors: proxy.stats.upstreamErrors,

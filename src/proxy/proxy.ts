@@ -7,6 +7,7 @@ import httpProxy from 'http-proxy';
 import type { Policy } from '../policy/policy.js';
 import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
+import { InlineBlockRecorder } from './inline-scripts.js';
 
 export interface ProxyOptions {
   /** The one upstream origin, e.g. http://127.0.0.1:3001 or https://photos.example.org. */
@@ -39,6 +40,8 @@ export interface RunningProxy {
   url: string;
   port: number;
   collector: ReportCollector;
+  /** Inline scripts and styles of the HTML documents served so far. */
+  inlineBlocks: InlineBlockRecorder;
   stats: ProxyStats;
   close(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   }
   const targetOrigin = target.origin;
   const collector = new ReportCollector();
+  const inlineBlocks = new InlineBlockRecorder();
   const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, replacedUpstreamHeaders: new Set() };
   const agentOptions = { keepAlive: true, maxSockets: 256 };
   const agent = target.protocol === 'https:'
@@ -83,8 +87,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
 
   proxy.on('proxyRes', (proxyRes, req) => {
-    if (!options.policy) return;
     const urlPath = (req.url ?? '/').split('?')[0]!;
+    if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, urlPath);
+    if (!options.policy) return;
     if (!policyApplies(options.policy, urlPath)) return;
     const reportUrl = `http://${req.headers.host}${REPORT_PATH}`;
     const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl, { reportTo: options.reportTo });
@@ -139,6 +144,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     port,
     collector,
+    inlineBlocks,
     stats,
     close: () =>
       new Promise<void>((resolve) => {

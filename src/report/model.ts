@@ -1,5 +1,6 @@
 // The shapes that cross module boundaries: what each journey test attaches, and summary.json.
 import type { ViolationGroup } from '../observe/violation.js';
+import type { InlineBlock } from '../proxy/inline-scripts.js';
 
 export const JOURNEY_ATTACHMENT = 'headerproof-journey.json';
 
@@ -18,6 +19,8 @@ export interface JourneyAttachment {
   /** 'lab' or the staging origin. */
   target: string;
   violations: ViolationGroup[];
+  /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy). */
+  inlineBlocks: InlineBlock[];
   /** Things about the policy a reviewer must know that no journey can show (see policy/warnings). */
   warnings: string[];
   droppedViolations: number;
@@ -33,6 +36,7 @@ export interface JourneyResult {
   error?: string;
   violations: ViolationGroup[];
   upstreamErrors: number;
+  inlineBlocks?: InlineBlock[];
 }
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
@@ -46,6 +50,7 @@ export interface JourneyComparison {
   violations: ViolationGroup[];
   /** Policy-caused violations that the baseline run does not have. */
   newViolations: ViolationGroup[];
+  inlineBlocks?: InlineBlock[];
 }
 
 export interface PolicyVerdict {

@@ -37,7 +37,7 @@ export default class HeaderproofReporter implements Reporter {
       role: meta.role,
       policyFile: meta.policyFile,
       attachment,
-      result: { journey, status, ...(error ? { error } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0 },
+      result: { journey, status, ...(error ? { error } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [] },
     });
   }
 

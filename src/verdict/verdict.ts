@@ -19,6 +19,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       ...(c.error ? { error: c.error } : {}),
       violations: c.violations,
       newViolations: newViolations(b?.violations ?? [], c.violations),
+      ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
     };
   });
   const reasons: string[] = [];

@@ -1,0 +1,45 @@
+// Writes a tuned policy as YAML a person can review: each source on its own line, with a comment
+// saying which journey needs it and, for hashes, which inline block it is and whether it changes
+// with the next app build. The text is parsed back through the normal loader before it is kept.
+import type { CspDirectives } from '../policy/csp.js';
+import { parsePolicy, type Policy } from '../policy/policy.js';
+import type { SourceNote } from './synthesize.js';
+
+export function tunedPolicyYaml(options: {
+  name: string;
+  description: string;
+  directives: CspDirectives;
+  notes: SourceNote[];
+  header: string[];
+  base?: Policy;
+}): string {
+  const q = (s: string) => JSON.stringify(s);
+  const note = (directive: string, source: string) => {
+    const n = options.notes.find((x) => x.directive === directive && x.source === source);
+    if (!n) return '';
+    return `  # ${n.note ? `${n.note}; ` : ''}needed by ${n.journeys.join(', ')}`;
+  };
+  const lines = [
+    ...options.header.map((h) => `# ${h}`),
+    `name: ${options.name}`,
+    `description: ${q(options.description)}`,
+  ];
+  const base = options.base;
+  if (base && Object.keys(base.set).length) {
+    lines.push('set:', ...Object.entries(base.set).map(([k, v]) => `  ${k}: ${q(v)}`));
+  }
+  if (base?.remove.length) lines.push('remove:', ...base.remove.map((r) => `  - ${r}`));
+  if (base?.paths) lines.push('paths:', ...base.paths.map((p) => `  - ${q(p)}`));
+  lines.push('csp:', '  reportOnly: false', '  directives:');
+  for (const [directive, sources] of Object.entries(options.directives)) {
+    if (!sources.length) {
+      lines.push(`    ${directive}: []`);
+      continue;
+    }
+    lines.push(`    ${directive}:`);
+    for (const s of sources) lines.push(`      - ${q(s)}${note(directive, s)}`);
+  }
+  const text = lines.join('\n') + '\n';
+  parsePolicy(text, `${options.name}.yaml`); // must round-trip through the normal validation
+  return text;
+}
