@@ -1,5 +1,8 @@
 // The lint and audit commands' printing: tables for people, JSON for machines.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { loadPolicy } from '../policy/policy.js';
+import type { Summary } from '../report/model.js';
 import { lintPolicy } from '../lint/lint.js';
 import { auditFindings, headerDrift, type AuditResult } from '../audit/audit.js';
 import { fetchAuditUrls } from '../audit/fetch.js';
@@ -58,4 +61,19 @@ function printAudit(r: AuditResult, policyName?: string): void {
     for (const d of r.drift) console.log(`  ${d.role.padEnd(13)} ${d.header}: expected ${d.expected === null ? '(absent)' : JSON.stringify(d.expected)}, served ${d.actual === null ? '(absent)' : JSON.stringify(d.actual)}`);
     if (!r.drift.length) console.log('  none: the edge serves exactly the tested headers');
   }
+}
+
+/** Reads a summary.json (or the report folder holding one), with a clear error for anything else. */
+export function readSummary(file: string): Summary {
+  const f = existsSync(file) && statSync(file).isDirectory() ? path.join(file, 'summary.json') : file;
+  if (!existsSync(f)) throw new UsageError(`${file}: no such summary.json (give a report folder or its summary.json)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(f, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${f}: not valid JSON (${(err as Error).message})`);
+  }
+  const s = parsed as Partial<Summary>;
+  if (s?.tool !== 'headerproof' || !Array.isArray(s.policies)) throw new UsageError(`${f}: not a headerproof summary.json`);
+  return s as Summary;
 }

@@ -8,6 +8,8 @@ import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '..
 import { auditCommand, lintCommand } from './commands.js';
 import { startLab } from '../lab/server.js';
 import { tune, TuneError } from '../tune/tune.js';
+import { diffSummaries, renderDiff } from '../report/diff.js';
+import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
 
 const program = new Command()
@@ -26,6 +28,8 @@ program
   .option('--out <dir>', 'report folder (default: reports/run-<time>)')
   .option('--workers <n>', 'parallel browsers')
   .option('--insecure', 'do not verify the target\'s TLS certificate')
+  .option('--no-blame', 'do not re-run failing journeys to find which header breaks them')
+  .option('--no-screenshots', 'keep screenshots out of the report (private libraries)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
   .action(async (opts) => {
     process.exitCode = await run(opts);
@@ -95,6 +99,18 @@ program
     for (const f of result.lint) console.log(`  lint ${f.severity}: ${f.header}${f.directive ? ` ${f.directive}` : ''}: ${f.message}`);
     for (const w of result.warnings) console.log(`  warning: ${w}`);
     process.exitCode = result.converged ? 0 : 1;
+  });
+
+program
+  .command('diff')
+  .description('compare two runs: verdicts, journeys and violations that appeared or disappeared; exit 1 when something got worse')
+  .argument('<old>', 'an earlier summary.json (or its report folder)')
+  .argument('<new>', 'a later summary.json (or its report folder)')
+  .option('--json', 'print the differences as JSON')
+  .action((oldFile: string, newFile: string, opts: { json?: boolean }) => {
+    const d = diffSummaries(readSummary(oldFile), readSummary(newFile));
+    process.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d));
+    process.exitCode = d.regressed ? 1 : 0;
   });
 
 program

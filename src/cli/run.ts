@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { defaultRunDir } from '../report/summary.js';
+import { defaultRunDir, writeReports } from '../report/summary.js';
+import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import type { Summary } from '../report/model.js';
 
@@ -28,6 +29,10 @@ export interface RunOptions {
   quiet?: boolean;
   /** Run only the policies, no baseline project (tune compares nothing, it only observes). */
   skipBaseline?: boolean;
+  /** false: no blame pass for breaking policies (commander's --no-blame). */
+  blame?: boolean;
+  /** false: no screenshots in the report (commander's --no-screenshots). */
+  screenshots?: boolean;
 }
 
 export function availableJourneys(): string[] {
@@ -86,6 +91,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
     ...(options.skipBaseline ? { HEADERPROOF_SKIP_BASELINE: '1' } : {}),
+    ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
   };
   if (options.insecure) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
   if (!target) delete env.HEADERPROOF_TARGET;
@@ -98,7 +104,15 @@ export async function run(options: RunOptions): Promise<number> {
     if (code === 2) return 2;
     throw new UnreachableError(`no journey results (Playwright exited ${code}); is the target reachable and are the journeys runnable?`);
   }
-  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  let summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
+    const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
+      await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false });
+      return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    };
+    summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); });
+    writeReports(outDir, summary);
+  }
   if (options.quiet) return summary.exitCode;
   console.log(`\n${summary.policies.map((p) => `${p.policy.name}: ${p.verdict}\n  ${p.reasons.join('\n  ')}`).join('\n')}`);
   console.log(`\nReport: ${path.relative(process.cwd(), path.join(outDir, 'index.html')) || 'index.html'}`);

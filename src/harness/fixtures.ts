@@ -10,7 +10,7 @@ import { ImmichApi } from './immich-api.js';
 import { browserHost } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { servedHeaders } from '../proxy/header-edits.js';
-import { JOURNEY_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
+import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
 
 interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
@@ -94,11 +94,23 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   context: async ({ context, signals, policy, headerProxy: proxy, journey, target }, use, testInfo) => {
     await signals.attach(context);
     await use(context);
+    // The journey's last view (at the failing step when it failed), for the report; off with
+    // --no-screenshots for private libraries.
+    const page = context.pages()[0];
+    if (page && process.env.HEADERPROOF_SCREENSHOTS !== '0') {
+      const file = testInfo.outputPath('headerproof-screenshot.png');
+      const taken = await page.screenshot({ path: file, timeout: 5000 }).then(() => true, () => false);
+      if (taken) await testInfo.attach(SCREENSHOT_ATTACHMENT, { path: file, contentType: 'image/png' });
+    }
     const waitForReports = Boolean(policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
     const violations = await signals.finish({ waitForReports });
     const attachment: JourneyAttachment = {
       journey,
-      policy: { name: policy.name, file: policy.file, description: policy.description, served: servedHeaders(policy, `${proxy.url}/__headerproof/report`) },
+      policy: {
+        name: policy.name, file: policy.file, description: policy.description,
+        served: servedHeaders(policy, `${proxy.url}/__headerproof/report`),
+        model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
+      },
       target: target.lab ? 'lab' : target.url,
       warnings: policyWarnings(policy, browserHost() ? `http://${browserHost()}` : proxy.url),
       violations,

@@ -14,7 +14,8 @@ export class TargetConfigError extends Error {}
 export async function resolveTarget(env: NodeJS.ProcessEnv = process.env): Promise<Target> {
   const named = env.HEADERPROOF_TARGET?.trim();
   if (!named) {
-    const lab = await startLab();
+    // HEADERPROOF_LAB_BUILD changes the lab's build id, as an app upgrade changes the bootstrap script.
+    const lab = await startLab(env.HEADERPROOF_LAB_BUILD ? { buildId: env.HEADERPROOF_LAB_BUILD.replace(/[^A-Za-z0-9]/g, '') } : {});
     return { url: lab.url, credentials: lab.credentials, lab, close: () => lab.close() };
   }
   let url: URL;

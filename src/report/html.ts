@@ -12,7 +12,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccd;p
 th{background:#f3f4f6}code,pre{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;word-break:break-all;margin:0}
 .v{display:inline-block;padding:.1rem .5rem;border-radius:.7rem;font-weight:600}
 .safe{background:#d1f3d9;color:#0b5a1f}.would-break{background:#fff0c2;color:#6b4a00}.breaks{background:#ffd6d6;color:#8a0b0b}.inconclusive{background:#e2e3e8;color:#333}
-.warn{background:#fff7e0;border-left:4px solid #e0a800;padding:.3rem .8rem}.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
+.warn{background:#fff7e0;border-left:4px solid #e0a800;padding:.3rem .8rem}.shots{display:flex;gap:1rem;align-items:flex-start;margin:.5rem 0}.shots figure{margin:0;max-width:48%}.shots img{max-width:100%;border:1px solid #ccd}figcaption{font-size:12px;color:#555}.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
 
 function statusCell(baseline: string, candidate: string): string {
   return `<td><span class="${e(candidate)}">${e(candidate)}</span> <span class="meta">(baseline ${e(baseline)})</span></td>`;
@@ -30,7 +30,30 @@ function violationTable(groups: ViolationGroup[]): string {
   return `<table><tr><th>kind / directive</th><th>blocked</th><th>disposition</th><th>count</th><th>journeys</th><th>sample</th><th>source</th></tr>${rows.join('')}</table>`;
 }
 
-function policySection(p: PolicyVerdict): string {
+type ImageLoader = (relativePath: string) => string | undefined;
+
+function screenshots(p: PolicyVerdict, image: ImageLoader): string {
+  const failing = p.journeys.filter((j) => j.candidate === 'failed' && (j.screenshot || j.baselineScreenshot));
+  if (!failing.length) return '';
+  const fig = (rel: string | undefined, caption: string) => {
+    const src = rel ? image(rel) : undefined;
+    return `<figure>${src ? `<img src="${src}" alt="${e(caption)}">` : '<p class="meta">(no screenshot)</p>'}<figcaption>${e(caption)}</figcaption></figure>`;
+  };
+  return `<h3>Screenshots</h3>${failing.map((j) => `<div class="shots"><b>${e(j.journey)}</b>${fig(j.baselineScreenshot, 'baseline: end of the journey')}${fig(j.screenshot, `with ${p.policy.name}: where it failed`)}</div>`).join('')}`;
+}
+
+function blameSection(p: PolicyVerdict): string {
+  if (!p.blame?.length) return '';
+  return `<h3>Blame</h3><ul>${p.blame.map((b) => `<li><b>${e(b.journey)}</b>: ${b.blamed.length ? `caused by <code>${b.blamed.map(e).join('</code> + <code>')}</code>` : 'no single part of the policy reproduces it'}${b.note ? ` <span class="meta">(${e(b.note)})</span>` : ''}</li>`).join('')}</ul>`;
+}
+
+function suggestionTable(p: PolicyVerdict): string {
+  if (!p.suggestions.length) return '';
+  const rows = p.suggestions.map((s) => `<tr><td><code>${e(s.kind)} ${e(s.directive)}</code><br><code>${e(truncate(s.blocked, 120))}</code></td><td><code>${e(s.fix)}</code></td><td>${e(s.cost)}</td><td>${e(s.journeys.join(', '))}</td></tr>`).join('');
+  return `<h3>Suggested fixes</h3><table><tr><th>violation</th><th>change the policy to</th><th>security cost</th><th>journeys</th></tr>${rows}</table>`;
+}
+
+function policySection(p: PolicyVerdict, image: ImageLoader): string {
   const served = Object.entries(p.policy.served)
     .map(([name, value]) => `<tr><td><code>${e(name)}</code></td><td><pre>${value === null ? '(removed)' : e(value)}</pre></td></tr>`)
     .join('');
@@ -44,6 +67,9 @@ function policySection(p: PolicyVerdict): string {
 <ul>${p.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>
 ${p.warnings.length ? `<div class="warn"><b>Warnings</b><ul>${p.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></div>` : ''}
 ${failures ? `<h3>Failing journeys</h3><ul>${failures}</ul>` : ''}
+${blameSection(p)}
+${suggestionTable(p)}
+${screenshots(p, image)}
 ${p.replacedUpstreamHeaders.length ? `<p><b>Note:</b> the target already sends ${e(p.replacedUpstreamHeaders.join(', '))}; the policy replaced it.</p>` : ''}
 <h3>Headers the proxy served</h3>${served ? `<table>${served}</table>` : '<p class="meta">No changes (baseline).</p>'}
 <h3>Violations the policy caused</h3>${violationTable(newOnes)}
@@ -51,7 +77,7 @@ ${p.replacedUpstreamHeaders.length ? `<p><b>Note:</b> the target already sends $
 </section>`;
 }
 
-export function renderHtml(summary: Summary): string {
+export function renderHtml(summary: Summary, image: ImageLoader = () => undefined): string {
   const journeys = [...new Set([...summary.baseline.map((b) => b.journey), ...summary.policies.flatMap((p) => p.journeys.map((j) => j.journey))])];
   const matrix = summary.policies
     .map((p) => {
@@ -77,7 +103,7 @@ export function renderHtml(summary: Summary): string {
 <p class="meta">safe: all journeys pass and nothing new was reported · would-break: journeys pass but the policy reported (or silently blocked) things the baseline does not have · breaks: a journey that passes without the policy fails with it · inconclusive: the baseline itself fails.</p>
 <h2>Baseline (no policy)</h2>
 <table><tr><th>journey</th><th>status</th><th>error</th><th>signal groups</th></tr>${baselineRows}</table>
-${summary.policies.map(policySection).join('\n')}
+${summary.policies.map((p) => policySection(p, image)).join('\n')}
 </body></html>
 `;
 }

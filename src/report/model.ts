@@ -1,8 +1,10 @@
 // The shapes that cross module boundaries: what each journey test attaches, and summary.json.
 import type { ViolationGroup } from '../observe/violation.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
+import type { PolicyModel, Suggestion } from '../blame/suggest.js';
 
 export const JOURNEY_ATTACHMENT = 'headerproof-journey.json';
+export const SCREENSHOT_ATTACHMENT = 'headerproof-screenshot';
 
 export interface PolicyInfo {
   name: string;
@@ -10,6 +12,16 @@ export interface PolicyInfo {
   description: string;
   /** Header → value the proxy serves (null = removed). */
   served: Record<string, string | null>;
+  /** The policy's own headers (for suggestions and blame). */
+  model?: PolicyModel;
+}
+
+/** Which part of a policy makes a journey fail, found by re-running it with one part at a time. */
+export interface Blame {
+  journey: string;
+  /** The minimal set of headers / CSP directives / Permissions-Policy features that reproduces it. */
+  blamed: string[];
+  note?: string;
 }
 
 /** Attached to every journey test by the fixtures; the reporter builds the verdicts from these. */
@@ -37,6 +49,8 @@ export interface JourneyResult {
   violations: ViolationGroup[];
   upstreamErrors: number;
   inlineBlocks?: InlineBlock[];
+  /** Screenshot (path relative to the report folder) at the end of the journey or at its failure. */
+  screenshot?: string;
 }
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
@@ -51,6 +65,8 @@ export interface JourneyComparison {
   /** Policy-caused violations that the baseline run does not have. */
   newViolations: ViolationGroup[];
   inlineBlocks?: InlineBlock[];
+  screenshot?: string;
+  baselineScreenshot?: string;
 }
 
 export interface PolicyVerdict {
@@ -60,6 +76,10 @@ export interface PolicyVerdict {
   journeys: JourneyComparison[];
   replacedUpstreamHeaders: string[];
   warnings: string[];
+  /** A fix for each new violation group, with its cost. */
+  suggestions: Suggestion[];
+  /** Filled in by the blame pass for policies that break a journey. */
+  blame?: Blame[];
 }
 
 export interface Summary {

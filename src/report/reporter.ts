@@ -1,7 +1,9 @@
 // A Playwright reporter: collects each journey test's result and attachment, then writes the
 // verdicts and reports when the run ends. Works on merged shard results too (attachments travel).
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { JOURNEY_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -9,9 +11,25 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 export default class HeaderproofReporter implements Reporter {
   private records = new Map<string, JourneyRecord>();
   private startedAt = new Date();
+  private outDir = '';
 
   onBegin(_config: FullConfig, _suite: Suite): void {
     this.startedAt = new Date();
+    this.outDir = process.env.HEADERPROOF_OUT || defaultRunDir(this.startedAt);
+  }
+
+  /** Copies the journey's screenshot into the report folder; returns its relative path. */
+  private keepScreenshot(result: TestResult, project: string, journey: string): string | undefined {
+    const shot = result.attachments.find((a) => a.name === SCREENSHOT_ATTACHMENT && a.path);
+    if (!shot?.path) return undefined;
+    const rel = path.join('screenshots', `${project}--${journey}.png`.replace(/[^\w.-]/g, '_'));
+    try {
+      mkdirSync(path.join(this.outDir, 'screenshots'), { recursive: true });
+      copyFileSync(shot.path, path.join(this.outDir, rel));
+      return rel;
+    } catch {
+      return undefined;
+    }
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -29,23 +47,24 @@ export default class HeaderproofReporter implements Reporter {
     const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const error = status === 'failed'
-      ? (result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').filter(Boolean).slice(0, 4).join(' ').slice(0, 600)
+      ? [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ').slice(0, 600)
       : status === 'skipped' ? skipReason : undefined;
+    const screenshot = this.keepScreenshot(result, project.name, journey);
     // Keyed by project + test: a retry replaces the earlier attempt.
     this.records.set(`${project.name}\u0000${test.id}`, {
       project: project.name,
       role: meta.role,
       policyFile: meta.policyFile,
       attachment,
-      result: { journey, status, ...(error ? { error } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [] },
+      result: { journey, status, ...(error ? { error } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
+        ...(screenshot ? { screenshot } : {}) },
     });
   }
 
   onEnd(_result: FullResult): void {
     if (!this.records.size) return;
     const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime() });
-    const outDir = process.env.HEADERPROOF_OUT || defaultRunDir(this.startedAt);
-    const files = writeReports(outDir, summary);
+    const files = writeReports(this.outDir, summary);
     const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
     console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nreport: ${files.html}\n`);
   }

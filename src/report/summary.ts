@@ -1,5 +1,5 @@
 // From per-test journey records to the Summary (verdict per policy), and onto disk.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decideVerdict, exitCodeFor } from '../verdict/verdict.js';
 import { renderHtml } from './html.js';
@@ -47,7 +47,12 @@ export function writeReports(outDir: string, summary: Summary): { html: string; 
   mkdirSync(outDir, { recursive: true });
   const files = { json: path.join(outDir, 'summary.json'), html: path.join(outDir, 'index.html'), md: path.join(outDir, 'summary.md') };
   writeFileSync(files.json, JSON.stringify(summary, null, 2) + '\n');
-  writeFileSync(files.html, renderHtml(summary));
+  // Screenshots are embedded (data: URIs) so the page stays one self-contained file.
+  const image = (rel: string) => {
+    const file = path.join(outDir, rel);
+    return existsSync(file) ? `data:image/png;base64,${readFileSync(file).toString('base64')}` : undefined;
+  };
+  writeFileSync(files.html, renderHtml(summary, image));
   writeFileSync(files.md, renderMarkdown(summary));
   return files;
 }

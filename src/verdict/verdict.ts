@@ -1,6 +1,7 @@
 // The verdict: compare a policy's journey results with the baseline's, so only what the policy
 // caused is blamed. Pure function of the two result lists.
 import { groupKey, POLICY_KINDS, type ViolationGroup } from '../observe/violation.js';
+import { suggestFixes } from '../blame/suggest.js';
 import type { JourneyComparison, JourneyResult, PolicyInfo, PolicyVerdict, Verdict } from '../report/model.js';
 
 export function newViolations(baseline: ViolationGroup[], candidate: ViolationGroup[]): ViolationGroup[] {
@@ -20,6 +21,8 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       violations: c.violations,
       newViolations: newViolations(b?.violations ?? [], c.violations),
       ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
+      ...(c.screenshot ? { screenshot: c.screenshot } : {}),
+      ...(b?.screenshot ? { baselineScreenshot: b.screenshot } : {}),
     };
   });
   const reasons: string[] = [];
@@ -45,7 +48,10 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     }
   }
   if (verdict === 'safe') reasons.push('all journeys pass and the policy caused no violations');
-  return { policy, verdict, reasons, journeys, replacedUpstreamHeaders, warnings };
+  const suggestions = policy.model
+    ? suggestFixes(policy.model, journeys.flatMap((j) => j.candidate === 'failed' ? j.violations.filter((v) => POLICY_KINDS.has(v.kind)) : j.newViolations), journeys.flatMap((j) => j.inlineBlocks ?? []))
+    : [];
+  return { policy, verdict, reasons, journeys, replacedUpstreamHeaders, warnings, suggestions };
 }
 
 function summarize(groups: ViolationGroup[]): string {

@@ -1,0 +1,74 @@
+// A suggested fix for each violation group: the smallest change to the policy that would allow it,
+// and what that change costs in security, in one line. Pure.
+import { effectiveSources, type CspDirectives } from '../policy/csp.js';
+import type { ViolationGroup } from '../observe/violation.js';
+import type { InlineBlock } from '../proxy/inline-scripts.js';
+import { neededSources, widen } from '../tune/synthesize.js';
+
+export interface Suggestion {
+  /** Which violation group (kind, directive, blocked) it answers. */
+  kind: string;
+  directive: string;
+  blocked: string;
+  journeys: string[];
+  /** The change, e.g. "worker-src 'self' blob:" or "Permissions-Policy: fullscreen=(self)". */
+  fix: string;
+  /** One line: what allowing it costs. */
+  cost: string;
+}
+
+export interface PolicyModel {
+  csp?: { reportOnly: boolean; directives: CspDirectives };
+  set: Record<string, string>;
+  remove: string[];
+}
+
+function cspCost(directive: string, source: string): string {
+  if (source === "'unsafe-inline'") return directive.includes('attr') ? 'low: inline style attributes can restyle the page but not run script' : 'high: any injected inline script runs';
+  if (source === "'unsafe-eval'") return 'high: strings become code (eval, new Function); an injection becomes execution';
+  if (source === "'wasm-unsafe-eval'") return 'low: allows compiling WebAssembly, not JavaScript eval';
+  if (source.startsWith("'sha")) return 'none: allows only that exact inline block (re-hash after app upgrades)';
+  if (source === "'self'") return 'low: same-origin resources only';
+  if (source === 'data:') return directive === 'img-src' || directive === 'font-src' ? 'low: data: images/fonts cannot run script' : 'high: data: URLs in this directive can carry script';
+  if (source === 'blob:') return directive === 'worker-src' ? 'medium: any script on the page can start a worker from a blob it creates' : 'low: only object URLs the page itself created';
+  if (/^https?:\/\//.test(source)) return directive === 'connect-src' ? `low: the page may send requests to ${source}` : `medium: trusts content from ${source}`;
+  return 'review: widens what the page may load';
+}
+
+function groupsOf(violations: ViolationGroup[]): Map<string, ViolationGroup[]> {
+  const out = new Map<string, ViolationGroup[]>();
+  for (const v of violations) {
+    const key = `${v.kind}\u0000${v.directive}\u0000${v.blockedUrl}`;
+    out.set(key, [...(out.get(key) ?? []), v]);
+  }
+  return out;
+}
+
+export function suggestFixes(policy: PolicyModel, violations: ViolationGroup[], inlineBlocks: InlineBlock[]): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const group of groupsOf(violations).values()) {
+    const v = group[0]!;
+    const journeys = [...new Set(group.map((g) => g.journey))];
+    const base = { kind: v.kind, directive: v.directive, blocked: v.blockedUrl, journeys };
+    if (v.kind === 'csp' && policy.csp) {
+      const needed = neededSources({ violations: group, inlineBlocks });
+      const [directive, sources] = Object.entries(needed.directives)[0] ?? [];
+      if (!directive || !sources) {
+        out.push({ ...base, fix: needed.warnings[0] ?? 'no source expression allows this safely; change the app', cost: 'n/a' });
+        continue;
+      }
+      // What the directive would read after the change (a new directive keeps its old fallback).
+      const widened = widen(policy.csp.directives, { [directive]: sources })[directive]!;
+      const before = policy.csp.directives[directive] ?? effectiveSources(policy.csp.directives, directive) ?? [];
+      const added = widened.filter((s) => !before.includes(s));
+      out.push({ ...base, fix: `${directive} ${widened.join(' ')}`, cost: (added.length ? added : sources).map((s) => cspCost(directive, s)).sort().reverse()[0]! });
+    } else if (v.kind === 'permissions-policy') {
+      out.push({ ...base, fix: `Permissions-Policy: ${v.directive}=(self)`, cost: `low: only this origin's pages (not embedded third parties) may use ${v.directive}` });
+    } else if (v.kind === 'corp') {
+      out.push({ ...base, fix: 'Cross-Origin-Resource-Policy: same-site (or cross-origin for media other sites embed)', cost: 'low: other sites can embed the responses again' });
+    } else if (v.kind === 'mixed-content') {
+      out.push({ ...base, fix: 'serve the resource over https, or drop upgrade-insecure-requests / block-all-mixed-content', cost: 'medium: content over plain HTTP can be tampered with' });
+    }
+  }
+  return out;
+}
