@@ -56,6 +56,9 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     launchOptions,
+    // A target that hangs or dies mid-page must fail a journey in bounded time (then the run is
+    // inconclusive, exit 3), not wait for the whole test timeout.
+    navigationTimeout: 15_000,
     trace: 'off',
     screenshot: 'only-on-failure',
     serviceWorkers: 'allow',

@@ -40,9 +40,16 @@ program
   .description('validate policy files without running anything')
   .argument('<file...>')
   .action((files: string[]) => {
+    // Every file is checked, so one run lists every mistake; exit 2 if any file is invalid.
     for (const f of files) {
-      const p = loadPolicy(f);
-      console.log(`${f}: ok (${p.name}${p.csp ? `, CSP ${p.csp.reportOnly ? 'report-only' : 'enforced'}` : ''}, sets ${Object.keys(p.set).length}, removes ${p.remove.length})`);
+      try {
+        const p = loadPolicy(f);
+        console.log(`${f}: ok (${p.name}${p.csp ? `, CSP ${p.csp.reportOnly ? 'report-only' : 'enforced'}` : ''}, sets ${Object.keys(p.set).length}, removes ${p.remove.length})`);
+      } catch (err) {
+        if (!(err instanceof PolicyError)) throw err;
+        console.error(`headerproof: ${err.message}`);
+        process.exitCode = 2;
+      }
     }
   });
 

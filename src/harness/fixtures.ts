@@ -66,6 +66,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       target: target.url,
       policy,
       verifyTls: process.env.HEADERPROOF_INSECURE !== '1',
+      ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
       allowedHosts: browserHost() ? [browserHost()!] : [],
     });
     await use(proxy);
@@ -92,6 +93,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   context: async ({ context, signals, policy, headerProxy: proxy, journey, target }, use, testInfo) => {
+    const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await signals.attach(context);
     await use(context);
     // The journey's last view (at the failing step when it failed), for the report; off with
@@ -117,7 +119,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       inlineBlocks: proxy.inlineBlocks.drain(),
       droppedViolations: signals.dropped,
       proxy: {
-        upstreamErrors: proxy.stats.upstreamErrors,
+        // This journey's own target errors (the proxy's counter spans the worker).
+        upstreamErrors: proxy.stats.upstreamErrors - upstreamErrorsBefore,
         lastUpstreamError: proxy.stats.lastUpstreamError,
         replacedUpstreamHeaders: [...proxy.stats.replacedUpstreamHeaders],
       },

@@ -74,9 +74,9 @@ const cspSchema = z
 const policySchema = z
   .object({
     name: z
-      .string({ error: 'is required: a short name such as bundle-a' })
+      .string({ error: (i) => (i.input === undefined ? 'is required: a short name such as bundle-a' : 'must be a string such as bundle-a') })
       .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, ".", "_" or "-" (it names a Playwright project and a report folder)'),
-    description: z.string({ error: 'is required: say what the policy is for and what risk it carries' }).min(1, 'must not be empty'),
+    description: z.string({ error: (i) => (i.input === undefined ? 'is required: say what the policy is for and what risk it carries' : 'must be text') }).min(1, 'must not be empty'),
     set: z.record(z.string(), headerValue).default({}),
     remove: z.array(z.string({ error: 'each entry must be a header name' }), { error: 'must be a list of header names, e.g. [X-Powered-By]' }).default([]),
     csp: cspSchema.optional(),
@@ -122,7 +122,12 @@ export function parsePolicy(text: string, file = '<inline>'): Policy {
       const where = ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
       throw new PolicyError(file, [{ field: '', problem: `not valid YAML${where}: ${e.message.split('\n')[0]}` }]);
     }
-    raw = doc.toJS({ maxAliasCount: 50 });
+    try {
+      raw = doc.toJS({ maxAliasCount: 50 });
+    } catch (err) {
+      // e.g. an alias "billion laughs" expansion: refuse it as bad input, not a crash.
+      throw new PolicyError(file, [{ field: '', problem: `not valid YAML: ${(err as Error).message}` }]);
+    }
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new PolicyError(file, [{ field: '', problem: 'must be a mapping with at least "name" and "description"' }]);

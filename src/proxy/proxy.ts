@@ -86,7 +86,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     return null;
   };
 
-  proxy.on('proxyRes', (proxyRes, req) => {
+  proxy.on('proxyRes', (proxyRes, req, res) => {
+    // An upstream that dies mid-body is a target error, not a slow page: count it and cut the
+    // client's response so the browser sees a failure rather than a silently truncated file.
+    proxyRes.on('aborted', () => {
+      stats.upstreamErrors++;
+      stats.lastUpstreamError = 'upstream reset the connection mid-response';
+      res.destroy();
+    });
     const urlPath = (req.url ?? '/').split('?')[0]!;
     if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, urlPath);
     if (!options.policy) return;

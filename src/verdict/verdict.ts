@@ -27,15 +27,22 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
   });
   const reasons: string[] = [];
   let verdict: Verdict = 'safe';
-  const broken = journeys.filter((j) => j.baseline === 'passed' && j.candidate === 'failed');
-  const unproven = journeys.filter((j) => j.candidate !== 'skipped' && (j.baseline === 'failed' || j.baseline === 'missing'));
+  // A journey that failed while the target itself erred (down, reset, timed out) proves nothing
+  // about the policy.
+  const targetTrouble = candidate.filter((c) => c.status === 'failed' && c.upstreamErrors > 0).map((c) => c.journey);
+  const broken = journeys.filter((j) => j.baseline === 'passed' && j.candidate === 'failed' && !targetTrouble.includes(j.journey));
+  const unproven = journeys.filter((j) => j.candidate !== 'skipped' && (j.baseline === 'failed' || j.baseline === 'missing' || targetTrouble.includes(j.journey)));
   const flagged = journeys.filter((j) => j.newViolations.length > 0);
   if (broken.length) {
     verdict = 'breaks';
     for (const j of broken) reasons.push(`${j.journey} passes without the policy but fails with it${j.error ? `: ${j.error}` : ''}`);
   } else if (unproven.length) {
     verdict = 'inconclusive';
-    for (const j of unproven) reasons.push(`${j.journey} ${j.baseline === 'missing' ? 'has no baseline run' : 'fails on the baseline too'}: the target, not the policy, is broken`);
+    for (const j of unproven) {
+      reasons.push(targetTrouble.includes(j.journey)
+        ? `${j.journey} failed while the target was unreachable or erring: the target, not the policy, is broken`
+        : `${j.journey} ${j.baseline === 'missing' ? 'has no baseline run' : 'fails on the baseline too'}: the target, not the policy, is broken`);
+    }
   } else if (flagged.length) {
     verdict = 'would-break';
   }
@@ -60,7 +67,7 @@ function summarize(groups: ViolationGroup[]): string {
 }
 
 export function exitCodeFor(baseline: JourneyResult[], verdicts: PolicyVerdict[]): number {
-  if (baseline.some((r) => r.status === 'failed') || verdicts.some((v) => v.verdict === 'inconclusive')) return 3;
+  if (baseline.some((r) => r.status === 'failed') || verdicts.some((v) => v.verdict === 'inconclusive')) return 3; // target unreachable or failing
   if (verdicts.some((v) => v.verdict === 'breaks' || v.verdict === 'would-break')) return 1;
   return 0;
 }

@@ -55,3 +55,11 @@ test('exit codes: 0 safe, 1 breaks or would-break', () => {
   expect(exitCodeFor([ok('a')], [safe])).toBe(0);
   expect(exitCodeFor([ok('a')], [safe, wb])).toBe(1);
 });
+
+test('a journey that fails while the target errs is inconclusive, never blamed on the policy', () => {
+  const flaky: JourneyResult = { journey: 'video', status: 'failed', error: 'reset', violations: [], upstreamErrors: 2 };
+  const r = decideVerdict(policy, [ok('video')], [flaky]);
+  expect(r.verdict).toBe('inconclusive');
+  expect(r.reasons[0]).toContain('target was unreachable or erring');
+  expect(exitCodeFor([ok('video')], [r])).toBe(3);
+});

@@ -1,0 +1,201 @@
+// npm run bench: proxy overhead against direct and nginx, large-body throughput and memory,
+// journey-suite scaling, and violation volume. Results: reports/bench/latest.json and a table.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { dedupe, type Violation } from '../src/observe/violation.js';
+import { decideVerdict } from '../src/verdict/verdict.js';
+import { renderHtml } from '../src/report/html.js';
+import type { Summary } from '../src/report/model.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, 'reports', 'bench');
+const GiB = 1024 ** 3;
+const quick = process.argv.includes('--quick');
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((res) => { const c = net.connect(port, '127.0.0.1', () => { c.destroy(); res(true); }); c.on('error', () => res(false)); });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** A child process running a script with tsx; returns its pid and a stop function. */
+function child(script: string, args: string[]) {
+  const p = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  return { pid: p.pid!, stop: () => p.kill('SIGTERM') };
+}
+
+function rssKb(pid: number): number {
+  try {
+    const status = execFileSync('cat', [`/proc/${pid}/status`]).toString();
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Latency of one request at a time (what the proxy adds), then throughput under 50 connections. */
+async function small(url: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  const n = quick ? 1000 : 3000;
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await new Promise<void>((resolve, reject) => http.get(url, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject));
+    if (i >= 100) times.push(Number(process.hrtime.bigint() - t0) / 1e6); // after warm-up
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  const pct = (q: number) => Number(times[Math.floor(q * (times.length - 1))]!.toFixed(3));
+  const r = await autocannon({ url, connections: 50, duration: quick ? 3 : 8, pipelining: 1 });
+  return { rps: Math.round(r.requests.average), p50ms: pct(0.5), p99ms: pct(0.99), errors: r.errors + r.non2xx };
+}
+
+/** Reads `total` bytes as consecutive 16 MiB Range requests; MB/s. */
+async function ranged(url: string, total: number): Promise<number> {
+  const chunk = 16 * 1024 * 1024;
+  const agent = new http.Agent({ keepAlive: true });
+  const t0 = process.hrtime.bigint();
+  for (let start = 0; start < total; start += chunk) {
+    const end = Math.min(start + chunk, total) - 1;
+    await new Promise<void>((resolve, reject) => {
+      http.get(url, { agent, headers: { range: `bytes=${start}-${end}` } }, (res) => {
+        if (res.statusCode !== 206) reject(new Error(`expected 206, got ${res.statusCode}`));
+        res.on('data', () => undefined).on('end', () => resolve()).on('error', reject);
+      }).on('error', reject);
+    });
+  }
+  agent.destroy();
+  return total / (1024 * 1024) / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+async function proxyBench() {
+  const upstreamPort = await freePort();
+  const proxyPort = await freePort();
+  const upstream = child('bench/upstream.ts', [String(upstreamPort)]);
+  await waitPort(upstreamPort);
+  const proxy = child('bench/proxy-process.ts', [String(proxyPort), `http://127.0.0.1:${upstreamPort}`]);
+  await waitPort(proxyPort);
+  const nginxBin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+  let nginx: { stop: () => void; port: number } | undefined;
+  if (nginxBin) {
+    const dir = path.join(OUT, 'nginx');
+    mkdirSync(dir, { recursive: true });
+    const port = await freePort();
+    writeFileSync(path.join(dir, 'nginx.conf'), `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1; daemon off; error_log ${dir}/error.log warn; pid ${dir}/nginx.pid;
+events { worker_connections 1024; }
+http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;
+  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server { listen 127.0.0.1:${port};
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_max_temp_file_size 0;
+      proxy_hide_header X-Powered-By; add_header X-Content-Type-Options "nosniff" always; } } }`);
+    const p = spawn(nginxBin, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: 'ignore' });
+    await waitPort(port);
+    nginx = { stop: () => p.kill('SIGQUIT'), port };
+  }
+  const total = quick ? 256 * 1024 * 1024 : GiB;
+  const results: Record<string, unknown> = {};
+  try {
+    for (const [name, port] of [['direct', upstreamPort], ['headerproof', proxyPort], ...(nginx ? [['nginx', nginx.port]] : [])] as [string, number][]) {
+      const s = await small(`http://127.0.0.1:${port}/api/server/ping`);
+      let peak = 0;
+      const sampler = setInterval(() => { peak = Math.max(peak, rssKb(name === 'headerproof' ? proxy.pid : upstream.pid)); }, 50);
+      const before = rssKb(proxy.pid);
+      const mbps = await ranged(`http://127.0.0.1:${port}/video.mp4`, total);
+      clearInterval(sampler);
+      results[name] = { ...s, largeMBps: Math.round(mbps), ...(name === 'headerproof' ? { rssBeforeMB: Math.round(before / 1024), rssPeakWhileStreamingMB: Math.round(peak / 1024) } : {}) };
+    }
+  } finally {
+    nginx?.stop();
+    proxy.stop();
+    upstream.stop();
+  }
+  return { streamedBytes: total, ...results };
+}
+
+function runCli(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const p = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), ...args], { cwd: ROOT, stdio: 'ignore' });
+    p.on('exit', () => resolve((Date.now() - t0) / 1000));
+  });
+}
+
+async function suiteScaling() {
+  const dir = path.join(OUT, 'policies');
+  mkdirSync(dir, { recursive: true });
+  const files = Array.from({ length: 5 }, (_, i) => {
+    const f = path.join(dir, `copy-${i + 1}.yaml`);
+    writeFileSync(f, `name: copy-${i + 1}\ndescription: bundle A, copy ${i + 1}\nset:\n  X-Content-Type-Options: nosniff\nremove: [X-Powered-By]\n`);
+    return f;
+  });
+  // Baseline only: a policy run with no candidate is not possible, so time baseline + 1 and subtract.
+  const out: Record<string, number> = {};
+  for (const n of quick ? [1, 3] : [1, 3, 5]) {
+    out[`baseline+${n}`] = await runCli(['run', '--no-blame', '--no-screenshots', '--workers', '2', '--out', path.join(OUT, `scale-${n}`), '--policy', ...files.slice(0, n)]);
+  }
+  const perPolicy = quick ? (out['baseline+3']! - out['baseline+1']!) / 2 : (out['baseline+5']! - out['baseline+1']!) / 4;
+  const baselineOnly = out['baseline+1']! - perPolicy;
+  return { seconds: out, perExtraPolicy: Number(perPolicy.toFixed(1)), baselineEstimate: Number(baselineOnly.toFixed(1)), ratio: Number((perPolicy / baselineOnly).toFixed(2)) };
+}
+
+function violationVolume() {
+  const violations: Violation[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    violations.push({ kind: 'csp', directive: ['img-src', 'connect-src', 'script-src-elem'][i % 3]!, blockedUrl: `https://cdn${i % 500}.example/asset`, source: `https://photos.example.org/_app/x.js:${i % 40}:1`, sample: `<sample ${i % 900}>`, disposition: i % 2 ? 'report' : 'enforce', journey: ['login', 'map', 'timeline'][i % 3]!, pageUrl: 'https://photos.example.org/photos', channel: i % 4 ? 'event' : 'report' });
+  }
+  const t0 = performance.now();
+  const groups = dedupe(violations);
+  const verdict = decideVerdict({ name: 'big', file: 'big.yaml', description: 'volume', served: {} }, [{ journey: 'login', status: 'passed', violations: [], upstreamErrors: 0 }], [{ journey: 'login', status: 'passed', violations: groups, upstreamErrors: 0 }]);
+  const summary: Summary = { tool: 'headerproof', version: 'bench', target: 'bench', startedAt: '', durationMs: 0, baseline: [], policies: [verdict], exitCode: 1 };
+  const html = renderHtml(summary);
+  const ms = performance.now() - t0;
+  return { violations: violations.length, groups: groups.length, htmlBytes: html.length, ms: Math.round(ms) };
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / GiB)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`;
+mkdirSync(OUT, { recursive: true });
+console.log(`headerproof bench on ${machine}${quick ? ' (quick)' : ''}`);
+const volume = violationVolume();
+console.log('violation volume done');
+const proxy = await proxyBench();
+console.log('proxy overhead done');
+const scaling = await suiteScaling();
+const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, volume };
+writeFileSync(path.join(OUT, 'latest.json'), JSON.stringify(result, null, 2));
+
+const p = proxy as unknown as Record<string, { rps: number; p50ms: number; p99ms: number; errors: number; largeMBps: number; rssPeakWhileStreamingMB?: number; rssBeforeMB?: number }>;
+const rows = ['direct', 'headerproof', 'nginx'].filter((k) => p[k]).map((k) => `| ${k} | ${p[k]!.rps} | ${p[k]!.p50ms} | ${p[k]!.p99ms} | ${p[k]!.errors} | ${p[k]!.largeMBps} |`);
+const added = p.headerproof!.p50ms - p.direct!.p50ms;
+const table = [
+  `Machine: ${machine}; ${result.date}${quick ? ' (quick)' : ''}`,
+  '',
+  '| path | small req/s | p50 ms | p99 ms | errors | Range MB/s |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows,
+  '',
+  'Latency: one request at a time on a keep-alive connection; req/s: 50 connections (autocannon, same machine, so client and server share the 2 cores).',
+  '',
+  `- p50 added by headerproof: ${added.toFixed(3)} ms (target ≤ 0.3 ms: ${added <= 0.3 ? 'met' : 'NOT met'})`,
+  ...(p.nginx ? [`- large-body throughput vs nginx: ${(p.headerproof!.largeMBps / p.nginx.largeMBps).toFixed(2)}× (target ≥ 0.8×: ${p.headerproof!.largeMBps / p.nginx.largeMBps >= 0.8 ? 'met' : 'NOT met'})`] : ['- nginx not installed: no nginx comparison']),
+  `- proxy RSS ${p.headerproof!.rssBeforeMB} MB before, peak ${p.headerproof!.rssPeakWhileStreamingMB} MB while streaming ${(proxy.streamedBytes / GiB).toFixed(2)} GiB (flat = no buffering)`,
+  `- suite (7 journeys): ${Object.entries(scaling.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; each extra policy ${scaling.perExtraPolicy} s = ${scaling.ratio}× the baseline (target ≤ 0.5×: ${scaling.ratio <= 0.5 ? 'met' : 'NOT met'})`,
+  `- ${volume.violations} violations → ${volume.groups} groups → ${Math.round(volume.htmlBytes / 1024)} KiB HTML in ${volume.ms} ms (target < 2000 ms: ${volume.ms < 2000 ? 'met' : 'NOT met'})`,
+].join('\n');
+writeFileSync(path.join(OUT, 'latest.md'), table + '\n');
+console.log(`\n${table}\n\nwritten: reports/bench/latest.json, reports/bench/latest.md`);
