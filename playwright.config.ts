@@ -52,6 +52,7 @@ export default defineConfig({
   reporter: [
     [process.env.CI ? 'line' : 'list'],
     ['html', { open: 'never', outputFolder: runDir ? `${runDir}/playwright` : 'reports/playwright' }],
+    ['junit', { outputFile: runDir ? `${runDir}/junit.xml` : 'reports/junit.xml' }],
     ['./src/report/reporter.ts'],
   ],
   use: {

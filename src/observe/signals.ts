@@ -3,7 +3,7 @@
 import type { BrowserContext } from 'playwright';
 import type { ReportCollector } from '../proxy/collector.js';
 import { fromConsole, fromCspEvent, fromPageError, fromReport, fromRequestFailed, type CspEventData } from './parse.js';
-import { dedupe, type Violation, type ViolationGroup } from './violation.js';
+import { dedupe, redactViolation, type Violation, type ViolationGroup } from './violation.js';
 
 const BINDING = '__headerproofViolation';
 const REPORT_BINDING = '__headerproofReport';
@@ -48,7 +48,7 @@ export class SignalCollector {
   private push(v: Violation | null): void {
     if (!v) return;
     if (this.violations.length >= MAX_VIOLATIONS_PER_JOURNEY) this.dropped++;
-    else this.violations.push(v);
+    else this.violations.push(redactViolation(v));
   }
 
   async attach(context: BrowserContext): Promise<void> {

@@ -110,3 +110,21 @@ function fallbacksDropped(violations: Violation[]): Violation[] {
     return !structured.has([v.journey, v.kind, v.blockedUrl, v.disposition].join('\u0000'));
   });
 }
+
+// Share keys, tokens and passwords can ride in URLs and console text; reports must never carry
+// them. Query strings are dropped from page and source URLs; secret-looking values are masked
+// everywhere else.
+const SECRET_PARAMS = /([?&;]\s*(?:key|token|access_token|accesstoken|apikey|api_key|password|sessionkey|immich_access_token|code|secret)=)[^&#\s'":]*/gi;
+const SECRET_PAIRS = /\b((?:immich_access_token|immich_auth_type|authorization|x-api-key|cookie)\s*[:=]\s*)(?:Bearer\s+)?[^;,\s'"]+/gi;
+
+export function redact(text: string): string {
+  return text.replace(SECRET_PARAMS, '$1[redacted]').replace(SECRET_PAIRS, '$1[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
+}
+
+function withoutQuery(url: string): string {
+  return url.replace(/\?[^:\s]*(?=(:\d+)*$)/, '');
+}
+
+export function redactViolation(v: Violation): Violation {
+  return { ...v, pageUrl: withoutQuery(redact(v.pageUrl)), source: withoutQuery(redact(v.source)), blockedUrl: redact(v.blockedUrl), sample: redact(v.sample) };
+}

@@ -4,6 +4,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
+import { redact } from '../observe/violation.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -47,7 +48,7 @@ export default class HeaderproofReporter implements Reporter {
     const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const error = status === 'failed'
-      ? [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ').slice(0, 600)
+      ? redact([...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ').slice(0, 600))
       : status === 'skipped' ? skipReason : undefined;
     const screenshot = this.keepScreenshot(result, project.name, journey);
     // Keyed by project + test: a retry replaces the earlier attempt.

@@ -74,3 +74,14 @@ test('dedupe: two inline scripts at different lines stay two groups', () => {
 test('console: notices about the policy itself are not violations', () => {
   expect(fromConsole(`The Content Security Policy directive 'upgrade-insecure-requests' is ignored when delivered in a report-only policy.`, 'warning', PAGE, base)).toBeNull();
 });
+
+test('redaction: share keys, tokens and cookies never reach a report', async () => {
+  const { redact, redactViolation } = await import('../../src/observe/violation.js');
+  expect(redact('https://p.example/share/abc?key=S3CRET&x=1')).toBe('https://p.example/share/abc?key=[redacted]&x=1');
+  expect(redact('Authorization: Bearer eyJhbGciOi.x.y')).not.toContain('eyJhbGciOi');
+  expect(redact('cookie: immich_access_token=tok123; other=1')).not.toContain('tok123');
+  const v = redactViolation({ kind: 'csp', directive: 'img-src', blockedUrl: 'https://cdn.example', source: 'https://p.example/s/x?key=S3CRET:12:3', sample: "Refused to load 'https://p.example/api/x?key=S3CRET'", disposition: 'enforce', journey: 'j', pageUrl: 'https://p.example/share/x?key=S3CRET', channel: 'event' });
+  expect(JSON.stringify(v)).not.toContain('S3CRET');
+  expect(v.pageUrl).toBe('https://p.example/share/x');
+  expect(v.source).toBe('https://p.example/s/x:12:3');
+});
