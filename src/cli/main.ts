@@ -125,11 +125,13 @@ program
   .description('start the bundled lab target (and, with --policy, the injecting proxy in front of it) until interrupted')
   .option('--policy <file>', 'serve the lab through the proxy with this policy')
   .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
-  .action(async (opts: { policy?: string; port: string }) => {
+  .option('--listen <host>', 'interface the proxy listens on (default 127.0.0.1; anything else exposes it to the network)', '127.0.0.1')
+  .action(async (opts: { policy?: string; port: string; listen: string }) => {
     if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port: a number from 0 to 65535');
     const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
     const lab = await startLab(policy ? {} : { port: Number(opts.port) });
-    const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port) }) : undefined;
+    if (!/^(127\.|localhost$|::1$)/.test(opts.listen)) console.warn(`headerproof: the proxy listens on ${opts.listen}, not only loopback`);
+    const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port), listenHost: opts.listen }) : undefined;
     console.log(`lab target: ${lab.url}  (login ${lab.credentials.email} / ${lab.credentials.password}; map tiles need the browser proxy ${lab.tiles.browserProxy})`);
     if (proxy) console.log(`through the proxy with policy ${policy!.name}: ${proxy.url}`);
     console.log('Ctrl-C to stop');

@@ -201,7 +201,12 @@ async function renderViewer(id) {
   const fctx = face.getContext('2d');
   fctx.fillStyle = '#c96';
   fctx.fillRect(0, 0, 24, 24);
-  viewer.append(h('div', { id: 'viewer-info' }, h('img', { src: face.toDataURL('image/png'), alt: 'Face crop', width: '24', height: '24' }), ` ${asset.originalFileName}`));
+  const info = h('div', { id: 'viewer-info' }, h('img', { src: face.toDataURL('image/png'), alt: 'Face crop', width: '24', height: '24' }), ` ${asset.originalFileName}`);
+  viewer.append(info);
+  // An object URL image, as Immich's panorama viewer and downloads use blob: URLs.
+  face.toBlob((blob) => {
+    if (blob) info.prepend(h('img', { src: URL.createObjectURL(blob), alt: 'Person', width: '24', height: '24' }));
+  });
   root.append(viewer);
 }
 
