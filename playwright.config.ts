@@ -14,7 +14,8 @@ function journeyProjects(): Project[] {
     policies = loadPolicies(policyFilesFromEnv());
   } catch (err) {
     // A user mistake in a policy file: say which file and field, exit 2, no stack trace.
-    console.error(err instanceof PolicyError ? err.message : `headerproof: ${(err as Error).message}`);
+    if (!(err instanceof PolicyError)) throw err;
+    console.error(err.message);
     process.exit(2);
   }
   const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project => ({

@@ -3,7 +3,6 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -11,28 +10,12 @@ import { dedupe, type Violation } from '../src/observe/violation.js';
 import { decideVerdict } from '../src/verdict/verdict.js';
 import { renderHtml } from '../src/report/html.js';
 import type { Summary } from '../src/report/model.js';
+import { freePort, waitForPort } from '../tests/support/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'bench');
 const GiB = 1024 ** 3;
 const quick = process.argv.includes('--quick');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((res) => { const c = net.connect(port, '127.0.0.1', () => { c.destroy(); res(true); }); c.on('error', () => res(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 /** A child process running a script with tsx; returns its pid and a stop function. */
 function child(script: string, args: string[]) {
@@ -88,9 +71,9 @@ async function proxyBench() {
   const upstreamPort = await freePort();
   const proxyPort = await freePort();
   const upstream = child('bench/upstream.ts', [String(upstreamPort)]);
-  await waitPort(upstreamPort);
+  await waitForPort(upstreamPort);
   const proxy = child('bench/proxy-process.ts', [String(proxyPort), `http://127.0.0.1:${upstreamPort}`]);
-  await waitPort(proxyPort);
+  await waitForPort(proxyPort);
   const nginxBin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
   let nginx: { stop: () => void; port: number } | undefined;
   if (nginxBin) {
@@ -105,7 +88,7 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_max_temp_file_size 0;
       proxy_hide_header X-Powered-By; add_header X-Content-Type-Options "nosniff" always; } } }`);
     const p = spawn(nginxBin, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    await waitPort(port);
+    await waitForPort(port);
     nginx = { stop: () => p.kill('SIGQUIT'), port };
   }
   const total = quick ? 256 * 1024 * 1024 : GiB;

@@ -154,9 +154,6 @@ try {
   } else if (err instanceof UnreachableError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 3;
-  } else if (err instanceof Error && /^\S+: name: /.test(err.message)) {
-    console.error(`headerproof: ${err.message}`);
-    process.exitCode = 2;
   } else {
     console.error('headerproof: internal error (please report it):', err);
     process.exitCode = 70;

@@ -2,7 +2,7 @@
 // policies/ except the baseline. Each becomes a Playwright project named after the policy.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadPolicy, type Policy } from '../policy/policy.js';
+import { loadPolicy, PolicyError, type Policy } from '../policy/policy.js';
 
 export const BASELINE_POLICY_FILE = 'policies/baseline.yaml';
 
@@ -23,9 +23,9 @@ export function loadPolicies(files: string[]): Policy[] {
   const policies = files.map((f) => loadPolicy(f));
   const seen = new Map<string, string>();
   for (const p of policies) {
-    if (p.name === 'baseline') throw new Error(`${p.file}: name: "baseline" is reserved for the no-policy run; rename the policy`);
+    if (p.name === 'baseline') throw new PolicyError(p.file, [{ field: 'name', problem: '"baseline" is reserved for the no-policy run; rename the policy' }]);
     const other = seen.get(p.name);
-    if (other) throw new Error(`${p.file}: name: "${p.name}" is also the name of ${other}; policy names must be unique`);
+    if (other) throw new PolicyError(p.file, [{ field: 'name', problem: `"${p.name}" is also the name of ${other}; policy names must be unique` }]);
     seen.set(p.name, p.file);
   }
   return policies;

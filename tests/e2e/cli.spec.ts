@@ -65,3 +65,12 @@ test.describe('verdicts through the real proxy and Chromium against the lab', ()
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('| csp-script-self | ❌ breaks |');
   });
 });
+
+test('two policies with one name, or one named baseline, exit 2 naming the field', async () => {
+  const r = await runCli(['run', '--policy', 'policies/bundle-a.yaml', 'policies/bundle-a.yaml']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/bundle-a\.yaml: invalid policy\n\s+- name: "bundle-a" is also the name of/);
+  const b = await runCli(['run', '--policy', 'policies/baseline.yaml']);
+  expect(b.code).toBe(2);
+  expect(b.stderr).toContain('"baseline" is reserved');
+});

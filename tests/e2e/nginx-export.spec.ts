@@ -3,36 +3,15 @@
 import { test, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { startLab, type LabTarget } from '../../src/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { exportPolicy } from '../../src/export/export.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
 import { headerDrift } from '../../src/audit/audit.js';
+import { freePort, waitForPort } from '../support/ports.js';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nginx did not listen on ${port}`);
-}
 
 async function startNginx(dir: string, upstream: string, headersConf: string): Promise<{ url: string; stop: () => void; proc: ChildProcess }> {
   mkdirSync(dir, { recursive: true });
@@ -61,7 +40,7 @@ http {
   const proc = spawn(NGINX!, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
-  await waitForPort(port).catch((err) => { throw new Error(`${err.message}: ${stderr}`); });
+  await waitForPort(port).catch((err) => { throw new Error(`nginx: ${err.message}: ${stderr}`); });
   return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill('SIGQUIT'), proc };
 }
 
