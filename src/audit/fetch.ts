@@ -12,7 +12,7 @@ export interface FetchOptions {
 }
 
 /** One GET with node:http(s), which keeps repeated headers apart (fetch() joins them). */
-function getOne(target: string, path: string, role: UrlRole, headers: Record<string, string> = {}, timeoutMs = 15_000, insecure = false): Promise<AuditedUrl> {
+function getOne(target: string, path: string, role: UrlRole, headers: Record<string, string> = {}, timeoutMs = 15_000, insecure = false): Promise<AuditedUrl & { body?: string }> {
   const url = new URL(path, target);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -22,8 +22,18 @@ function getOne(target: string, path: string, role: UrlRole, headers: Record<str
         const name = res.rawHeaders[i]!.toLowerCase();
         (out[name] ??= []).push(res.rawHeaders[i + 1]!);
       }
-      res.resume();
-      resolve({ role, path: url.pathname, status: res.statusCode ?? 0, headers: out });
+      const done = (body?: string) => resolve({ role, path: url.pathname, status: res.statusCode ?? 0, headers: out, ...(body !== undefined ? { body } : {}) });
+      if (role !== 'html') {
+        res.resume();
+        done();
+        return;
+      }
+      // The HTML shell is read (up to 2 MiB) to find an immutable chunk to audit.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => { size += c.length; if (size <= 2 * 1024 * 1024) chunks.push(c); });
+      res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
@@ -40,8 +50,8 @@ export async function fetchAuditUrls(target: string, options: FetchOptions = {})
     const next = new URL(html.headers.location[0]!, target);
     if (next.origin === new URL(target).origin) html = await get(next.pathname, 'html');
   }
-  urls.push(html);
-  const page = await (await fetch(new URL(html.path, target), { signal: AbortSignal.timeout(t ?? 15_000) })).text();
+  const { body: page = '', ...htmlUrl } = html;
+  urls.push(htmlUrl);
   const asset = /\/_app\/immutable\/[^"'\s)]+\.js/.exec(page)?.[0];
   if (asset) urls.push(await get(asset, 'immutable-js'));
   else skipped.push({ role: 'immutable-js', why: 'no /_app/immutable/*.js reference in the HTML shell' });
