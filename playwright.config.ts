@@ -4,14 +4,25 @@ import { defineConfig, type Project } from '@playwright/test';
 import { chromiumLaunchOptions } from './src/harness/browser.js';
 import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/harness/projects.js';
 import { PolicyError, type Policy } from './src/policy/policy.js';
+import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 
+// headerproof.config.ts/.json and the environment: target, credentials, policies, journeys.
+let settings: TargetSettings;
+try {
+  settings = await resolveSettings(process.cwd());
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`headerproof: ${err.message}`);
+  process.exit(2);
+}
+
 function journeyProjects(): Project[] {
   let policies: Policy[];
   try {
-    policies = loadPolicies(policyFilesFromEnv());
+    policies = loadPolicies(settings.policies ?? policyFilesFromEnv());
   } catch (err) {
     // A user mistake in a policy file: say which file and field, exit 2, no stack trace.
     if (!(err instanceof PolicyError)) throw err;
@@ -21,6 +32,7 @@ function journeyProjects(): Project[] {
   const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project => ({
     name,
     testDir: './tests/journeys',
+    ...(settings.journeys ? { testMatch: settings.journeys.map((j) => `${j}.spec.ts`) } : {}),
     use: { policyFile } as Project['use'],
     metadata: { headerproof: { role, policyFile } },
   });

@@ -11,6 +11,9 @@ import { tune, TuneError } from '../tune/tune.js';
 import { diffSummaries, renderDiff } from '../report/diff.js';
 import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
+import { ConfigError, resolveSettings } from '../config/config.js';
+import { seed, SeedError } from '../seed/seed.js';
+import { LoginError } from '../harness/session.js';
 
 const program = new Command()
   .name('headerproof')
@@ -28,11 +31,35 @@ program
   .option('--out <dir>', 'report folder (default: reports/run-<time>)')
   .option('--workers <n>', 'parallel browsers')
   .option('--insecure', 'do not verify the target\'s TLS certificate')
+  .option('--ca-file <pem>', 'trust this CA (or self-signed certificate) for the target')
+  .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says (SNI and Host stay the target\'s name)')
+  .option('--preserve-origin', 'the browser uses the target\'s real https:// origin; the proxy terminates TLS for that name with a throwaway certificate this browser alone trusts')
   .option('--no-blame', 'do not re-run failing journeys to find which header breaks them')
   .option('--no-screenshots', 'keep screenshots out of the report (private libraries)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
   .action(async (opts) => {
     process.exitCode = await run(opts);
+  });
+
+program
+  .command('seed')
+  .description('upload the sample media (photos with GPS, a video) to the test user on the staging host, into the album "headerproof samples"; --cleanup deletes them')
+  .option('--target <url>', 'the staging host (default: HEADERPROOF_TARGET or headerproof.config.*)')
+  .option('--cleanup', 'delete what seed uploaded, and the album')
+  .option('--insecure', "do not verify the target's TLS certificate")
+  .option('--ca-file <pem>', 'trust this CA for the target')
+  .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says')
+  .action(async (opts: { target?: string; cleanup?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
+    const env = {
+      ...process.env,
+      ...(opts.target ? { HEADERPROOF_TARGET: opts.target } : {}),
+      ...(opts.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
+      ...(opts.caFile ? { HEADERPROOF_CA_FILE: opts.caFile } : {}),
+      ...(opts.connectTo ? { HEADERPROOF_CONNECT_TO: opts.connectTo } : {}),
+    };
+    const settings = await resolveSettings(process.cwd(), env);
+    if (!settings.url) throw new UsageError('seed: name the staging host with --target or HEADERPROOF_TARGET (the bundled lab has its own library)');
+    await seed(settings, { cleanup: opts.cleanup, log: (line) => console.log(line) });
   });
 
 program
@@ -145,13 +172,13 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError) {
+  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError || err instanceof ConfigError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
   } else if (err instanceof TuneError) {
     console.error(`headerproof tune: ${err.message}`);
     process.exitCode = 1;
-  } else if (err instanceof UnreachableError) {
+  } else if (err instanceof UnreachableError || err instanceof SeedError || err instanceof LoginError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 3;
   } else {

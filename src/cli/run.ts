@@ -10,6 +10,10 @@ import { defaultRunDir, writeReports } from '../report/summary.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import type { Summary } from '../report/model.js';
+import { resolveSettings, type TargetSettings } from '../config/config.js';
+import { upstreamAgent } from '../proxy/upstream.js';
+import http from 'node:http';
+import https from 'node:https';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const JOURNEY_DIR = path.join(PROJECT_ROOT, 'tests/journeys');
@@ -25,6 +29,12 @@ export interface RunOptions {
   workers?: string;
   insecure?: boolean;
   browserHost?: string;
+  /** The browser uses the target's real https:// origin (proxy terminates TLS for that name). */
+  preserveOrigin?: boolean;
+  /** host:port to reach the target at instead of DNS's answer. */
+  connectTo?: string;
+  /** PEM of the CA the target's certificate chains to. */
+  caFile?: string;
   /** Print nothing but errors (Playwright's output and the verdict lines). */
   quiet?: boolean;
   /** Run only the policies, no baseline project (tune compares nothing, it only observes). */
@@ -39,32 +49,48 @@ export function availableJourneys(): string[] {
   return readdirSync(JOURNEY_DIR).filter((f) => f.endsWith('.spec.ts')).map((f) => f.replace(/\.spec\.ts$/, '')).sort();
 }
 
-export async function checkReachable(target: string, timeoutMs = 10_000): Promise<void> {
+/** One request to the target (through the same connection rules as the proxy) before starting browsers. */
+export async function checkReachable(settings: TargetSettings, timeoutMs = 10_000): Promise<void> {
+  const origin = new URL(settings.url!);
+  const agent = upstreamAgent(origin, { verifyTls: settings.verifyTls, ...(settings.connectTo ? { connectTo: settings.connectTo } : {}), ...(settings.ca ? { ca: settings.ca } : {}) });
   try {
-    await fetch(target, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await new Promise<void>((resolve, reject) => {
+      const req = (origin.protocol === 'https:' ? https : http).request(origin, { agent, timeout: timeoutMs }, (res) => { res.resume(); resolve(); });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end();
+    });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new UnreachableError(`target ${target} unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    const e = err as NodeJS.ErrnoException;
+    const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code ?? '') ? ' (its certificate is not trusted: give its CA with --ca-file, or skip verification with --insecure)' : '';
+    throw new UnreachableError(`target ${origin.origin} unreachable: ${e.code ?? e.message}${hint}`);
+  } finally {
+    agent.destroy();
   }
 }
 
+/** Command-line flags as the environment variables the Playwright side reads. */
+function flagEnv(options: RunOptions): NodeJS.ProcessEnv {
+  return {
+    ...(options.target ? { HEADERPROOF_TARGET: options.target } : {}),
+    ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
+    ...(options.preserveOrigin ? { HEADERPROOF_PRESERVE_ORIGIN: '1' } : {}),
+    ...(options.connectTo ? { HEADERPROOF_CONNECT_TO: options.connectTo } : {}),
+    ...(options.caFile ? { HEADERPROOF_CA_FILE: path.resolve(options.caFile) } : {}),
+  };
+}
+
 export async function run(options: RunOptions): Promise<number> {
-  const policyFiles = (options.policy?.length ? options.policy : defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies'))).map((f) => path.resolve(f));
+  if (options.target !== undefined && !/^https?:\/\/[^\s/]+/.test(options.target)) throw new UsageError(`--target: "${options.target}" is not an http:// or https:// URL; use e.g. https://photos-staging.example.org`);
+  // Flags beat the environment, which beats headerproof.config.* (ConfigError → exit 2).
+  const targetEnv: NodeJS.ProcessEnv = { ...process.env, ...flagEnv(options) };
+  const settings = await resolveSettings(process.cwd(), targetEnv);
+  const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies')));
   loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
-  let target: string | undefined;
-  if (options.target) {
-    let url: URL;
-    try {
-      url = new URL(options.target);
-    } catch {
-      throw new UsageError(`--target: "${options.target}" is not a URL; use e.g. https://photos-staging.example.org`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target: must be http:// or https://, got ${url.protocol}`);
-    target = url.origin;
-    await checkReachable(target);
-  }
+  if (settings.url) await checkReachable(settings);
+  if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const known = availableJourneys();
-  const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? [];
+  const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
   const unknown = journeys.filter((j) => !known.includes(j));
   if (unknown.length) throw new UsageError(`--journeys: unknown journey "${unknown[0]}"; available: ${known.join(', ')}`);
   if (options.browserHost !== undefined) {
@@ -83,18 +109,18 @@ export async function run(options: RunOptions): Promise<number> {
     ...(options.workers ? ['--workers', options.workers] : []),
     ...journeys.map((j) => `tests/journeys/${j}.spec.ts`)];
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',
     HEADERPROOF_POLICIES: policyFiles.join(','),
     HEADERPROOF_OUT: outDir,
-    ...(target ? { HEADERPROOF_TARGET: target } : {}),
-    ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
+    // Playwright runs from the project root: hand it the config file found from here.
+    ...(settings.file ? { HEADERPROOF_CONFIG: settings.file } : {}),
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
     ...(options.skipBaseline ? { HEADERPROOF_SKIP_BASELINE: '1' } : {}),
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
   };
-  if (options.insecure) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
-  if (!target) delete env.HEADERPROOF_TARGET;
+  if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
+  delete env.HEADERPROOF_JOURNEYS; // the journeys are passed as files below
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));

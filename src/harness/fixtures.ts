@@ -1,7 +1,7 @@
 // Playwright fixtures: everything a journey needs (proxy with the project's policy, the signal
 // collector, a logged-in page) so the journeys in tests/journeys/ hold no plumbing.
 import path from 'node:path';
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type LaunchOptions, type Page } from '@playwright/test';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
 import { SignalCollector } from '../observe/signals.js';
@@ -11,6 +11,10 @@ import { browserHost } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { servedHeaders } from '../proxy/header-edits.js';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
+import { generateCertificate, type GeneratedCertificate } from '../tls/certificate.js';
+import { registerSecrets } from '../observe/violation.js';
+import { logIn, type SessionCookie } from './session.js';
+import type { Credentials } from '../config/config.js';
 
 interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
@@ -18,34 +22,23 @@ interface WorkerFixtures {
   target: Target;
   policy: Policy;
   headerProxy: RunningProxy;
+  /** Origin-preserving mode: the throwaway certificate the proxy presents for the target's name. */
+  originCertificate: GeneratedCertificate | undefined;
+  /** The origin the browser uses: the proxy's loopback address, a --browser-host name, or the target's own. */
+  browserOrigin: string;
 }
 
 interface TestFixtures {
   journey: string;
   signals: SignalCollector;
-  credentials: { email: string; password: string };
+  /** The test user's login (email and password, or an API key). */
+  credentials: Credentials;
   /** A page whose context is logged in through the API, ready to navigate. */
   loggedInPage: Page;
   /** API discovery (as the logged-in user) for the data a journey needs. */
   immich: ImmichApi;
   /** The logged-in API session: its cookies and a request context carrying its token. */
   session: { cookies: SessionCookie[]; request: APIRequestContext };
-}
-
-interface SessionCookie { name: string; value: string; httpOnly: boolean; secure: boolean; sameSite: 'Lax' | 'Strict' | 'None' }
-
-function parseSetCookie(header: string): SessionCookie {
-  const [pair, ...attrs] = header.split(';').map((p) => p.trim());
-  const i = pair!.indexOf('=');
-  const has = (name: string) => attrs.some((a) => a.toLowerCase() === name);
-  const sameSite = attrs.find((a) => a.toLowerCase().startsWith('samesite='))?.split('=')[1]?.toLowerCase();
-  return {
-    name: pair!.slice(0, i),
-    value: pair!.slice(i + 1),
-    httpOnly: has('httponly'),
-    secure: has('secure'),
-    sameSite: sameSite === 'strict' ? 'Strict' : sameSite === 'none' ? 'None' : 'Lax',
-  };
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -61,30 +54,56 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(loadPolicy(policyFile));
   }, { scope: 'worker' }],
 
-  headerProxy: [async ({ target, policy }, use) => {
+  originCertificate: [async ({ target }, use) => {
+    await use(target.preserveOrigin ? await generateCertificate([new URL(target.url).hostname]) : undefined);
+  }, { scope: 'worker' }],
+
+  headerProxy: [async ({ target, policy, originCertificate }, use) => {
+    const targetUrl = new URL(target.url);
     const proxy = await startProxy({
       target: target.url,
       policy,
-      verifyTls: process.env.HEADERPROOF_INSECURE !== '1',
+      verifyTls: target.upstream.verifyTls,
+      ...(target.upstream.connectTo ? { connectTo: target.upstream.connectTo } : {}),
+      ...(target.upstream.ca ? { ca: target.upstream.ca } : {}),
+      ...(originCertificate ? { tls: { cert: originCertificate.cert, key: originCertificate.key } } : {}),
       ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
-      allowedHosts: browserHost() ? [browserHost()!] : [],
+      allowedHosts: originCertificate ? [targetUrl.host] : browserHost() ? [browserHost()!] : [],
     });
     await use(proxy);
     await proxy.close();
   }, { scope: 'worker' }],
 
-  // With HEADERPROOF_BROWSER_HOST the browser reaches the proxy under that (non-loopback) name,
-  // so behaviour that Chromium exempts loopback from (upgrade-insecure-requests) shows.
-  baseURL: async ({ headerProxy }, use) => use(browserHost() ? `http://${browserHost()}:${headerProxy.port}` : headerProxy.url),
+  // Origin-preserving mode: this browser resolves the target's name (only that name) to the proxy
+  // and trusts exactly the proxy's throwaway key, so 'self', Secure cookies, HSTS and mixed
+  // content behave as on the real host. Each worker has its own browser, proxy and key.
+  launchOptions: [async ({ launchOptions, target, headerProxy, originCertificate }, use) => {
+    if (!originCertificate) return use(launchOptions);
+    const args = (launchOptions.args ?? []).filter((a) => !a.startsWith('--host-resolver-rules='));
+    const options: LaunchOptions = {
+      ...launchOptions,
+      args: [...args, `--host-resolver-rules=MAP ${new URL(target.url).hostname} 127.0.0.1:${headerProxy.port}`, `--ignore-certificate-errors-spki-list=${originCertificate.spkiSha256}`],
+    };
+    await use(options);
+  }, { scope: 'worker' }],
+
+  browserOrigin: [async ({ target, headerProxy }, use) => {
+    if (target.preserveOrigin) return use(target.url);
+    // With HEADERPROOF_BROWSER_HOST the browser reaches the proxy under that (non-loopback) name,
+    // so behaviour that Chromium exempts loopback from (upgrade-insecure-requests) shows.
+    await use(browserHost() ? `http://${browserHost()}:${headerProxy.port}` : headerProxy.url);
+  }, { scope: 'worker' }],
+
+  baseURL: async ({ browserOrigin }, use) => use(browserOrigin),
 
   // The lab's map tiles live under the real third-party names (tiles.immich.cloud, …), reached
   // through the lab's tunnel with its own certificate. Loopback traffic never uses the proxy.
   proxy: async ({ target, proxy }, use) => use(target.lab ? { server: target.lab.tiles.browserProxy, bypass: ['127.0.0.1', 'localhost', '[::1]', browserHost()].filter(Boolean).join(',') } : proxy),
   ignoreHTTPSErrors: async ({ target, ignoreHTTPSErrors }, use) => use(target.lab ? true : ignoreHTTPSErrors),
 
-  journey: async ({}, use, testInfo) => use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '')),
-
   credentials: async ({ target }, use) => use(target.credentials),
+
+  journey: async ({}, use, testInfo) => use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '')),
 
   signals: async ({ journey, headerProxy: proxy }, use) => {
     proxy.collector.drain(); // reports left over from the previous journey are not ours
@@ -92,7 +111,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(new SignalCollector(journey, proxy.collector));
   },
 
-  context: async ({ context, signals, policy, headerProxy: proxy, journey, target }, use, testInfo) => {
+  context: async ({ context, signals, policy, headerProxy: proxy, journey, target, browserOrigin }, use, testInfo) => {
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await signals.attach(context);
     await use(context);
@@ -110,11 +129,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       journey,
       policy: {
         name: policy.name, file: policy.file, description: policy.description,
-        served: servedHeaders(policy, `${proxy.url}/__headerproof/report`),
+        served: servedHeaders(policy, `${browserOrigin}/__headerproof/report`),
         model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
       },
       target: target.lab ? 'lab' : target.url,
-      warnings: policyWarnings(policy, browserHost() ? `http://${browserHost()}` : proxy.url),
+      warnings: policyWarnings(policy, browserOrigin),
       violations,
       inlineBlocks: proxy.inlineBlocks.drain(),
       droppedViolations: signals.dropped,
@@ -129,16 +148,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   // Logs in through the API at the proxy's loopback address (Node cannot resolve a --browser-host
-  // name), then hands the session cookies to the browser for the origin it really uses.
-  session: async ({ playwright, headerProxy, credentials }, use) => {
-    const api = await playwright.request.newContext({ baseURL: headerProxy.url });
-    const res = await api.post('/api/auth/login', { data: credentials });
-    expect(res.status(), 'logging in through the API failed: check IMMICH_EMAIL / IMMICH_PASSWORD').toBe(201);
-    const { accessToken } = (await res.json()) as { accessToken: string };
-    const cookies = res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => parseSetCookie(h.value));
+  // name or reach the origin-preserving name), then hands the session cookies to the browser for
+  // the origin it really uses. The token is masked in everything reported.
+  session: async ({ playwright, headerProxy, target }, use) => {
+    const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
+    const session = await logIn(api, target.credentials, headerProxy.url.startsWith('https:'));
     await api.dispose();
-    const authed = await playwright.request.newContext({ baseURL: headerProxy.url, extraHTTPHeaders: { authorization: `Bearer ${accessToken}` } });
-    await use({ cookies, request: authed });
+    registerSecrets([session.accessToken]);
+    const authed = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, extraHTTPHeaders: { authorization: `Bearer ${session.accessToken}` } });
+    await use({ cookies: session.cookies, request: authed });
+    await session.end(authed);
     await authed.dispose();
   },
 

@@ -17,6 +17,12 @@ export interface LabAsset {
   longitude?: number;
   city?: string;
   country?: string;
+  /** Uploaded through the API: its own files instead of media/<base>-*. */
+  files?: { original: string; type: string; thumbnail?: string; preview?: string };
+  /** SHA-1 of the original, as Immich dedupes uploads per user. */
+  checksum?: string;
+  deviceId?: string;
+  deviceAssetId?: string;
 }
 
 export const LAB_ASSETS: LabAsset[] = [
@@ -33,6 +39,12 @@ export const LAB_USER = { id: 'a0a0a0a0-0000-4000-8000-000000000001', email: 'ad
 export const LAB_PASSWORD = 'headerproof-lab';
 
 export function mediaFile(asset: LabAsset, kind: 'thumbnail' | 'preview' | 'original' | 'video'): { file: string; type: string } {
+  if (asset.files) {
+    // The lab "generates" derivatives of an upload: a known sample's own, else the original itself.
+    if (kind === 'thumbnail' && asset.files.thumbnail) return { file: asset.files.thumbnail, type: 'image/webp' };
+    if (kind === 'preview' && asset.files.preview) return { file: asset.files.preview, type: 'image/jpeg' };
+    return { file: asset.files.original, type: asset.files.type };
+  }
   if (kind === 'thumbnail') return { file: path.join(MEDIA_DIR, `${asset.base}-thumbnail.webp`), type: 'image/webp' };
   if (kind === 'preview') return { file: path.join(MEDIA_DIR, `${asset.base}-preview.jpg`), type: 'image/jpeg' };
   if (asset.type === 'VIDEO') return { file: path.join(MEDIA_DIR, `${asset.base}.mp4`), type: 'video/mp4' };
@@ -45,6 +57,8 @@ export function assetDto(a: LabAsset) {
     id: a.id,
     type: a.type,
     originalFileName: a.originalFileName,
+    deviceId: a.deviceId ?? 'lab',
+    deviceAssetId: a.deviceAssetId ?? a.base,
     fileCreatedAt: a.fileCreatedAt,
     localDateTime: a.fileCreatedAt,
     thumbhash: a.thumbhash,

@@ -1,7 +1,11 @@
 // The lab target: an Immich-shaped web app on loopback. Routes, cookies, headers and resource
 // patterns follow shared/immich-web-facts.md so the same journeys and the same breakages apply.
 import http from 'node:http';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import https from 'node:https';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +24,14 @@ export interface LabOptions {
   buildId?: string;
   /** Serve the map feature (default true). */
   map?: boolean;
+  /** Serve HTTPS with this certificate (a staging host under a made-up name, in tests). */
+  tls?: { cert: string; key: string };
+  /** The user's login (default: the lab's own throwaway one). */
+  credentials?: { email: string; password: string };
+  /** An API key that authenticates as that user (x-api-key), for key-only setups. */
+  apiKey?: string;
+  /** Start with an empty library (as a fresh staging host: seed it with `headerproof seed`). */
+  empty?: boolean;
 }
 
 export interface LabTarget {
@@ -28,6 +40,9 @@ export interface LabTarget {
   credentials: { email: string; password: string };
   /** Requests seen, path only (for tests that prove what reached the target). */
   requests: string[];
+  /** The library as it is now (uploads included). */
+  assets: LabAsset[];
+  albums: { id: string; albumName: string; assetIds: string[] }[];
   close(): Promise<void>;
 }
 
@@ -128,17 +143,25 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
   const serviceWorker = readFileSync(path.join(CLIENT_DIR, 'service-worker.js'));
   const favicon = readFileSync(path.join(MEDIA_DIR, 'favicon.ico'));
   const tiles = await startTileServer(host);
-  const sessions = new Set<string>();
+  const login = options.credentials ?? { email: LAB_USER.email, password: LAB_PASSWORD };
+  const user = { ...LAB_USER, email: login.email };
+  /** token → session id */
+  const sessions = new Map<string, string>();
   const requests: string[] = [];
+  const assets: LabAsset[] = options.empty ? [] : LAB_ASSETS.map((a) => ({ ...a }));
+  const albums: LabTarget['albums'] = [];
+  const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-lab-uploads-'));
+  const sampleByChecksum = new Map(LAB_ASSETS.map((a) => [createHash('sha1').update(readFileSync(mediaFile(a, 'original').file)).digest('hex'), a]));
   let nextToken = 1;
 
   const isAuthed = (req: http.IncomingMessage): boolean => {
+    if (options.apiKey && req.headers['x-api-key'] === options.apiKey) return true;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? parseCookies(req.headers.cookie).immich_access_token;
     return token !== undefined && sessions.has(token);
   };
 
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Like Express: every response says what it is built with.
     res.setHeader('X-Powered-By', 'Express');
     const url = new URL(req.url ?? '/', 'http://lab');
@@ -174,7 +197,8 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       if (!res.headersSent) json(400, { message: (err as Error).message, statusCode: 400 });
       else res.destroy();
     }
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
 
   async function handleApi(
     req: http.IncomingMessage,
@@ -186,13 +210,13 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
     if (p === '/api/server/ping') return json(200, { res: 'pong' });
     if (p === '/api/auth/login' && req.method === 'POST') {
       const body = await readJson(req);
-      if (body.email !== LAB_USER.email || body.password !== LAB_PASSWORD) {
+      if (body.email !== login.email || body.password !== login.password) {
         return json(401, { message: 'Incorrect email or password', statusCode: 401 });
       }
       const token = `labtoken${nextToken++}x${Math.random().toString(36).slice(2)}`;
-      sessions.add(token);
+      sessions.set(token, randomUUID());
       const secure = (req.socket as { encrypted?: boolean }).encrypted ? '; Secure' : '';
-      return json(201, { accessToken: token, userId: LAB_USER.id, userEmail: LAB_USER.email, name: LAB_USER.name, isAdmin: true, shouldChangePassword: false }, {
+      return json(201, { accessToken: token, userId: user.id, userEmail: user.email, name: user.name, isAdmin: true, shouldChangePassword: false }, {
         'set-cookie': [
           `immich_access_token=${token}; Path=/; HttpOnly; SameSite=Lax${secure}`,
           `immich_auth_type=password; Path=/; HttpOnly; SameSite=Lax${secure}`,
@@ -206,37 +230,130 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
         'set-cookie': ['immich_access_token=; Path=/; Max-Age=0', 'immich_auth_type=; Path=/; Max-Age=0', 'immich_is_authenticated=; Path=/; Max-Age=0'],
       });
     }
-    if (p === '/api/users/me') return json(200, { ...LAB_USER, isAdmin: true });
+    if (p === '/api/users/me') return json(200, { ...user, isAdmin: true });
+    if (p === '/api/sessions' && req.method === 'POST') {
+      // As Immich: an API key (or a session) creates a session whose token logs a browser in.
+      const token = `labsession${nextToken++}x${Math.random().toString(36).slice(2)}`;
+      const id = randomUUID();
+      sessions.set(token, id);
+      return json(201, { id, token, current: false, deviceOS: 'headerproof', deviceType: 'headerproof', createdAt: new Date().toISOString() });
+    }
+    const sessionId = /^\/api\/sessions\/([^/]+)$/.exec(p)?.[1];
+    if (sessionId && req.method === 'DELETE') {
+      for (const [token, id] of sessions) if (id === sessionId) sessions.delete(token);
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (p === '/api/assets' && req.method === 'POST') return upload(req, json);
+    if (p === '/api/assets' && req.method === 'DELETE') {
+      const body = await readJson(req);
+      const ids = new Set<string>(Array.isArray(body.ids) ? body.ids : []);
+      for (let i = assets.length - 1; i >= 0; i--) if (ids.has(assets[i]!.id)) assets.splice(i, 1);
+      for (const album of albums) album.assetIds = album.assetIds.filter((id) => !ids.has(id));
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (p === '/api/albums' && req.method === 'GET') return json(200, albums.map(albumDto));
+    if (p === '/api/albums' && req.method === 'POST') {
+      const body = await readJson(req);
+      if (typeof body.albumName !== 'string' || !body.albumName) return json(400, { message: ['albumName must be a string'], statusCode: 400 });
+      const album = { id: randomUUID(), albumName: body.albumName, assetIds: (Array.isArray(body.assetIds) ? body.assetIds : []).filter((id: string) => assets.some((a) => a.id === id)) };
+      albums.push(album);
+      return json(201, albumDto(album));
+    }
+    const albumAssets = /^\/api\/albums\/([^/]+)\/assets$/.exec(p)?.[1];
+    if (albumAssets && req.method === 'PUT') {
+      const album = albums.find((a) => a.id === albumAssets);
+      if (!album) return json(404, { message: 'Album not found', statusCode: 404 });
+      const body = await readJson(req);
+      const ids: string[] = Array.isArray(body.ids) ? body.ids : [];
+      const answer = ids.map((id) => ({ id, success: !album.assetIds.includes(id) && assets.some((a) => a.id === id), ...(album.assetIds.includes(id) ? { error: 'duplicate' } : {}) }));
+      for (const a of answer) if (a.success) album.assetIds.push(a.id);
+      return json(200, answer);
+    }
+    const albumId = /^\/api\/albums\/([^/]+)$/.exec(p)?.[1];
+    if (albumId && req.method === 'GET') {
+      const album = albums.find((a) => a.id === albumId);
+      return album ? json(200, albumDto(album)) : json(404, { message: 'Album not found', statusCode: 404 });
+    }
+    if (albumId && req.method === 'DELETE') {
+      const i = albums.findIndex((a) => a.id === albumId);
+      if (i < 0) return json(404, { message: 'Album not found', statusCode: 404 });
+      albums.splice(i, 1);
+      res.writeHead(204);
+      return void res.end();
+    }
     if (p === '/api/server/features') return json(200, { map: options.map !== false, search: true, smartSearch: false, reverseGeocoding: true });
     if (p === '/api/server/config') return json(200, { isOnboarded: true, mapLightStyleUrl: tiles.styleUrl, mapDarkStyleUrl: `${tiles.origin}/v1/style/dark.json` });
     if (p === '/api/timeline/buckets') {
       const months = new Map<string, number>();
-      for (const a of LAB_ASSETS) months.set(a.fileCreatedAt.slice(0, 7), (months.get(a.fileCreatedAt.slice(0, 7)) ?? 0) + 1);
+      for (const a of assets) months.set(a.fileCreatedAt.slice(0, 7), (months.get(a.fileCreatedAt.slice(0, 7)) ?? 0) + 1);
       return json(200, [...months].map(([m, count]) => ({ timeBucket: `${m}-01T00:00:00.000Z`, count })));
     }
     if (p === '/api/timeline/bucket') {
       const month = (url.searchParams.get('timeBucket') ?? '').slice(0, 7);
-      return json(200, LAB_ASSETS.filter((a) => a.fileCreatedAt.startsWith(month)).map(assetDto));
+      return json(200, assets.filter((a) => a.fileCreatedAt.startsWith(month)).map(assetDto));
     }
     if (p === '/api/map/markers') {
-      return json(200, LAB_ASSETS.filter((a) => a.latitude !== undefined).map((a) => ({ id: a.id, lat: a.latitude, lon: a.longitude, city: a.city, state: null, country: a.country })));
+      return json(200, assets.filter((a) => a.latitude !== undefined).map((a) => ({ id: a.id, lat: a.latitude, lon: a.longitude, city: a.city, state: null, country: a.country })));
     }
     if (p === '/api/search/metadata' && req.method === 'POST') {
       const q = await readJson(req);
-      const items = LAB_ASSETS.filter((a) =>
+      const items = assets.filter((a) =>
         (q.originalFileName === undefined || a.originalFileName.toLowerCase().includes(String(q.originalFileName).toLowerCase())) &&
         (q.type === undefined || a.type === q.type) &&
         (q.withExif === undefined || true)).map(assetDto);
       return json(200, { albums: { total: 0, count: 0, items: [], facets: [] }, assets: { total: items.length, count: items.length, items, facets: [], nextPage: null } });
     }
     const m = /^\/api\/assets\/([^/]+)(?:\/(thumbnail|original|video\/playback))?$/.exec(p);
-    const asset = m ? LAB_ASSETS.find((a) => a.id === m[1]) : undefined;
+    const asset = m ? assets.find((a) => a.id === m[1]) : undefined;
     if (m && !asset) return json(404, { message: 'Asset not found', statusCode: 404 });
+    if (asset && !m![2] && req.method === 'PUT') {
+      const body = await readJson(req);
+      if (typeof body.latitude === 'number' && typeof body.longitude === 'number') Object.assign(asset, { latitude: body.latitude, longitude: body.longitude });
+      return json(200, assetDto(asset));
+    }
     if (asset && !m![2]) return json(200, assetDto(asset));
     if (asset && m![2] === 'thumbnail') return sendMedia(req, res, asset, url.searchParams.get('size') === 'preview' ? 'preview' : 'thumbnail');
     if (asset && m![2] === 'original') return sendMedia(req, res, asset, 'original');
     if (asset && m![2] === 'video/playback') return sendMedia(req, res, asset, 'video');
     return json(404, { message: `Cannot ${req.method} ${p}`, statusCode: 404 });
+  }
+
+  function albumDto(a: LabTarget['albums'][number]) {
+    return { id: a.id, albumName: a.albumName, assetCount: a.assetIds.length, assets: assets.filter((x) => a.assetIds.includes(x.id)).map(assetDto) };
+  }
+
+  /** POST /api/assets (multipart, as Immich): stores the file, dedupes by checksum per user. */
+  async function upload(req: http.IncomingMessage, json: (status: number, body: unknown) => void): Promise<void> {
+    const form = await new Request('http://lab/api/assets', {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+      body: Readable.toWeb(req) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit).formData();
+    const file = form.get('assetData');
+    const missing = ['deviceAssetId', 'deviceId', 'fileCreatedAt', 'fileModifiedAt'].filter((f) => typeof form.get(f) !== 'string');
+    if (!(file instanceof File) || missing.length) return json(400, { message: [`${file instanceof File ? missing.join(', ') : 'assetData'} must be given`], statusCode: 400 });
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const checksum = createHash('sha1').update(bytes).digest('hex');
+    const duplicate = assets.find((a) => a.checksum === checksum || (!a.files && sampleByChecksum.get(checksum)?.id === a.id));
+    if (duplicate) return json(200, { id: duplicate.id, status: 'duplicate' });
+    const id = randomUUID();
+    const original = path.join(uploadDir, `${id}${path.extname(file.name) || '.bin'}`);
+    writeFileSync(original, bytes);
+    const sample = sampleByChecksum.get(checksum);
+    const isVideo = (file.type || '').startsWith('video/') || /\.(mp4|mov|webm)$/i.test(file.name);
+    assets.push({
+      id, type: isVideo ? 'VIDEO' : 'IMAGE', originalFileName: file.name, base: sample?.base ?? id,
+      fileCreatedAt: new Date(String(form.get('fileCreatedAt'))).toISOString(), thumbhash: sample?.thumbhash ?? 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG', checksum,
+      deviceId: String(form.get('deviceId')), deviceAssetId: String(form.get('deviceAssetId')),
+      files: {
+        original, type: file.type || (isVideo ? 'video/mp4' : 'image/jpeg'),
+        ...(sample ? { thumbnail: mediaFile(sample, 'thumbnail').file, preview: mediaFile(sample, 'preview').file } : {}),
+      },
+    });
+    return json(201, { id, status: 'created' });
   }
 
   const io = new SocketServer(server, { path: '/api/socket.io', transports: ['websocket'], serveClient: false });
@@ -246,15 +363,18 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     tiles,
-    credentials: { email: LAB_USER.email, password: LAB_PASSWORD },
+    credentials: login,
     requests,
+    assets,
+    albums,
     close: async () => {
       io.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await tiles.close();
+      rmSync(uploadDir, { recursive: true, force: true });
     },
   };
 }

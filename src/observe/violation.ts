@@ -117,8 +117,27 @@ function fallbacksDropped(violations: Violation[]): Violation[] {
 const SECRET_PARAMS = /([?&;]\s*(?:key|token|access_token|accesstoken|apikey|api_key|password|sessionkey|immich_access_token|code|secret)=)[^&#\s'":]*/gi;
 const SECRET_PAIRS = /\b((?:immich_access_token|immich_auth_type|authorization|x-api-key|cookie)\s*[:=]\s*)(?:Bearer\s+)?[^;,\s'"]+/gi;
 
+// Credentials and session tokens known to this process, masked wherever they show up verbatim.
+const knownSecrets = new Set<string>();
+
+/** Masks these values (a password, an API key, a session token) in everything redact() sees. */
+export function registerSecrets(values: (string | undefined)[]): void {
+  for (const v of values) if (v && v.length >= 4) knownSecrets.add(v);
+}
+
+function maskKnownSecrets(text: string): string {
+  let out = text;
+  const fromEnv = [process.env.IMMICH_PASSWORD, process.env.IMMICH_API_KEY, process.env.IMMICH_EMAIL].filter((v): v is string => Boolean(v && v.length >= 4));
+  for (const secret of [...knownSecrets, ...fromEnv]) {
+    if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join('[redacted]');
+  }
+  return out;
+}
+
 export function redact(text: string): string {
-  return text.replace(SECRET_PARAMS, '$1[redacted]').replace(SECRET_PAIRS, '$1[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
+  return maskKnownSecrets(text).replace(SECRET_PARAMS, '$1[redacted]').replace(SECRET_PAIRS, '$1[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
 }
 
 function withoutQuery(url: string): string {

@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
+import { upstreamAgent } from './upstream.js';
 
 export interface ProxyOptions {
   /** The one upstream origin, e.g. http://127.0.0.1:3001 or https://photos.example.org. */
@@ -25,6 +26,12 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number;
   /** Also put `report-to` in injected CSPs (see ReportingOptions). */
   reportTo?: boolean;
+  /** Serve HTTPS with this certificate (origin-preserving mode: made for the target's name). */
+  tls?: { cert: string; key: string };
+  /** Reach the target at this address instead of DNS's (like curl --connect-to); SNI and Host stay the target's. */
+  connectTo?: { host: string; port: number };
+  /** Extra CA certificates (PEM) the target's certificate may chain to. */
+  ca?: string;
 }
 
 export interface ProxyStats {
@@ -55,10 +62,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const collector = new ReportCollector();
   const inlineBlocks = new InlineBlockRecorder();
   const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, replacedUpstreamHeaders: new Set() };
-  const agentOptions = { keepAlive: true, maxSockets: 256 };
-  const agent = target.protocol === 'https:'
-    ? new https.Agent({ ...agentOptions, rejectUnauthorized: options.verifyTls !== false })
-    : new http.Agent(agentOptions);
+  const agent = upstreamAgent(target, options);
   const proxy = httpProxy.createProxyServer({
     target: targetOrigin,
     changeOrigin: true,
@@ -98,7 +102,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, urlPath);
     if (!options.policy) return;
     if (!policyApplies(options.policy, urlPath)) return;
-    const reportUrl = `http://${req.headers.host}${REPORT_PATH}`;
+    const reportUrl = `${options.tls ? 'https' : 'http'}://${req.headers.host}${REPORT_PATH}`;
     const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl, { reportTo: options.reportTo });
     for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
   });
@@ -114,7 +118,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     } else (res as Socket | undefined)?.destroy();
   });
 
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     stats.requests++;
     const why = refusal(req);
     if (why) {
@@ -125,7 +129,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
     if (req.url === REPORT_PATH || req.url!.startsWith(`${REPORT_PATH}?`)) return collector.handle(req, res);
     proxy.web(req, res);
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   server.on('connect', (_req, socket: Socket) => {
     stats.refused++;
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -140,6 +145,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     proxy.ws(req, socket, head);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('tlsClientError', () => undefined);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,7 +154,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   port = (server.address() as AddressInfo).port;
   const hostForUrl = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
   return {
-    url: `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`,
     port,
     collector,
     inlineBlocks,

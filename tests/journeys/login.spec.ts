@@ -6,6 +6,9 @@ test('login: signs in through the login form and lands on /photos', async ({ pag
   await page.goto('/auth/login?autoLaunch=0');
   await expect(page.locator('#email'), 'the login form never appeared: the app did not boot').toBeVisible();
   await expect(page).toHaveTitle('Login - Immich');
+  // With only an API key there is no password to type; the form rendering is all we can prove.
+  test.skip(!('password' in credentials), 'the login form needs IMMICH_EMAIL and IMMICH_PASSWORD (only an API key is configured)');
+  if (!('password' in credentials)) return;
   await page.getByLabel('Email').fill(credentials.email);
   await page.getByLabel('Password').fill(credentials.password);
   await page.getByRole('button', { name: 'Login' }).click();

@@ -1,0 +1,157 @@
+// Where a run points: the bundled lab, or a staging host named in headerproof.config.json/.ts or
+// the environment (the environment wins, so CI secrets never need to be in a file). Validated
+// once with zod; a mistake names the file (or variable), the field and the fix.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+
+export const CONFIG_FILES = ['headerproof.config.ts', 'headerproof.config.json'];
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: { field: string; problem: string }[]) {
+    super(`${source}: invalid configuration\n${problems.map((p) => `  - ${p.field || '(file)'}: ${p.problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 10.0.0.5:443 (like curl --connect-to)');
+
+const schema = z.strictObject({
+  target: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://photos-staging.example.org' }).optional(),
+  /** Connect to this address instead of what DNS says for the target's name (split-horizon DNS, or a test). */
+  connectTo: hostPort.optional(),
+  /** PEM file with the CA (or self-signed certificate) the target's TLS certificate chains to. */
+  caFile: z.string().min(1).optional(),
+  /** Do not verify the target's certificate. */
+  insecure: z.boolean({ error: 'must be true or false' }).optional(),
+  /** The browser uses the target's real https:// origin; the proxy terminates TLS for that name. */
+  preserveOrigin: z.boolean({ error: 'must be true or false' }).optional(),
+  credentials: z.strictObject({
+    email: z.string().min(3).optional(),
+    password: z.string().min(1).optional(),
+    apiKey: z.string().min(8, 'an Immich API key (Account settings → API keys)').optional(),
+  }).optional(),
+  /** Policy files (default: every file in policies/). */
+  policies: z.array(z.string().min(1)).min(1).optional(),
+  /** Journeys to run (default: all). */
+  journeys: z.array(z.string().regex(/^[a-z-]+$/, 'a journey name such as map')).min(1).optional(),
+});
+
+export type ConfigFile = z.infer<typeof schema>;
+
+export type Credentials = { email: string; password: string } | { apiKey: string };
+
+export interface TargetSettings {
+  /** Origin of the staging host; undefined = the bundled lab. */
+  url?: string;
+  connectTo?: { host: string; port: number };
+  /** PEM text of extra trusted CAs for the target. */
+  ca?: string;
+  verifyTls: boolean;
+  preserveOrigin: boolean;
+  credentials?: Credentials;
+  policies?: string[];
+  journeys?: string[];
+  /** The config file read, if any. */
+  file?: string;
+}
+
+function problemsOf(err: z.ZodError): { field: string; problem: string }[] {
+  return err.issues.map((i) => ({
+    field: i.path.join('.'),
+    problem: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}; allowed: ${Object.keys(schema.shape).join(', ')}` : i.message,
+  }));
+}
+
+/** The config file named by HEADERPROOF_CONFIG, else the first of CONFIG_FILES in dir. */
+export function findConfigFile(dir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.HEADERPROOF_CONFIG) {
+    const named = path.resolve(dir, env.HEADERPROOF_CONFIG);
+    if (!existsSync(named)) throw new ConfigError('HEADERPROOF_CONFIG', [{ field: '', problem: `${named} does not exist; fix the path or unset HEADERPROOF_CONFIG` }]);
+    return named;
+  }
+  return CONFIG_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f));
+}
+
+export async function readConfigFile(file: string): Promise<ConfigFile> {
+  let raw: unknown;
+  try {
+    if (file.endsWith('.json')) raw = JSON.parse(readFileSync(file, 'utf8'));
+    else raw = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+  } catch (err) {
+    throw new ConfigError(file, [{ field: '', problem: `could not be read: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(file, problemsOf(parsed.error));
+  return parsed.data;
+}
+
+/** File settings overlaid with the environment (HEADERPROOF_*, IMMICH_*), validated together. */
+export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<TargetSettings> {
+  const file = findConfigFile(dir, env);
+  const fromFile: ConfigFile = file ? await readConfigFile(file) : {};
+  const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const fromEnv = {
+    target: env.HEADERPROOF_TARGET?.trim() || undefined,
+    connectTo: env.HEADERPROOF_CONNECT_TO?.trim() || undefined,
+    caFile: env.HEADERPROOF_CA_FILE?.trim() || undefined,
+    insecure: env.HEADERPROOF_INSECURE === '1' ? true : undefined,
+    preserveOrigin: env.HEADERPROOF_PRESERVE_ORIGIN === '1' ? true : undefined,
+    policies: list(env.HEADERPROOF_POLICIES)?.length ? list(env.HEADERPROOF_POLICIES) : undefined,
+    journeys: list(env.HEADERPROOF_JOURNEYS)?.length ? list(env.HEADERPROOF_JOURNEYS) : undefined,
+  };
+  const envParsed = schema.safeParse(Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)));
+  if (!envParsed.success) {
+    const names: Record<string, string> = { target: 'HEADERPROOF_TARGET', connectTo: 'HEADERPROOF_CONNECT_TO', caFile: 'HEADERPROOF_CA_FILE', journeys: 'HEADERPROOF_JOURNEYS' };
+    throw new ConfigError('environment', problemsOf(envParsed.error).map((p) => ({ ...p, field: names[p.field.split('.')[0]!] ?? p.field })));
+  }
+  const merged: ConfigFile = { ...fromFile, ...envParsed.data };
+  const source = file ?? 'environment';
+
+  const email = env.IMMICH_EMAIL || fromFile.credentials?.email;
+  const password = env.IMMICH_PASSWORD || fromFile.credentials?.password;
+  const apiKey = env.IMMICH_API_KEY || fromFile.credentials?.apiKey;
+  let credentials: Credentials | undefined;
+  if (email && password) credentials = { email, password };
+  else if (apiKey) credentials = { apiKey };
+
+  const settings: TargetSettings = {
+    verifyTls: merged.insecure !== true,
+    preserveOrigin: merged.preserveOrigin === true,
+    ...(merged.policies ? { policies: merged.policies.map((p) => path.resolve(file ? path.dirname(file) : dir, p)) } : {}),
+    ...(merged.journeys ? { journeys: merged.journeys } : {}),
+    ...(file ? { file } : {}),
+  };
+  if (!merged.target) {
+    if (merged.preserveOrigin) throw new ConfigError(source, [{ field: 'preserveOrigin', problem: 'needs an https:// target (HEADERPROOF_TARGET or "target"); the bundled lab is plain http on loopback' }]);
+    return settings;
+  }
+  const url = new URL(merged.target);
+  if (!credentials) {
+    throw new ConfigError(source, [{ field: 'credentials', problem: 'a staging host needs a test user: set IMMICH_EMAIL and IMMICH_PASSWORD (or IMMICH_API_KEY) in the environment' }]);
+  }
+  if (merged.preserveOrigin && url.protocol !== 'https:') {
+    throw new ConfigError(source, [{ field: 'preserveOrigin', problem: `needs an https:// target, got ${url.origin}` }]);
+  }
+  let ca: string | undefined;
+  if (merged.caFile) {
+    const caPath = path.resolve(file ? path.dirname(file) : dir, merged.caFile);
+    if (!existsSync(caPath)) throw new ConfigError(source, [{ field: 'caFile', problem: `${caPath} does not exist; point it at the PEM of your staging CA` }]);
+    ca = readFileSync(caPath, 'utf8');
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(source, [{ field: 'caFile', problem: `${caPath} is not a PEM certificate (-----BEGIN CERTIFICATE-----)` }]);
+  }
+  let connectTo: TargetSettings['connectTo'];
+  if (merged.connectTo) {
+    const i = merged.connectTo.lastIndexOf(':');
+    connectTo = { host: merged.connectTo.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(merged.connectTo.slice(i + 1)) };
+  }
+  return { ...settings, url: url.origin, credentials, ...(ca ? { ca } : {}), ...(connectTo ? { connectTo } : {}) };
+}
+
+/** The secret values of a configuration (for redaction): never print these. */
+export function secretsOf(settings: TargetSettings): string[] {
+  const c = settings.credentials;
+  if (!c) return [];
+  return 'apiKey' in c ? [c.apiKey] : [c.password, c.email];
+}
