@@ -63,7 +63,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   reporter: [
-    [process.env.CI ? 'line' : 'list'],
+    // `headerproof run` shows a policy × journey grid (terminal) or one line per journey (CI).
+    process.env.HEADERPROOF_PROGRESS === '1' ? ['./src/report/progress.ts'] : [process.env.CI ? 'line' : 'list'],
     ['html', { open: 'never', outputFolder: runDir ? `${runDir}/playwright` : 'reports/playwright' }],
     ['junit', { outputFile: runDir ? `${runDir}/junit.xml` : 'reports/junit.xml' }],
     ['./src/report/reporter.ts'],

@@ -111,6 +111,7 @@ export async function run(options: RunOptions): Promise<number> {
   const env: NodeJS.ProcessEnv = {
     ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',
+    HEADERPROOF_PROGRESS: '1',
     HEADERPROOF_POLICIES: policyFiles.join(','),
     HEADERPROOF_OUT: outDir,
     // Playwright runs from the project root: hand it the config file found from here.

@@ -14,7 +14,11 @@ export default class HeaderproofReporter implements Reporter {
   private startedAt = new Date();
   private outDir = '';
 
-  onBegin(_config: FullConfig, _suite: Suite): void {
+  /** Set in a sharded run: one shard sees part of the matrix, so verdicts wait for merge-reports. */
+  private shard: FullConfig['shard'] = null;
+
+  onBegin(config: FullConfig, _suite: Suite): void {
+    this.shard = config.shard;
     this.startedAt = new Date();
     this.outDir = process.env.HEADERPROOF_OUT || defaultRunDir(this.startedAt);
   }
@@ -64,10 +68,15 @@ export default class HeaderproofReporter implements Reporter {
 
   onEnd(_result: FullResult): void {
     if (!this.records.size) return;
+    if (this.shard) {
+      console.log(`\nheaderproof: shard ${this.shard.current}/${this.shard.total} holds part of the matrix, so no verdicts here. Run shards with --reporter=blob, then: npx playwright merge-reports --config playwright.config.ts <folder of all blob reports>\n`);
+      return;
+    }
     const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime() });
     const files = writeReports(this.outDir, summary);
     const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
-    console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nreport: ${files.html}\n`);
+    // `headerproof run` prints the verdicts itself, after any blame pass.
+    if (process.env.HEADERPROOF_PROGRESS !== '1') console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nreport: ${files.html}\n`);
   }
 
   printsToStdio(): boolean {
