@@ -40,7 +40,8 @@ function journeyProjects(): Project[] {
   return [...baseline, ...policies.map((p) => journey(p.name, p.file, 'candidate'))];
 }
 
-const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1';
+// Against a staging host only the journey matrix runs (headerproof's own suites need the lab).
+const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1' || Boolean(settings.url);
 let launchOptions: ReturnType<typeof chromiumLaunchOptions>;
 try {
   launchOptions = chromiumLaunchOptions();

@@ -102,7 +102,7 @@ export async function run(options: RunOptions): Promise<number> {
   }
   if (options.workers !== undefined && !/^[1-9]\d?$/.test(options.workers)) throw new UsageError('--workers: a number from 1 to 99');
 
-  const outDir = path.resolve(options.out ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
   const require = createRequire(import.meta.url);
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
   const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),

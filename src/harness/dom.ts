@@ -15,3 +15,17 @@ export async function distinctColors(element: Locator, limit = 16): Promise<numb
   }
   return seen.size;
 }
+
+/**
+ * Types a credential into an input without it entering Playwright's step titles: `fill()` is
+ * reported as `Fill "<value>"` in the HTML and blob reports, `evaluate()` only as "Evaluate".
+ * The input and change events are those a framework's two-way binding listens to.
+ */
+export async function typeSecret(input: Locator, value: string): Promise<void> {
+  await input.click();
+  await input.evaluate((el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}

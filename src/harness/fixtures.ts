@@ -133,6 +133,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
       },
       target: target.lab ? 'lab' : target.url,
+      ...(target.preserveOrigin ? { preservedOrigin: new URL(page?.url().startsWith('http') ? page.url() : browserOrigin).origin } : {}),
       warnings: policyWarnings(policy, browserOrigin),
       violations,
       inlineBlocks: proxy.inlineBlocks.drain(),

@@ -40,6 +40,10 @@ export interface LabTarget {
   credentials: { email: string; password: string };
   /** Requests seen, path only (for tests that prove what reached the target). */
   requests: string[];
+  /** Every session token issued (for tests that prove none leaks into a report). */
+  issuedTokens: string[];
+  /** Sessions still valid (logins and API-created sessions not deleted). */
+  activeSessions(): number;
   /** The library as it is now (uploads included). */
   assets: LabAsset[];
   albums: { id: string; albumName: string; assetIds: string[] }[];
@@ -147,6 +151,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
   const user = { ...LAB_USER, email: login.email };
   /** token → session id */
   const sessions = new Map<string, string>();
+  const issuedTokens: string[] = [];
   const requests: string[] = [];
   const assets: LabAsset[] = options.empty ? [] : LAB_ASSETS.map((a) => ({ ...a }));
   const albums: LabTarget['albums'] = [];
@@ -215,6 +220,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       }
       const token = `labtoken${nextToken++}x${Math.random().toString(36).slice(2)}`;
       sessions.set(token, randomUUID());
+      issuedTokens.push(token);
       const secure = (req.socket as { encrypted?: boolean }).encrypted ? '; Secure' : '';
       return json(201, { accessToken: token, userId: user.id, userEmail: user.email, name: user.name, isAdmin: true, shouldChangePassword: false }, {
         'set-cookie': [
@@ -236,6 +242,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       const token = `labsession${nextToken++}x${Math.random().toString(36).slice(2)}`;
       const id = randomUUID();
       sessions.set(token, id);
+      issuedTokens.push(token);
       return json(201, { id, token, current: false, deviceOS: 'headerproof', deviceType: 'headerproof', createdAt: new Date().toISOString() });
     }
     const sessionId = /^\/api\/sessions\/([^/]+)$/.exec(p)?.[1];
@@ -367,6 +374,8 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
     tiles,
     credentials: login,
     requests,
+    issuedTokens,
+    activeSessions: () => sessions.size,
     assets,
     albums,
     close: async () => {

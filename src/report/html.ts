@@ -97,7 +97,7 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
 <title>headerproof report: ${e(summary.target)}</title><style>${CSS}</style></head>
 <body>
 <h1>headerproof report</h1>
-<p class="meta">Target <code>${e(summary.target)}</code> · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
+<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
 <h2>Verdicts</h2>
 <table><tr><th>policy</th><th>verdict</th>${journeys.map((j) => `<th>${e(j)}</th>`).join('')}</tr>${matrix}</table>
 <p class="meta">safe: all journeys pass and nothing new was reported · would-break: journeys pass but the policy reported (or silently blocked) things the baseline does not have · breaks: a journey that passes without the policy fails with it · inconclusive: the baseline itself fails.</p>

@@ -30,6 +30,8 @@ export interface JourneyAttachment {
   policy: PolicyInfo;
   /** 'lab' or the staging origin. */
   target: string;
+  /** Set in origin-preserving mode: the target's own origin, which the browser used. */
+  preservedOrigin?: string;
   violations: ViolationGroup[];
   /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy). */
   inlineBlocks: InlineBlock[];
@@ -86,6 +88,8 @@ export interface Summary {
   tool: 'headerproof';
   version: string;
   target: string;
+  /** Origin-preserving mode: the browser used this (the target's own https:// origin). */
+  preservedOrigin?: string;
   startedAt: string;
   durationMs: number;
   baseline: JourneyResult[];

@@ -31,10 +31,12 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
       return decideVerdict(info, baseline, recs.map((r) => r.result).sort(sortJ), replaced, warnings);
     });
   const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
+  const preservedOrigin = records.find((r) => r.attachment?.preservedOrigin)?.attachment?.preservedOrigin;
   return {
     tool: 'headerproof',
     version: VERSION,
     target: target === 'lab' ? 'bundled lab target' : target,
+    ...(preservedOrigin ? { preservedOrigin } : {}),
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,
     baseline,

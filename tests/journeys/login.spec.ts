@@ -1,4 +1,5 @@
 import { test, expect } from '../../src/harness/fixtures.js';
+import { typeSecret } from '../../src/harness/dom.js';
 
 // Proves: the app boots (the login form renders), the login form works, and the user lands on
 // the timeline. If the bootstrap script is blocked, the form never appears.
@@ -9,8 +10,9 @@ test('login: signs in through the login form and lands on /photos', async ({ pag
   // With only an API key there is no password to type; the form rendering is all we can prove.
   test.skip(!('password' in credentials), 'the login form needs IMMICH_EMAIL and IMMICH_PASSWORD (only an API key is configured)');
   if (!('password' in credentials)) return;
-  await page.getByLabel('Email').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
+  // Not fill(): its step title would carry the credentials into the reports.
+  await typeSecret(page.getByLabel('Email'), credentials.email);
+  await typeSecret(page.getByLabel('Password'), credentials.password);
   await page.getByRole('button', { name: 'Login' }).click();
   await expect(page, 'login did not navigate to /photos').toHaveURL(/\/photos$/);
   await expect(page.locator('#asset-grid'), 'the timeline grid did not render after login').toBeVisible();

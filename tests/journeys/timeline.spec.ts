@@ -2,7 +2,9 @@ import { test, expect } from '../../src/harness/fixtures.js';
 
 // Proves: the timeline grid renders and its thumbnails actually decode (naturalWidth > 0),
 // which needs the service worker's re-fetch and img-src/connect-src to allow them.
-test('timeline: the grid shows decoded thumbnails', async ({ loggedInPage: page }) => {
+test('timeline: the grid shows decoded thumbnails', async ({ loggedInPage: page, immich }) => {
+  const anyAsset = (await immich.findAsset('IMAGE')) ?? (await immich.findAsset('VIDEO'));
+  test.skip(!anyAsset, 'the target library has no assets to show (headerproof seed uploads some)');
   await page.goto('/photos');
   const grid = page.locator('#asset-grid');
   await expect(grid, 'the timeline grid never rendered').toBeVisible();

@@ -163,7 +163,11 @@ async function renderTimeline() {
   const buckets = await api('/api/timeline/buckets');
   const assets = [];
   for (const bucket of buckets) assets.push(...(await api(`/api/timeline/bucket?timeBucket=${encodeURIComponent(bucket.timeBucket)}`)));
-  holder.append(gridOf(assets, { id: 'asset-grid' }));
+  const grid = gridOf(assets, { id: 'asset-grid' });
+  // As Immich's timeline: the grid is the page's scroll area, present (with a placeholder) when empty.
+  grid.style.minHeight = '60vh';
+  if (!assets.length) grid.append(h('p', {}, 'CLICK TO UPLOAD YOUR FIRST PHOTO'));
+  holder.append(grid);
 }
 
 // ---- asset viewer --------------------------------------------------------------------------
