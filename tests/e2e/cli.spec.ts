@@ -1,7 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { runCli } from './helpers.js';
+import { runCli, runPlaywright } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
 const FIX = 'tests/fixtures/policies';
@@ -34,6 +35,26 @@ test('usage errors exit 2', async () => {
   expect((await runCli(['run', '--journeys', 'nope'])).stderr).toContain('unknown journey "nope"');
   expect((await runCli(['run', '--target', 'not a url'])).code).toBe(2);
   expect((await runCli(['frobnicate'])).code).toBe(2);
+});
+
+test('a config mistake stops the CLI and `npx playwright test` with exit 2, naming file and field', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-cli-config-'));
+  const file = path.join(dir, 'headerproof.config.json');
+  writeFileSync(file, JSON.stringify({ target: 'https://photos.example.org', insecure: 'yes' }));
+  for (const r of [await runCli(['run'], { HEADERPROOF_CONFIG: file }), await runCli(['seed'], { HEADERPROOF_CONFIG: file })]) {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: invalid configuration`);
+    expect(r.stderr).toContain('insecure: must be true or false');
+    expect(r.stderr).not.toMatch(/\n\s+at \S+ \(/);
+  }
+  const pw = await runPlaywright(['test', '--list'], { HEADERPROOF_CONFIG: file });
+  expect(pw.code).toBe(2);
+  expect(pw.stderr).toContain('insecure: must be true or false');
+  // An unreachable staging host is exit 3 before any browser starts; an untrusted certificate says how to fix it.
+  writeFileSync(file, JSON.stringify({ target: 'https://127.0.0.1:9', credentials: { email: 'a@b.c', password: 'x' } }));
+  const down = await runCli(['run'], { HEADERPROOF_CONFIG: file });
+  expect(down.code).toBe(3);
+  expect(down.stderr).toContain('target https://127.0.0.1:9 unreachable: ECONNREFUSED');
 });
 
 test.describe('verdicts through the real proxy and Chromium against the lab', () => {

@@ -8,9 +8,18 @@ export interface CliResult { code: number; stdout: string; stderr: string }
 
 /** Runs `headerproof …` with a clean environment (no Playwright test-runner variables). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runNode(path.join(ROOT, 'bin/headerproof.mjs'), args, env);
+}
+
+/** Runs `npx playwright …` from the project root, the way a user does. */
+export function runPlaywright(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runNode(path.join(ROOT, 'node_modules/@playwright/test/cli.js'), args, env);
+}
+
+function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR)/.test(k)));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), ...args], { cwd: ROOT, env: { ...clean, ...env } });
+    const child = spawn(process.execPath, [entry, ...args], { cwd: ROOT, env: { ...clean, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
