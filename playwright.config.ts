@@ -63,6 +63,8 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
+  // One shared Chromium for all policy projects (see src/harness/global-setup.ts).
+  globalSetup: './src/harness/global-setup.ts',
   reporter: [
     // `headerproof run` shows a policy × journey grid (terminal) or one line per journey (CI).
     process.env.HEADERPROOF_PROGRESS === '1' ? ['./src/report/progress.ts'] : [process.env.CI ? 'line' : 'list'],

@@ -15,6 +15,7 @@ import { generateCertificate, type GeneratedCertificate } from '../tls/certifica
 import { registerSecrets } from '../observe/violation.js';
 import { logIn, type SessionCookie } from './session.js';
 import type { Credentials } from '../config/config.js';
+import { SHARED_BROWSER_ENV } from './global-setup.js';
 
 interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
@@ -85,6 +86,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       args: [...args, `--host-resolver-rules=MAP ${new URL(target.url).hostname} 127.0.0.1:${headerProxy.port}`, `--ignore-certificate-errors-spki-list=${originCertificate.spkiSha256}`],
     };
     await use(options);
+  }, { scope: 'worker' }],
+
+  // Connect to the run's shared Chromium (global setup) instead of launching one per worker.
+  connectOptions: [async ({ connectOptions, target }, use) => {
+    const shared = process.env[SHARED_BROWSER_ENV];
+    await use(shared && !target.preserveOrigin ? { wsEndpoint: shared } : connectOptions);
   }, { scope: 'worker' }],
 
   browserOrigin: [async ({ target, headerProxy }, use) => {
