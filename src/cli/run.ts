@@ -121,7 +121,9 @@ export async function run(options: RunOptions): Promise<number> {
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
-  delete env.HEADERPROOF_JOURNEYS; // the journeys are passed as files below
+  // The chosen journeys win over a config file's list (the child re-reads the file).
+  if (journeys.length) env.HEADERPROOF_JOURNEYS = journeys.join(',');
+  else delete env.HEADERPROOF_JOURNEYS;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));

@@ -42,6 +42,14 @@ export function browserHost(env: NodeJS.ProcessEnv = process.env): string | unde
   return host;
 }
 
+/**
+ * Origin-preserving mode: this browser resolves the target's name (that name only) to the proxy
+ * and trusts exactly the proxy's throwaway key (not any other certificate error).
+ */
+export function originPreservingArgs(hostname: string, proxyPort: number, spkiSha256: string): string[] {
+  return [`--host-resolver-rules=MAP ${hostname} 127.0.0.1:${proxyPort}`, `--ignore-certificate-errors-spki-list=${spkiSha256}`];
+}
+
 export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
   const executablePath = chromiumExecutable();
   const host = browserHost();

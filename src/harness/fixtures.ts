@@ -7,7 +7,7 @@ import { startProxy, type RunningProxy } from '../proxy/proxy.js';
 import { SignalCollector } from '../observe/signals.js';
 import { resolveTarget, type Target } from './target.js';
 import { ImmichApi } from './immich-api.js';
-import { browserHost } from './browser.js';
+import { browserHost, originPreservingArgs } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { servedHeaders } from '../proxy/header-edits.js';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
@@ -83,7 +83,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const args = (launchOptions.args ?? []).filter((a) => !a.startsWith('--host-resolver-rules='));
     const options: LaunchOptions = {
       ...launchOptions,
-      args: [...args, `--host-resolver-rules=MAP ${new URL(target.url).hostname} 127.0.0.1:${headerProxy.port}`, `--ignore-certificate-errors-spki-list=${originCertificate.spkiSha256}`],
+      args: [...args, ...originPreservingArgs(new URL(target.url).hostname, headerProxy.port, originCertificate.spkiSha256)],
     };
     await use(options);
   }, { scope: 'worker' }],
