@@ -14,6 +14,10 @@ import { startProxy } from '../proxy/proxy.js';
 import { ConfigError, resolveSettings } from '../config/config.js';
 import { seed, SeedError } from '../seed/seed.js';
 import { LoginError } from '../harness/session.js';
+import { generateCertificate } from '../tls/certificate.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const program = new Command()
   .name('headerproof')
@@ -153,9 +157,28 @@ program
   .option('--policy <file>', 'serve the lab through the proxy with this policy')
   .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
   .option('--listen <host>', 'interface the proxy listens on (default 127.0.0.1; anything else exposes it to the network)', '127.0.0.1')
-  .action(async (opts: { policy?: string; port: string; listen: string }) => {
+  .option('--tls-name <name>', 'serve the lab over HTTPS under this made-up name, with an empty library: a stand-in staging host for trying the staging workflow (prints the variables to export)')
+  .action(async (opts: { policy?: string; port: string; listen: string; tlsName?: string }) => {
     if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port: a number from 0 to 65535');
     const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
+    if (opts.tlsName && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(opts.tlsName)) throw new UsageError(`--tls-name: "${opts.tlsName}" is not a host name such as photos.staging.test`);
+    if (opts.tlsName) {
+      const cert = await generateCertificate([opts.tlsName]);
+      const caFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'headerproof-lab-ca-')), 'lab-ca.pem');
+      writeFileSync(caFile, cert.cert);
+      const lab = await startLab({ tls: cert, empty: true, map: false, port: Number(opts.port) });
+      console.log(`lab over HTTPS as https://${opts.tlsName} (empty library, map off). In another shell:\n`);
+      console.log(`  export HEADERPROOF_TARGET=https://${opts.tlsName}`);
+      console.log(`  export HEADERPROOF_CONNECT_TO=127.0.0.1:${new URL(lab.url).port}`);
+      console.log(`  export HEADERPROOF_CA_FILE=${caFile}`);
+      console.log(`  export IMMICH_EMAIL=${lab.credentials.email}`);
+      console.log(`  export IMMICH_PASSWORD=${lab.credentials.password}   # the lab's public throwaway password`);
+      console.log('\nthen follow "Run it against your staging host" in the README. Ctrl-C to stop');
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+      await lab.close();
+      rmSync(path.dirname(caFile), { recursive: true, force: true });
+      return;
+    }
     const lab = await startLab(policy ? {} : { port: Number(opts.port) });
     if (!/^(127\.|localhost$|::1$)/.test(opts.listen)) console.warn(`headerproof: the proxy listens on ${opts.listen}, not only loopback`);
     const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port), listenHost: opts.listen }) : undefined;

@@ -10,10 +10,11 @@ import { defaultRunDir, writeReports } from '../report/summary.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import type { Summary } from '../report/model.js';
-import { resolveSettings, type TargetSettings } from '../config/config.js';
+import { resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { upstreamAgent } from '../proxy/upstream.js';
 import http from 'node:http';
 import https from 'node:https';
+
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const JOURNEY_DIR = path.join(PROJECT_ROOT, 'tests/journeys');
@@ -52,7 +53,7 @@ export function availableJourneys(): string[] {
 /** One request to the target (through the same connection rules as the proxy) before starting browsers. */
 export async function checkReachable(settings: TargetSettings, timeoutMs = 10_000): Promise<void> {
   const origin = new URL(settings.url!);
-  const agent = upstreamAgent(origin, { verifyTls: settings.verifyTls, ...(settings.connectTo ? { connectTo: settings.connectTo } : {}), ...(settings.ca ? { ca: settings.ca } : {}) });
+  const agent = upstreamAgent(origin, upstreamOf(settings));
   try {
     await new Promise<void>((resolve, reject) => {
       const req = (origin.protocol === 'https:' ? https : http).request(origin, { agent, timeout: timeoutMs }, (res) => { res.resume(); resolve(); });

@@ -149,6 +149,11 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   return { ...settings, url: url.origin, credentials, ...(ca ? { ca } : {}), ...(connectTo ? { connectTo } : {}) };
 }
 
+/** How the proxy, seed and the reachability check connect to the target. */
+export function upstreamOf(settings: TargetSettings): { verifyTls: boolean; connectTo?: { host: string; port: number }; ca?: string } {
+  return { verifyTls: settings.verifyTls, ...(settings.connectTo ? { connectTo: settings.connectTo } : {}), ...(settings.ca ? { ca: settings.ca } : {}) };
+}
+
 /** The secret values of a configuration (for redaction): never print these. */
 export function secretsOf(settings: TargetSettings): string[] {
   const c = settings.credentials;

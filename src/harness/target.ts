@@ -1,7 +1,7 @@
 // Which app the journeys drive: a staging host named by headerproof.config.* or the environment,
 // or the bundled lab.
 import { startLab, type LabTarget } from '../lab/server.js';
-import { resolveSettings, secretsOf, type Credentials, type TargetSettings } from '../config/config.js';
+import { resolveSettings, secretsOf, upstreamOf, type Credentials, type TargetSettings } from '../config/config.js';
 import { registerSecrets } from '../observe/violation.js';
 
 export interface Target {
@@ -28,7 +28,7 @@ export async function resolveTarget(env: NodeJS.ProcessEnv = process.env, dir = 
   return {
     url: settings.url,
     credentials: settings.credentials!,
-    upstream: { verifyTls: settings.verifyTls, ...(settings.connectTo ? { connectTo: settings.connectTo } : {}), ...(settings.ca ? { ca: settings.ca } : {}) },
+    upstream: upstreamOf(settings),
     preserveOrigin: settings.preserveOrigin,
     close: async () => undefined,
   };

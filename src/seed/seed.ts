@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAB_ASSETS, mediaFile } from '../lab/data.js';
 import { upstreamAgent } from '../proxy/upstream.js';
-import type { TargetSettings } from '../config/config.js';
+import { upstreamOf, type TargetSettings } from '../config/config.js';
 import { registerSecrets } from '../observe/violation.js';
 
 export const SEED_ALBUM = 'headerproof samples';
@@ -20,7 +20,7 @@ interface Answer { status: number; body: any }
 /** A tiny JSON client for the one target, through the same agent rules as the proxy. */
 function client(settings: TargetSettings) {
   const origin = new URL(settings.url!);
-  const agent = upstreamAgent(origin, { verifyTls: settings.verifyTls, ...(settings.connectTo ? { connectTo: settings.connectTo } : {}), ...(settings.ca ? { ca: settings.ca } : {}) });
+  const agent = upstreamAgent(origin, upstreamOf(settings));
   const auth: Record<string, string> = {};
   const send = (method: string, p: string, body?: Buffer | object, headers: Record<string, string> = {}): Promise<Answer> =>
     new Promise((resolve, reject) => {

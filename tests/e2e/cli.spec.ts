@@ -2,7 +2,8 @@ import { test, expect } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, runPlaywright } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { ROOT, runCli, runPlaywright } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
 const FIX = 'tests/fixtures/policies';
@@ -94,4 +95,26 @@ test('two policies with one name, or one named baseline, exit 2 naming the field
   const b = await runCli(['run', '--policy', 'policies/baseline.yaml']);
   expect(b.code).toBe(2);
   expect(b.stderr).toContain('"baseline" is reserved');
+});
+
+test('`lab --tls-name` is a stand-in staging host: what it prints to export is enough for seed', async () => {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR|HEADERPROOF_|IMMICH_)/.test(k)));
+  const lab = spawn(process.execPath, ['bin/headerproof.mjs', 'lab', '--tls-name', 'photos.trial.test'], { cwd: ROOT, env: clean });
+  try {
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      lab.stdout.on('data', (d) => { out += d; if (out.includes('Ctrl-C')) resolve(); });
+      lab.on('exit', () => reject(new Error(`lab exited: ${out}`)));
+    });
+    const exported = Object.fromEntries([...out.matchAll(/export (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(exported).sort()).toEqual(['HEADERPROOF_CA_FILE', 'HEADERPROOF_CONNECT_TO', 'HEADERPROOF_TARGET', 'IMMICH_EMAIL', 'IMMICH_PASSWORD']);
+    expect(exported.HEADERPROOF_TARGET).toBe('https://photos.trial.test');
+    const seeded = await runCli(['seed'], exported);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toContain('seeded 6 asset(s) (6 new, 0 already there) into the album "headerproof samples"');
+    const again = await runCli(['seed'], exported);
+    expect(again.stdout).toContain('(0 new, 6 already there)');
+  } finally {
+    lab.kill('SIGINT');
+  }
 });
