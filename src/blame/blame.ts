@@ -94,7 +94,14 @@ export async function blameRun(
   for (const p of summary.policies.filter((x) => x.verdict === 'breaks')) {
     const failing = failingJourneys(p);
     log(`blame: ${p.policy.name}: re-running ${failing.join(', ')} with one part of the policy at a time`);
-    p.blame = await blamePolicy(p, path.join(path.dirname(summaryFile), 'blame', p.policy.name), runPolicies);
+    try {
+      p.blame = await blamePolicy(p, path.join(path.dirname(summaryFile), 'blame', p.policy.name), runPolicies);
+    } catch (err) {
+      // The verdict stands without blame; say why the explanation is missing instead of crashing.
+      log(`blame: ${p.policy.name}: the re-run failed (${(err as Error).message.split('\n')[0]})`);
+      p.blame = failing.map((journey) => ({ journey, blamed: [], note: `blame re-run failed: ${(err as Error).message.split('\n')[0]}` }));
+      continue;
+    }
     for (const b of p.blame) {
       p.reasons.push(`${b.journey}: ${b.blamed.length ? `blamed on ${b.blamed.join(' + ')}` : 'no single part reproduces the failure'}`);
     }

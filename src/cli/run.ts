@@ -137,7 +137,8 @@ export async function run(options: RunOptions): Promise<number> {
   let summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
-      await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false });
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false });
+      if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
       return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     };
     summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); });
