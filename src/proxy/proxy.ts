@@ -9,6 +9,7 @@ import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
 import { upstreamAgent } from './upstream.js';
+import { Readable } from 'node:stream';
 
 export interface ProxyOptions {
   /** The one upstream origin, e.g. http://127.0.0.1:3001 or https://photos.example.org. */
@@ -39,6 +40,8 @@ export interface ProxyStats {
   upstreamErrors: number;
   lastUpstreamError?: string;
   refused: number;
+  /** GET/HEAD requests re-sent once after the target reset a (kept-alive) connection. */
+  upstreamRetries: number;
   /** Headers the upstream already sent that the policy replaced. */
   replacedUpstreamHeaders: Set<string>;
 }
@@ -61,7 +64,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const targetOrigin = target.origin;
   const collector = new ReportCollector();
   const inlineBlocks = new InlineBlockRecorder();
-  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, replacedUpstreamHeaders: new Set() };
+  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set() };
   const agent = upstreamAgent(target, options);
   const proxy = httpProxy.createProxyServer({
     target: targetOrigin,
@@ -94,6 +97,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     // An upstream that dies mid-body is a target error, not a slow page: count it and cut the
     // client's response so the browser sees a failure rather than a silently truncated file.
     proxyRes.on('aborted', () => {
+      // The browser went away (navigation, closed context): http-proxy aborts the upstream
+      // request itself, which is not the target's fault.
+      if (req.socket.destroyed) return;
       stats.upstreamErrors++;
       stats.lastUpstreamError = 'upstream reset the connection mid-response';
       res.destroy();
@@ -107,7 +113,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
   });
 
-  proxy.on('error', (err, _req, res) => {
+  const upstreamFailed = (err: Error, res: http.ServerResponse | Socket | undefined) => {
     stats.upstreamErrors++;
     stats.lastUpstreamError = `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`.trim();
     if (res instanceof http.ServerResponse) {
@@ -116,7 +122,24 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         res.end(`headerproof: target ${targetOrigin} unreachable (${stats.lastUpstreamError})`);
       } else res.destroy();
     } else (res as Socket | undefined)?.destroy();
-  });
+  };
+  proxy.on('error', (err, _req, res) => upstreamFailed(err, res as http.ServerResponse | Socket));
+
+  // A target may close an idle kept-alive connection just as it is reused (Node's default is
+  // 5 s); like nginx's proxy_next_upstream, an idempotent request is sent once more instead of
+  // failing the page with a 502 the target never meant.
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, retry: boolean) => {
+    proxy.web(req, res, retry ? { buffer: Readable.from([]) } : {}, (err) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      const idempotent = req.method === 'GET' || req.method === 'HEAD';
+      if (!retry && idempotent && !res.headersSent && !req.socket.destroyed && (code === 'ECONNRESET' || code === 'EPIPE')) {
+        stats.upstreamRetries++;
+        forward(req, res, true);
+        return;
+      }
+      upstreamFailed(err, res);
+    });
+  };
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     stats.requests++;
@@ -128,7 +151,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       return;
     }
     if (req.url === REPORT_PATH || req.url!.startsWith(`${REPORT_PATH}?`)) return collector.handle(req, res);
-    proxy.web(req, res);
+    forward(req, res, false);
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   server.on('connect', (_req, socket: Socket) => {

@@ -145,3 +145,30 @@ test('an unreachable upstream gives 502 and is counted', async () => {
     await p.close();
   }
 });
+
+test('a target that resets a kept-alive connection: GET is sent once more and succeeds, POST is a counted 502', async () => {
+  // The first request on every second connection is answered by a reset, as a target closing an
+  // idle kept-alive socket just as it is reused.
+  let connections = 0;
+  const upstream = net.createServer((socket) => {
+    const resetFirst = connections++ % 2 === 0;
+    socket.once('data', () => {
+      if (resetFirst) return socket.resetAndDestroy();
+      socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const p = await startProxy({ target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, policy: null });
+  try {
+    const get = await fetch(`${p.url}/api/assets/x/thumbnail`);
+    expect(get.status).toBe(200);
+    expect(await get.text()).toBe('ok');
+    expect(p.stats).toMatchObject({ upstreamRetries: 1, upstreamErrors: 0 });
+    const post = await fetch(`${p.url}/api/search/metadata`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(502);
+    expect(p.stats).toMatchObject({ upstreamRetries: 1, upstreamErrors: 1 });
+  } finally {
+    await p.close();
+    upstream.close();
+  }
+});
