@@ -9,14 +9,16 @@ export interface FetchOptions {
   password?: string;
   timeoutMs?: number;
   insecure?: boolean;
+  /** Connections to the target (extra CA, address override); see src/proxy/upstream.ts. */
+  agent?: http.Agent;
 }
 
 /** One GET with node:http(s), which keeps repeated headers apart (fetch() joins them). */
-function getOne(target: string, path: string, role: UrlRole, headers: Record<string, string> = {}, timeoutMs = 15_000, insecure = false): Promise<AuditedUrl & { body?: string }> {
+function getOne(target: string, path: string, role: UrlRole, headers: Record<string, string> = {}, timeoutMs = 15_000, insecure = false, agent?: http.Agent): Promise<AuditedUrl & { body?: string }> {
   const url = new URL(path, target);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { headers, timeout: timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}) }, (res) => {
+    const req = client.get(url, { headers, timeout: timeoutMs, ...(agent ? { agent } : url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}) }, (res) => {
       const out: Record<string, string[]> = {};
       for (let i = 0; i < res.rawHeaders.length; i += 2) {
         const name = res.rawHeaders[i]!.toLowerCase();
@@ -42,7 +44,7 @@ function getOne(target: string, path: string, role: UrlRole, headers: Record<str
 
 export async function fetchAuditUrls(target: string, options: FetchOptions = {}): Promise<{ urls: AuditedUrl[]; skipped: { role: UrlRole; why: string }[] }> {
   const t = options.timeoutMs;
-  const get = (path: string, role: UrlRole, headers: Record<string, string> = {}) => getOne(target, path, role, headers, t, options.insecure);
+  const get = (path: string, role: UrlRole, headers: Record<string, string> = {}) => getOne(target, path, role, headers, t, options.insecure, options.agent);
   const urls: AuditedUrl[] = [];
   const skipped: { role: UrlRole; why: string }[] = [];
   let html = await get('/', 'html');

@@ -1,5 +1,7 @@
 // The lint and audit commands' printing: tables for people, JSON for machines.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolveSettings, upstreamOf } from '../config/config.js';
+import { upstreamAgent } from '../proxy/upstream.js';
 import path from 'node:path';
 import { loadPolicy } from '../policy/policy.js';
 import type { Summary } from '../report/model.js';
@@ -22,7 +24,7 @@ export function lintCommand(files: string[], opts: { json?: boolean }): number {
   return results.some((r) => r.findings.some((f) => f.severity === 'high')) ? 1 : 0;
 }
 
-export async function auditCommand(url: string, opts: { policy?: string; json?: boolean; insecure?: boolean }): Promise<number> {
+export async function auditCommand(url: string, opts: { policy?: string; json?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }): Promise<number> {
   let target: URL;
   try {
     target = new URL(url);
@@ -31,11 +33,20 @@ export async function auditCommand(url: string, opts: { policy?: string; json?: 
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new UsageError(`the URL must be http:// or https://, got ${target.protocol}`);
   const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
+  // The same connection rules as run and seed (a private CA, an address DNS does not know).
+  // Audit needs no login (credentials only add the thumbnail and video URLs).
+  const settings = await resolveSettings(process.cwd(), {
+    ...process.env, HEADERPROOF_TARGET: target.origin, HEADERPROOF_PRESERVE_ORIGIN: '0',
+    ...(opts.insecure ? { HEADERPROOF_INSECURE: '1' } : {}), ...(opts.caFile ? { HEADERPROOF_CA_FILE: opts.caFile } : {}), ...(opts.connectTo ? { HEADERPROOF_CONNECT_TO: opts.connectTo } : {}),
+  }, { needCredentials: false });
+  const agent = upstreamAgent(target, upstreamOf(settings));
   let fetched;
   try {
-    fetched = await fetchAuditUrls(target.origin, { email: process.env.IMMICH_EMAIL, password: process.env.IMMICH_PASSWORD, insecure: opts.insecure });
+    fetched = await fetchAuditUrls(target.origin, { email: process.env.IMMICH_EMAIL, password: process.env.IMMICH_PASSWORD, insecure: opts.insecure, agent });
   } catch (err) {
     throw new UnreachableError(`target ${target.origin} unreachable: ${(err as { code?: string }).code ?? (err as Error).message}`);
+  } finally {
+    agent.destroy();
   }
   const result: AuditResult = {
     target: target.origin,

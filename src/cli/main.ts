@@ -112,7 +112,9 @@ program
   .option('--policy <file>', 'the tested policy the edge should serve')
   .option('--json', 'print the result as JSON')
   .option('--insecure', "do not verify the target's TLS certificate")
-  .action(async (url: string, opts: { policy?: string; json?: boolean; insecure?: boolean }) => {
+  .option('--ca-file <pem>', 'trust this CA for the target')
+  .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says')
+  .action(async (url: string, opts: { policy?: string; json?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
     process.exitCode = await auditCommand(url, opts);
   });
 

@@ -88,7 +88,7 @@ export async function readConfigFile(file: string): Promise<ConfigFile> {
 }
 
 /** File settings overlaid with the environment (HEADERPROOF_*, IMMICH_*), validated together. */
-export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<TargetSettings> {
+export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = process.env, options: { needCredentials?: boolean } = {}): Promise<TargetSettings> {
   const file = findConfigFile(dir, env);
   const fromFile: ConfigFile = file ? await readConfigFile(file) : {};
   const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -128,7 +128,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
     return settings;
   }
   const url = new URL(merged.target);
-  if (!credentials) {
+  if (!credentials && options.needCredentials !== false) {
     throw new ConfigError(source, [{ field: 'credentials', problem: 'a staging host needs a test user: set IMMICH_EMAIL and IMMICH_PASSWORD (or IMMICH_API_KEY) in the environment' }]);
   }
   if (merged.preserveOrigin && url.protocol !== 'https:') {
@@ -146,7 +146,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
     const i = merged.connectTo.lastIndexOf(':');
     connectTo = { host: merged.connectTo.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(merged.connectTo.slice(i + 1)) };
   }
-  return { ...settings, url: url.origin, credentials, ...(ca ? { ca } : {}), ...(connectTo ? { connectTo } : {}) };
+  return { ...settings, url: url.origin, ...(credentials ? { credentials } : {}), ...(ca ? { ca } : {}), ...(connectTo ? { connectTo } : {}) };
 }
 
 /** How the proxy, seed and the reachability check connect to the target. */

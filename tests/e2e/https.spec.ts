@@ -1,6 +1,10 @@
 // HTTPS upstreams and the origin-preserving mode, through the real proxy, the lab served over
 // HTTPS under a made-up name, and real Chromium.
 import { request as httpsRequest } from 'node:https';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from './helpers.js';
 import { test, expect } from '@playwright/test';
 import { chromium, type Browser } from 'playwright';
 import { startLab, type LabTarget } from '../../src/lab/server.js';
@@ -115,4 +119,19 @@ test.describe('origin-preserving mode in Chromium', () => {
     });
     expect(status).toBe(421);
   });
+});
+
+test('audit reaches an HTTPS staging host with the same --ca-file / --connect-to rules, and refuses an untrusted one', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-audit-ca-'));
+  const ca = path.join(dir, 'ca.pem');
+  writeFileSync(ca, labCert.cert);
+  const where = ['--connect-to', `127.0.0.1:${connectTo().port}`];
+  const trusted = await runCli(['audit', `https://${HOST}`, '--json', '--ca-file', ca, ...where]);
+  expect(trusted.code, trusted.stderr).toBe(1); // the bare lab has the ZAP findings
+  const result = JSON.parse(trusted.stdout) as { target: string; urls: { role: string; status: number }[] };
+  expect(result.target).toBe(`https://${HOST}`);
+  expect(result.urls.find((u) => u.role === 'api')?.status).toBe(200);
+  const untrusted = await runCli(['audit', `https://${HOST}`, ...where]);
+  expect(untrusted.code).toBe(3);
+  expect(untrusted.stderr).toMatch(/unreachable: DEPTH_ZERO_SELF_SIGNED_CERT/);
 });
