@@ -103,8 +103,8 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   };
   const envParsed = schema.safeParse(Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)));
   if (!envParsed.success) {
-    const names: Record<string, string> = { target: 'HEADERPROOF_TARGET', connectTo: 'HEADERPROOF_CONNECT_TO', caFile: 'HEADERPROOF_CA_FILE', journeys: 'HEADERPROOF_JOURNEYS' };
-    throw new ConfigError('environment', problemsOf(envParsed.error).map((p) => ({ ...p, field: names[p.field.split('.')[0]!] ?? p.field })));
+    const names: Record<string, string> = { target: 'HEADERPROOF_TARGET (--target)', connectTo: 'HEADERPROOF_CONNECT_TO (--connect-to)', caFile: 'HEADERPROOF_CA_FILE (--ca-file)', journeys: 'HEADERPROOF_JOURNEYS (--journeys)' };
+    throw new ConfigError('environment / command line', problemsOf(envParsed.error).map((p) => ({ ...p, field: names[p.field.split('.')[0]!] ?? p.field })));
   }
   const merged: ConfigFile = { ...fromFile, ...envParsed.data };
   const source = file ?? 'environment';

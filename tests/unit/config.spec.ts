@@ -72,7 +72,7 @@ test('mistakes name the file, the field and the fix', async () => {
   expect(httpPreserve.message).toMatch(/preserveOrigin: needs an https:\/\/ target/);
 
   const badEnv = await problems(dirWith({}), { HEADERPROOF_CONNECT_TO: 'no-port' });
-  expect(badEnv.message).toMatch(/^environment: invalid configuration\n {2}- HEADERPROOF_CONNECT_TO: must be host:port/);
+  expect(badEnv.message).toMatch(/^environment \/ command line: invalid configuration\n {2}- HEADERPROOF_CONNECT_TO \(--connect-to\): must be host:port/);
 
   const missingCa = await problems(dirWith({}), { HEADERPROOF_TARGET: 'https://x.example.org', IMMICH_API_KEY: 'abcdefgh1234', HEADERPROOF_CA_FILE: '/nonexistent/ca.pem' });
   expect(missingCa.message).toMatch(/caFile: \/nonexistent\/ca.pem does not exist/);
