@@ -1,6 +1,6 @@
 // The lint and audit commands' printing: tables for people, JSON for machines.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolveSettings, upstreamOf } from '../config/config.js';
+import { flagsToEnv, resolveSettings, upstreamOf } from '../config/config.js';
 import { upstreamAgent } from '../proxy/upstream.js';
 import path from 'node:path';
 import { loadPolicy } from '../policy/policy.js';
@@ -35,10 +35,7 @@ export async function auditCommand(url: string, opts: { policy?: string; json?: 
   const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
   // The same connection rules as run and seed (a private CA, an address DNS does not know).
   // Audit needs no login (credentials only add the thumbnail and video URLs).
-  const settings = await resolveSettings(process.cwd(), {
-    ...process.env, HEADERPROOF_TARGET: target.origin, HEADERPROOF_PRESERVE_ORIGIN: '0',
-    ...(opts.insecure ? { HEADERPROOF_INSECURE: '1' } : {}), ...(opts.caFile ? { HEADERPROOF_CA_FILE: opts.caFile } : {}), ...(opts.connectTo ? { HEADERPROOF_CONNECT_TO: opts.connectTo } : {}),
-  }, { needCredentials: false });
+  const settings = await resolveSettings(process.cwd(), { ...process.env, HEADERPROOF_PRESERVE_ORIGIN: '0', ...flagsToEnv({ ...opts, target: target.origin }) }, { needCredentials: false });
   const agent = upstreamAgent(target, upstreamOf(settings));
   let fetched;
   try {

@@ -11,7 +11,7 @@ import { tune, TuneError } from '../tune/tune.js';
 import { diffSummaries, renderDiff } from '../report/diff.js';
 import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
-import { ConfigError, resolveSettings } from '../config/config.js';
+import { ConfigError, flagsToEnv, resolveSettings } from '../config/config.js';
 import { seed, SeedError } from '../seed/seed.js';
 import { LoginError } from '../harness/session.js';
 import { generateCertificate } from '../tls/certificate.js';
@@ -54,14 +54,7 @@ program
   .option('--ca-file <pem>', 'trust this CA for the target')
   .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says')
   .action(async (opts: { target?: string; cleanup?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
-    const env = {
-      ...process.env,
-      ...(opts.target ? { HEADERPROOF_TARGET: opts.target } : {}),
-      ...(opts.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
-      ...(opts.caFile ? { HEADERPROOF_CA_FILE: opts.caFile } : {}),
-      ...(opts.connectTo ? { HEADERPROOF_CONNECT_TO: opts.connectTo } : {}),
-    };
-    const settings = await resolveSettings(process.cwd(), env);
+    const settings = await resolveSettings(process.cwd(), { ...process.env, ...flagsToEnv(opts) });
     if (!settings.url) throw new UsageError('seed: name the staging host with --target or HEADERPROOF_TARGET (the bundled lab has its own library)');
     await seed(settings, { cleanup: opts.cleanup, log: (line) => console.log(line) });
   });

@@ -10,11 +10,8 @@ import { defaultRunDir, writeReports } from '../report/summary.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import type { Summary } from '../report/model.js';
-import { resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
-import { upstreamAgent } from '../proxy/upstream.js';
-import http from 'node:http';
-import https from 'node:https';
-
+import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
+import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const JOURNEY_DIR = path.join(PROJECT_ROOT, 'tests/journeys');
@@ -55,12 +52,7 @@ export async function checkReachable(settings: TargetSettings, timeoutMs = 10_00
   const origin = new URL(settings.url!);
   const agent = upstreamAgent(origin, upstreamOf(settings));
   try {
-    await new Promise<void>((resolve, reject) => {
-      const req = (origin.protocol === 'https:' ? https : http).request(origin, { agent, timeout: timeoutMs }, (res) => { res.resume(); resolve(); });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.end();
-    });
+    await requestTarget(origin, agent, '/', { timeoutMs, headOnly: true });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code ?? '') ? ' (its certificate is not trusted: give its CA with --ca-file, or skip verification with --insecure)' : '';
@@ -70,21 +62,11 @@ export async function checkReachable(settings: TargetSettings, timeoutMs = 10_00
   }
 }
 
-/** Command-line flags as the environment variables the Playwright side reads. */
-function flagEnv(options: RunOptions): NodeJS.ProcessEnv {
-  return {
-    ...(options.target ? { HEADERPROOF_TARGET: options.target } : {}),
-    ...(options.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
-    ...(options.preserveOrigin ? { HEADERPROOF_PRESERVE_ORIGIN: '1' } : {}),
-    ...(options.connectTo ? { HEADERPROOF_CONNECT_TO: options.connectTo } : {}),
-    ...(options.caFile ? { HEADERPROOF_CA_FILE: path.resolve(options.caFile) } : {}),
-  };
-}
-
 export async function run(options: RunOptions): Promise<number> {
   if (options.target !== undefined && !/^https?:\/\/[^\s/]+/.test(options.target)) throw new UsageError(`--target: "${options.target}" is not an http:// or https:// URL; use e.g. https://photos-staging.example.org`);
   // Flags beat the environment, which beats headerproof.config.* (ConfigError → exit 2).
-  const targetEnv: NodeJS.ProcessEnv = { ...process.env, ...flagEnv(options) };
+  // They travel to the Playwright side as the same variables.
+  const targetEnv: NodeJS.ProcessEnv = { ...process.env, ...flagsToEnv(options) };
   const settings = await resolveSettings(process.cwd(), targetEnv);
   const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies')));
   loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts

@@ -149,7 +149,20 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   return { ...settings, url: url.origin, ...(credentials ? { credentials } : {}), ...(ca ? { ca } : {}), ...(connectTo ? { connectTo } : {}) };
 }
 
-/** How the proxy, seed and the reachability check connect to the target. */
+/** Command-line flags shared by run, seed and audit, as the variables resolveSettings reads. */
+export interface TargetFlags { target?: string; insecure?: boolean; preserveOrigin?: boolean; connectTo?: string; caFile?: string }
+
+export function flagsToEnv(flags: TargetFlags): NodeJS.ProcessEnv {
+  return {
+    ...(flags.target ? { HEADERPROOF_TARGET: flags.target } : {}),
+    ...(flags.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
+    ...(flags.preserveOrigin ? { HEADERPROOF_PRESERVE_ORIGIN: '1' } : {}),
+    ...(flags.connectTo ? { HEADERPROOF_CONNECT_TO: flags.connectTo } : {}),
+    ...(flags.caFile ? { HEADERPROOF_CA_FILE: path.resolve(flags.caFile) } : {}),
+  };
+}
+
+/** How the proxy, seed, audit and the reachability check connect to the target. */
 export function upstreamOf(settings: TargetSettings): { verifyTls: boolean; connectTo?: { host: string; port: number }; ca?: string } {
   return { verifyTls: settings.verifyTls, ...(settings.connectTo ? { connectTo: settings.connectTo } : {}), ...(settings.ca ? { ca: settings.ca } : {}) };
 }

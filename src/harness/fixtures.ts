@@ -64,9 +64,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const proxy = await startProxy({
       target: target.url,
       policy,
-      verifyTls: target.upstream.verifyTls,
-      ...(target.upstream.connectTo ? { connectTo: target.upstream.connectTo } : {}),
-      ...(target.upstream.ca ? { ca: target.upstream.ca } : {}),
+      ...target.upstream,
       ...(originCertificate ? { tls: { cert: originCertificate.cert, key: originCertificate.key } } : {}),
       ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
       allowedHosts: originCertificate ? [targetUrl.host] : browserHost() ? [browserHost()!] : [],

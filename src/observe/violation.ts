@@ -127,8 +127,7 @@ export function registerSecrets(values: (string | undefined)[]): void {
 
 function maskKnownSecrets(text: string): string {
   let out = text;
-  const fromEnv = [process.env.IMMICH_PASSWORD, process.env.IMMICH_API_KEY, process.env.IMMICH_EMAIL].filter((v): v is string => Boolean(v && v.length >= 4));
-  for (const secret of [...knownSecrets, ...fromEnv]) {
+  for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join('[redacted]');

@@ -8,10 +8,11 @@ import type { Policy } from '../policy/policy.js';
 import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
-import { upstreamAgent } from './upstream.js';
+import { upstreamAgent, type UpstreamOptions } from './upstream.js';
 import { Readable } from 'node:stream';
 
-export interface ProxyOptions {
+/** How to reach the target (verifyTls, connectTo, ca) comes from UpstreamOptions. */
+export interface ProxyOptions extends UpstreamOptions {
   /** The one upstream origin, e.g. http://127.0.0.1:3001 or https://photos.example.org. */
   target: string;
   /** null = baseline: forward untouched. */
@@ -21,18 +22,12 @@ export interface ProxyOptions {
   port?: number;
   /** Extra Host header values the browser may use to reach the proxy (e.g. a made-up name mapped to loopback). */
   allowedHosts?: string[];
-  /** Verify the upstream's TLS certificate (default true). */
-  verifyTls?: boolean;
   /** Upstream response timeout in ms. */
   upstreamTimeoutMs?: number;
   /** Also put `report-to` in injected CSPs (see ReportingOptions). */
   reportTo?: boolean;
   /** Serve HTTPS with this certificate (origin-preserving mode: made for the target's name). */
   tls?: { cert: string; key: string };
-  /** Reach the target at this address instead of DNS's (like curl --connect-to); SNI and Host stay the target's. */
-  connectTo?: { host: string; port: number };
-  /** Extra CA certificates (PEM) the target's certificate may chain to. */
-  ca?: string;
 }
 
 export interface ProxyStats {

@@ -4,7 +4,8 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
-import { redact } from '../observe/violation.js';
+import { redact, registerSecrets } from '../observe/violation.js';
+import { resolveSettings, secretsOf } from '../config/config.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -17,7 +18,11 @@ export default class HeaderproofReporter implements Reporter {
   /** Set in a sharded run: one shard sees part of the matrix, so verdicts wait for merge-reports. */
   private shard: FullConfig['shard'] = null;
 
+  /** The configured credentials, registered for redaction (this process never resolves a target). */
+  private secretsKnown: Promise<void> = Promise.resolve();
+
   onBegin(config: FullConfig, _suite: Suite): void {
+    this.secretsKnown = resolveSettings(process.cwd()).then((s) => registerSecrets(secretsOf(s)), () => undefined);
     this.shard = config.shard;
     this.startedAt = new Date();
     this.outDir = process.env.HEADERPROOF_OUT || defaultRunDir(this.startedAt);
@@ -52,7 +57,8 @@ export default class HeaderproofReporter implements Reporter {
     const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const error = status === 'failed'
-      ? redact([...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ').slice(0, 600))
+      // Redacted (then cut to 600 characters) in onEnd, once the configured secrets are known.
+      ? [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ')
       : status === 'skipped' ? skipReason : undefined;
     const screenshot = this.keepScreenshot(result, project.name, journey);
     // Keyed by project + test: a retry replaces the earlier attempt.
@@ -66,7 +72,9 @@ export default class HeaderproofReporter implements Reporter {
     });
   }
 
-  onEnd(_result: FullResult): void {
+  async onEnd(_result: FullResult): Promise<void> {
+    await this.secretsKnown;
+    for (const r of this.records.values()) if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);
     if (!this.records.size) return;
     if (this.shard) {
       console.log(`\nheaderproof: shard ${this.shard.current}/${this.shard.total} holds part of the matrix, so no verdicts here. Run shards with --reporter=blob, then: npx playwright merge-reports --config playwright.config.ts <folder of all blob reports>\n`);

@@ -1,12 +1,10 @@
 // `headerproof seed`: gives a staging host's test user what the journeys need (photos with GPS,
 // a video) by uploading the project's sample media through the Immich API into one album;
 // `--cleanup` deletes exactly what seed uploaded (assets with seed's device id) and the album.
-import http from 'node:http';
-import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAB_ASSETS, mediaFile } from '../lab/data.js';
-import { upstreamAgent } from '../proxy/upstream.js';
+import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { upstreamOf, type TargetSettings } from '../config/config.js';
 import { registerSecrets } from '../observe/violation.js';
 
@@ -22,27 +20,21 @@ function client(settings: TargetSettings) {
   const origin = new URL(settings.url!);
   const agent = upstreamAgent(origin, upstreamOf(settings));
   const auth: Record<string, string> = {};
-  const send = (method: string, p: string, body?: Buffer | object, headers: Record<string, string> = {}): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-      const req = (origin.protocol === 'https:' ? https : http).request(new URL(p, origin), {
-        method, agent,
-        headers: { accept: 'application/json', ...auth, ...(payload && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}), ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) },
-        timeout: 60_000,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
+  const send = async (method: string, p: string, body?: Buffer | object, headers: Record<string, string> = {}): Promise<Answer> => {
+    const json = body !== undefined && !Buffer.isBuffer(body);
+    try {
+      const res = await requestTarget(origin, agent, p, {
+        method,
+        headers: { accept: 'application/json', ...auth, ...(json ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body === undefined ? {} : { body: json ? Buffer.from(JSON.stringify(body)) : (body as Buffer) }),
       });
-      req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
-      req.on('error', (err) => reject(new SeedError(`${method} ${p}: ${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`.trim())));
-      req.end(payload);
-    });
+      let parsed: unknown = res.text;
+      try { parsed = res.text ? JSON.parse(res.text) : undefined; } catch { /* not JSON */ }
+      return { status: res.status, body: parsed };
+    } catch (err) {
+      throw new SeedError(`${method} ${p}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim());
+    }
+  };
   return { send, auth, close: () => agent.destroy() };
 }
 
