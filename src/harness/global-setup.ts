@@ -9,7 +9,11 @@ import { resolveSettings } from '../config/config.js';
 export const SHARED_BROWSER_ENV = 'HEADERPROOF_BROWSER_WS';
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
-  if (process.env.HEADERPROOF_SHARED_BROWSER === '0' || (await resolveSettings(process.cwd())).preserveOrigin) return async () => undefined;
+  if (process.env.HEADERPROOF_SHARED_BROWSER === '0' || (await resolveSettings(process.cwd())).preserveOrigin) {
+    // Not an endpoint inherited from an enclosing run (headerproof's own tests nest runs).
+    delete process.env[SHARED_BROWSER_ENV];
+    return async () => undefined;
+  }
   const server = await chromium.launchServer({ ...chromiumLaunchOptions(), host: '127.0.0.1' });
   // Workers are started after global setup and inherit this.
   process.env[SHARED_BROWSER_ENV] = server.wsEndpoint();
