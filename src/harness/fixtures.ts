@@ -16,6 +16,9 @@ import { registerSecrets } from '../observe/violation.js';
 import { logIn, type SessionCookie } from './session.js';
 import type { Credentials } from '../config/config.js';
 import { SHARED_BROWSER_ENV } from './global-setup.js';
+import { fetchServerVersion, versionString } from '../immich/version.js';
+import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
+import type { ImmichIdentity } from '../report/model.js';
 
 interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
@@ -27,6 +30,8 @@ interface WorkerFixtures {
   originCertificate: GeneratedCertificate | undefined;
   /** The origin the browser uses: the proxy's loopback address, a --browser-host name, or the target's own. */
   browserOrigin: string;
+  /** The target's Immich version (asked once per worker) and the version shape the journeys use. */
+  immichIdentity: ImmichIdentity & { hooks: JourneyHooks };
 }
 
 interface TestFixtures {
@@ -40,6 +45,8 @@ interface TestFixtures {
   immich: ImmichApi;
   /** The logged-in API session: its cookies and a request context carrying its token. */
   session: { cookies: SessionCookie[]; request: APIRequestContext };
+  /** What differs between Immich versions, for the detected version (src/immich/versions/). */
+  web: JourneyHooks;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -101,6 +108,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   baseURL: async ({ browserOrigin }, use) => use(browserOrigin),
 
+  immichIdentity: [async ({ playwright, headerProxy }, use) => {
+    const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
+    const version = await fetchServerVersion(api);
+    await api.dispose();
+    const { shape, supported } = shapeFor(version);
+    await use({ ...(version ? { version: versionString(version) } : {}), shape: shape.name, supported, hooks: shape.journeys });
+  }, { scope: 'worker' }],
+
+  web: async ({ immichIdentity }, use) => use(immichIdentity.hooks),
+
   // The lab's map tiles live under the real third-party names (tiles.immich.cloud, …), reached
   // through the lab's tunnel with its own certificate. Loopback traffic never uses the proxy.
   proxy: async ({ target, proxy }, use) => use(target.lab ? { server: target.lab.tiles.browserProxy, bypass: ['127.0.0.1', 'localhost', '[::1]', browserHost()].filter(Boolean).join(',') } : proxy),
@@ -116,13 +133,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(new SignalCollector(journey, proxy.collector));
   },
 
-  context: async ({ context, signals, policy, headerProxy: proxy, journey, target, browserOrigin }, use, testInfo) => {
+  context: async ({ context, signals, policy, headerProxy: proxy, journey, target, browserOrigin, immichIdentity }, use, testInfo) => {
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await signals.attach(context);
     await use(context);
     // The journey's last view (at the failing step when it failed), for the report; off with
     // --no-screenshots for private libraries.
     const page = context.pages()[0];
+    // A skip decided after the page opened was decided by what the page showed, which the policy
+    // under test may have changed: the verdict treats it as a failure when the baseline passed.
+    const skippedAfterNavigation = testInfo.status === 'skipped' && context.pages().some((p) => /^https?:/.test(p.url()));
     if (page && process.env.HEADERPROOF_SCREENSHOTS !== '0') {
       const file = testInfo.outputPath('headerproof-screenshot.png');
       const taken = await page.screenshot({ path: file, timeout: 5000 }).then(() => true, () => false);
@@ -138,6 +158,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
       },
       target: target.lab ? 'lab' : target.url,
+      immich: { ...(immichIdentity.version ? { version: immichIdentity.version } : {}), shape: immichIdentity.shape, supported: immichIdentity.supported },
+      ...(skippedAfterNavigation ? { skippedAfterNavigation } : {}),
       ...(target.preserveOrigin ? { preservedOrigin: new URL(page?.url().startsWith('http') ? page.url() : browserOrigin).origin } : {}),
       warnings: policyWarnings(policy, browserOrigin),
       violations,

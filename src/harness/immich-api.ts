@@ -23,6 +23,11 @@ export class ImmichApi {
     return result.assets.items.find((a) => a.type === type);
   }
 
+  /** Whether the logged-in user finished onboarding (a user who has not lands on /auth/onboarding after login). */
+  async isOnboarded(): Promise<boolean> {
+    return (await this.json<{ isOnboarded: boolean }>('GET', '/api/users/me/onboarding')).isOnboarded;
+  }
+
   async mapMarkers(): Promise<{ id: string; lat: number; lon: number }[]> {
     return this.json('GET', '/api/map/markers');
   }

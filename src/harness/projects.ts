@@ -18,12 +18,21 @@ export function policyFilesFromEnv(env: NodeJS.ProcessEnv = process.env): string
   return named?.length ? named : defaultPolicyFiles();
 }
 
-/** Loads every policy (throws PolicyError on the first bad one) and checks names are unique. */
+/** The no-policy run itself: named "baseline" and changing nothing (like policies/baseline.yaml). */
+export function isBaselinePolicy(p: Policy): boolean {
+  return p.name === 'baseline' && !p.csp && !Object.keys(p.set).length && !p.remove.length;
+}
+
+/**
+ * Loads every policy (throws PolicyError on the first bad one) and checks names are unique. Naming
+ * the baseline file asks for the baseline run, which every run has: it is not a candidate, so
+ * `--policy policies/baseline.yaml` alone runs the baseline by itself.
+ */
 export function loadPolicies(files: string[]): Policy[] {
-  const policies = files.map((f) => loadPolicy(f));
+  const policies = files.map((f) => loadPolicy(f)).filter((p) => !isBaselinePolicy(p));
   const seen = new Map<string, string>();
   for (const p of policies) {
-    if (p.name === 'baseline') throw new PolicyError(p.file, [{ field: 'name', problem: '"baseline" is reserved for the no-policy run; rename the policy' }]);
+    if (p.name === 'baseline') throw new PolicyError(p.file, [{ field: 'name', problem: '"baseline" is reserved for the no-policy run (which changes no header); rename the policy' }]);
     const other = seen.get(p.name);
     if (other) throw new PolicyError(p.file, [{ field: 'name', problem: `"${p.name}" is also the name of ${other}; policy names must be unique` }]);
     seen.set(p.name, p.file);

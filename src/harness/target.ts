@@ -20,8 +20,14 @@ export interface Target {
 export async function resolveTarget(env: NodeJS.ProcessEnv = process.env, dir = process.cwd()): Promise<Target> {
   const settings: TargetSettings = await resolveSettings(dir, env);
   if (!settings.url) {
-    // HEADERPROOF_LAB_BUILD changes the lab's build id, as an app upgrade changes the bootstrap script.
-    const lab = await startLab(env.HEADERPROOF_LAB_BUILD ? { buildId: env.HEADERPROOF_LAB_BUILD.replace(/[^A-Za-z0-9]/g, '') } : {});
+    // HEADERPROOF_LAB_BUILD changes the lab's build id, as an app upgrade changes the bootstrap script;
+    // HEADERPROOF_LAB_VERSION picks the Immich version the lab imitates; HEADERPROOF_LAB_ONBOARDED=0
+    // makes its user one who never finished onboarding.
+    const lab = await startLab({
+      ...(env.HEADERPROOF_LAB_BUILD ? { buildId: env.HEADERPROOF_LAB_BUILD.replace(/[^A-Za-z0-9]/g, '') } : {}),
+      ...(env.HEADERPROOF_LAB_VERSION ? { version: env.HEADERPROOF_LAB_VERSION } : {}),
+      ...(env.HEADERPROOF_LAB_ONBOARDED === '0' ? { onboarded: false } : {}),
+    });
     return { url: lab.url, credentials: lab.credentials, upstream: { verifyTls: true }, preserveOrigin: false, lab, close: () => lab.close() };
   }
   registerSecrets(secretsOf(settings));

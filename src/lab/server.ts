@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { assetDto, LAB_ASSETS, LAB_PASSWORD, LAB_USER, mediaFile, MEDIA_DIR, type LabAsset } from './data.js';
 import { startTileServer, type TileServer } from './tiles.js';
+import { labShape, type VersionShape } from '../immich/versions/index.js';
+import { versionString } from '../immich/version.js';
 
 const CLIENT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client');
 const require = createRequire(import.meta.url);
@@ -32,10 +34,16 @@ export interface LabOptions {
   apiKey?: string;
   /** Start with an empty library (as a fresh staging host: seed it with `headerproof seed`). */
   empty?: boolean;
+  /** Which Immich the lab imitates (src/immich/versions/): "v1.135", "v3.1", "1.135.3", … (default: the newest). */
+  version?: string;
+  /** Whether the user has finished onboarding (default true; a fresh staging user has not). */
+  onboarded?: boolean;
 }
 
 export interface LabTarget {
   url: string;
+  /** The Immich version shape the lab imitates. */
+  shape: VersionShape;
   tiles: TileServer;
   credentials: { email: string; password: string };
   /** Requests seen, path only (for tests that prove what reached the target). */
@@ -68,12 +76,17 @@ function loadStatic(buildId: string): Map<string, StaticFile> {
   return files;
 }
 
-/** The HTML shell: a static theme script, the build-specific bootstrap script, two inline styles. */
-export function appShell(buildId: string): string {
+/**
+ * The HTML shell: a static theme script, the build-specific bootstrap script, two inline styles.
+ * The bootstrap hands the client its chunk URLs and the version shape it imitates.
+ */
+export function appShell(buildId: string, shape: VersionShape = labShape(undefined)): string {
   const chunks = {
     maplibre: `/_app/immutable/chunks/maplibre-gl.${buildId}.js`,
     maplibreCss: `/_app/immutable/assets/maplibre-gl.${buildId}.css`,
     socketio: `/_app/immutable/chunks/socket.io.${buildId}.js`,
+    version: versionString(shape.lab.version),
+    shape: { ...shape.lab, mapFullscreenControl: shape.journeys.mapFullscreenControl },
   };
   return `<!doctype html>
 <html lang="en">
@@ -117,7 +130,7 @@ export function appShell(buildId: string): string {
 `;
 }
 
-const SPA_ROUTES = [/^\/$/, /^\/auth\/login$/, /^\/photos$/, /^\/photos\/[^/]+$/, /^\/map$/, /^\/search$/];
+const SPA_ROUTES = [/^\/$/, /^\/auth\/login$/, /^\/auth\/onboarding$/, /^\/photos$/, /^\/photos\/[^/]+$/, /^\/map$/, /^\/search$/];
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -142,8 +155,10 @@ async function readJson(req: http.IncomingMessage): Promise<any> {
 export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
   const host = options.host ?? '127.0.0.1';
   const buildId = options.buildId ?? 'Bq3xk2lab';
+  const shape = labShape(options.version);
   const statics = loadStatic(buildId);
-  const shell = appShell(buildId);
+  const shell = appShell(buildId, shape);
+  let onboarded = options.onboarded ?? true;
   const serviceWorker = readFileSync(path.join(CLIENT_DIR, 'service-worker.js'));
   const favicon = readFileSync(path.join(MEDIA_DIR, 'favicon.ico'));
   const tiles = await startTileServer(host);
@@ -213,6 +228,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
   ): Promise<void> {
     const p = url.pathname;
     if (p === '/api/server/ping') return json(200, { res: 'pong' });
+    if (p === '/api/server/version') return json(200, { ...shape.lab.version, ...(shape.lab.version.major >= 2 ? { prerelease: null } : {}) });
     if (p === '/api/auth/login' && req.method === 'POST') {
       const body = await readJson(req);
       if (body.email !== login.email || body.password !== login.password) {
@@ -222,7 +238,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       sessions.set(token, randomUUID());
       issuedTokens.push(token);
       const secure = (req.socket as { encrypted?: boolean }).encrypted ? '; Secure' : '';
-      return json(201, { accessToken: token, userId: user.id, userEmail: user.email, name: user.name, isAdmin: true, shouldChangePassword: false }, {
+      return json(201, { accessToken: token, userId: user.id, userEmail: user.email, name: user.name, isAdmin: true, shouldChangePassword: false, isOnboarded: onboarded }, {
         'set-cookie': [
           `immich_access_token=${token}; Path=/; HttpOnly; SameSite=Lax${secure}`,
           `immich_auth_type=password; Path=/; HttpOnly; SameSite=Lax${secure}`,
@@ -237,6 +253,13 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       });
     }
     if (p === '/api/users/me') return json(200, { ...user, isAdmin: true });
+    if (p === '/api/users/me/onboarding' && req.method === 'GET') return json(200, { isOnboarded: onboarded });
+    if (p === '/api/users/me/onboarding' && req.method === 'PUT') {
+      const body = await readJson(req);
+      if (typeof body.isOnboarded !== 'boolean') return json(400, { message: ['isOnboarded must be a boolean value'], statusCode: 400 });
+      onboarded = body.isOnboarded;
+      return json(200, { isOnboarded: onboarded });
+    }
     if (p === '/api/sessions' && req.method === 'POST') {
       // As Immich: an API key (or a session) creates a session whose token logs a browser in.
       const token = `labsession${nextToken++}x${Math.random().toString(36).slice(2)}`;
@@ -365,12 +388,13 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
 
   const io = new SocketServer(server, { path: '/api/socket.io', transports: ['websocket'], serveClient: false });
   io.use((socket, next) => (isAuthed(socket.request) ? next() : next(new Error('unauthorized'))));
-  io.on('connection', (socket) => socket.emit('on_server_version', { major: 1, minor: 135, patch: 3 }));
+  io.on('connection', (socket) => socket.emit('on_server_version', shape.lab.version));
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    shape,
     tiles,
     credentials: login,
     requests,

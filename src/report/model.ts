@@ -6,6 +6,16 @@ import type { PolicyModel, Suggestion } from '../blame/suggest.js';
 export const JOURNEY_ATTACHMENT = 'headerproof-journey.json';
 export const SCREENSHOT_ATTACHMENT = 'headerproof-screenshot';
 
+/** What the target said it is, and which version shape of the web app the journeys expected. */
+export interface ImmichIdentity {
+  /** e.g. "1.135.3"; undefined when /api/server/version did not answer. */
+  version?: string;
+  /** The version shape used (src/immich/versions/), e.g. "v1.135". */
+  shape: string;
+  /** false when no shape claims this version (the nearest one was used). */
+  supported: boolean;
+}
+
 export interface PolicyInfo {
   name: string;
   file: string;
@@ -32,6 +42,10 @@ export interface JourneyAttachment {
   target: string;
   /** Set in origin-preserving mode: the target's own origin, which the browser used. */
   preservedOrigin?: string;
+  /** The Immich version the target reported (/api/server/version) and the shape the journeys used. */
+  immich?: ImmichIdentity;
+  /** The journey was skipped after its page had navigated (see JourneyResult.skippedAfterNavigation). */
+  skippedAfterNavigation?: boolean;
   violations: ViolationGroup[];
   /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy). */
   inlineBlocks: InlineBlock[];
@@ -41,7 +55,8 @@ export interface JourneyAttachment {
   proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[] };
 }
 
-export type JourneyStatus = 'passed' | 'failed' | 'skipped';
+/** interrupted: the run stopped before the journey finished (a stopped worker, Ctrl-C, max failures). */
+export type JourneyStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
 export interface JourneyResult {
   journey: string;
@@ -53,6 +68,10 @@ export interface JourneyResult {
   inlineBlocks?: InlineBlock[];
   /** Screenshot (path relative to the report folder) at the end of the journey or at its failure. */
   screenshot?: string;
+  /** The test step that failed (its title), when Playwright named one. */
+  failedStep?: string;
+  /** Skipped after the page had been opened: what the page showed decided the skip (see verdict). */
+  skippedAfterNavigation?: boolean;
 }
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
@@ -62,6 +81,10 @@ export interface JourneyComparison {
   baseline: JourneyStatus | 'missing';
   candidate: JourneyStatus;
   error?: string;
+  /** The candidate skipped after its page was open. */
+  skippedAfterNavigation?: boolean;
+  /** What the baseline's failure or skip says (the candidate's is in error). */
+  baselineError?: string;
   /** Every violation seen with the policy. */
   violations: ViolationGroup[];
   /** Policy-caused violations that the baseline run does not have. */
@@ -90,10 +113,25 @@ export interface Summary {
   target: string;
   /** Origin-preserving mode: the browser used this (the target's own https:// origin). */
   preservedOrigin?: string;
+  /** The target's Immich version and the version shape the journeys used. */
+  immich?: ImmichIdentity;
+  /** What to do about baseline journeys that did not pass (empty when all passed). */
+  baselineAdvice?: BaselineAdvice[];
   startedAt: string;
   durationMs: number;
   baseline: JourneyResult[];
   policies: PolicyVerdict[];
-  /** 0 all safe, 1 breaks / would-break, 3 baseline failing or target unreachable. */
+  /** 0 all safe, 1 a policy breaks / would break, 3 nothing decided (baseline failing, inconclusive). */
   exitCode: number;
+}
+
+/** A baseline journey that did not pass, and what to do about it. */
+export interface BaselineAdvice {
+  journey: string;
+  status: JourneyStatus;
+  /** The failed step or skip reason. */
+  what: string;
+  /** The likely cause and the fix, for a person. */
+  advice: string;
+  screenshot?: string;
 }

@@ -1,6 +1,6 @@
 // A Playwright reporter: collects each journey test's result and attachment, then writes the
 // verdicts and reports when the run ends. Works on merged shard results too (attachments travel).
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
@@ -9,6 +9,15 @@ import { resolveSettings, secretsOf } from '../config/config.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The innermost step that failed (e.g. `Expect "toBeVisible"`, `Click`), for "which step failed". */
+function failedStepOf(steps: TestStep[]): string | undefined {
+  for (const step of steps) {
+    if (!step.error) continue;
+    return failedStepOf(step.steps) ?? step.title;
+  }
+  return undefined;
+}
 
 export default class HeaderproofReporter implements Reporter {
   private records = new Map<string, JourneyRecord>();
@@ -53,7 +62,7 @@ export default class HeaderproofReporter implements Reporter {
     } catch {
       attachment = undefined;
     }
-    const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : 'failed';
+    const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : result.status === 'interrupted' ? 'interrupted' : 'failed';
     const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const error = status === 'failed'
@@ -61,20 +70,25 @@ export default class HeaderproofReporter implements Reporter {
       ? [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ')
       : status === 'skipped' ? skipReason : undefined;
     const screenshot = this.keepScreenshot(result, project.name, journey);
+    const failedStep = status === 'failed' ? failedStepOf(result.steps) : undefined;
     // Keyed by project + test: a retry replaces the earlier attempt.
     this.records.set(`${project.name}\u0000${test.id}`, {
       project: project.name,
       role: meta.role,
       policyFile: meta.policyFile,
       attachment,
-      result: { journey, status, ...(error ? { error } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
+      result: { journey, status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}),
+        ...(status === 'skipped' && attachment?.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
         ...(screenshot ? { screenshot } : {}) },
     });
   }
 
   async onEnd(_result: FullResult): Promise<void> {
     await this.secretsKnown;
-    for (const r of this.records.values()) if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);
+    for (const r of this.records.values()) {
+      if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);
+      if (r.result.failedStep) r.result.failedStep = redact(r.result.failedStep).slice(0, 200);
+    }
     if (!this.records.size) return;
     if (this.shard) {
       console.log(`\nheaderproof: shard ${this.shard.current}/${this.shard.total} holds part of the matrix, so no verdicts here. Run shards with --reporter=blob, then: npx playwright merge-reports --config playwright.config.ts <folder of all blob reports>\n`);

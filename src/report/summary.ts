@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decideVerdict, exitCodeFor } from '../verdict/verdict.js';
+import { adviseBaseline } from '../verdict/advice.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { JourneyAttachment, JourneyResult, PolicyInfo, Summary } from './model.js';
@@ -23,7 +24,7 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
   const byProject = new Map<string, JourneyRecord[]>();
   for (const r of records.filter((x) => x.role === 'candidate')) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
   const policies = [...byProject.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
     .map(([project, recs]) => {
       const info: PolicyInfo = recs.find((r) => r.attachment)?.attachment?.policy ?? { name: project, file: recs[0]!.policyFile, description: '', served: {} };
       const replaced = [...new Set(recs.flatMap((r) => r.attachment?.proxy.replacedUpstreamHeaders ?? []))];
@@ -32,11 +33,14 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
     });
   const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
   const preservedOrigin = records.find((r) => r.attachment?.preservedOrigin)?.attachment?.preservedOrigin;
+  const immich = records.find((r) => r.attachment?.immich)?.attachment?.immich;
   return {
     tool: 'headerproof',
     version: VERSION,
     target: target === 'lab' ? 'bundled lab target' : target,
     ...(preservedOrigin ? { preservedOrigin } : {}),
+    ...(immich ? { immich } : {}),
+    baselineAdvice: adviseBaseline(baseline, immich),
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,
     baseline,

@@ -9,51 +9,76 @@ export function newViolations(baseline: ViolationGroup[], candidate: ViolationGr
   return candidate.filter((v) => POLICY_KINDS.has(v.kind) && !seen.has(groupKey(v)));
 }
 
+/**
+ * How a journey came out with the policy, compared with the baseline:
+ * - broken: passed without the policy, failed with it (or skipped once its page was open: what the
+ *   page showed, which the policy may have changed, decided the skip);
+ * - unproven: nothing can be said (the baseline fails too, the target erred, or the journey was
+ *   skipped, interrupted or missing with the policy though it passed without it);
+ * - neutral: both skipped (the target lacks the data), or both ran.
+ */
+type Outcome = { kind: 'broken' | 'unproven'; reason: string } | { kind: 'compared' } | { kind: 'neutral' };
+
+function outcomeOf(j: JourneyComparison, targetTrouble: boolean): Outcome {
+  const { baseline: b, candidate: c } = j;
+  if (c === 'failed' && targetTrouble) return { kind: 'unproven', reason: `${j.journey} failed while the target was unreachable or erring: the target, not the policy, is broken` };
+  if (b === 'passed') {
+    if (c === 'passed') return { kind: 'compared' };
+    if (c === 'failed') return { kind: 'broken', reason: `${j.journey} passes without the policy but fails with it${j.error ? `: ${j.error}` : ''}` };
+    if (c === 'skipped' && j.skippedAfterNavigation) return { kind: 'broken', reason: `${j.journey} passes without the policy, but with it the page did not show what the journey needs (skipped: ${j.error ?? 'no reason given'})` };
+    if (c === 'skipped') return { kind: 'unproven', reason: `${j.journey} passes without the policy but was skipped with it (${j.error ?? 'no reason given'}): not proven safe` };
+    if (c === 'interrupted') return { kind: 'unproven', reason: `${j.journey} passes without the policy but was interrupted with it: not proven safe` };
+    return { kind: 'unproven', reason: `${j.journey} passes without the policy but did not run with it: not proven safe` };
+  }
+  if (b === 'skipped' && c === 'skipped') return { kind: 'neutral' };
+  if (b === 'skipped' && c === 'passed') return { kind: 'compared' };
+  if (b === 'missing') return c === 'skipped' ? { kind: 'neutral' } : { kind: 'unproven', reason: `${j.journey} has no baseline run: nothing to compare with` };
+  if (b === 'interrupted') return { kind: 'unproven', reason: `${j.journey} was interrupted on the baseline: nothing to compare with` };
+  if (c === 'skipped') return { kind: 'neutral' };
+  return { kind: 'unproven', reason: `${j.journey} ${b === 'skipped' ? 'was skipped on the baseline' : 'fails on the baseline too'}: the target, not the policy, is broken (see the baseline section)` };
+}
+
 export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], candidate: JourneyResult[], replacedUpstreamHeaders: string[] = [], warnings: string[] = []): PolicyVerdict {
   const byJourney = new Map(baseline.map((r) => [r.journey, r]));
-  const journeys: JourneyComparison[] = candidate.map((c) => {
+  const compare = (c: JourneyResult): JourneyComparison => {
     const b = byJourney.get(c.journey);
     return {
       journey: c.journey,
       baseline: b?.status ?? 'missing',
       candidate: c.status,
       ...(c.error ? { error: c.error } : {}),
+      ...(b?.error ? { baselineError: b.error } : {}),
+      ...(c.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
       violations: c.violations,
-      newViolations: newViolations(b?.violations ?? [], c.violations),
+      newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),
       ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
       ...(c.screenshot ? { screenshot: c.screenshot } : {}),
       ...(b?.screenshot ? { baselineScreenshot: b.screenshot } : {}),
     };
-  });
-  const reasons: string[] = [];
-  let verdict: Verdict = 'safe';
-  // A journey that failed while the target itself erred (down, reset, timed out) proves nothing
-  // about the policy.
-  const targetTrouble = candidate.filter((c) => c.status === 'failed' && c.upstreamErrors > 0).map((c) => c.journey);
-  const broken = journeys.filter((j) => j.baseline === 'passed' && j.candidate === 'failed' && !targetTrouble.includes(j.journey));
-  const unproven = journeys.filter((j) => j.candidate !== 'skipped' && (j.baseline === 'failed' || j.baseline === 'missing' || targetTrouble.includes(j.journey)));
-  const flagged = journeys.filter((j) => j.newViolations.length > 0);
-  if (broken.length) {
-    verdict = 'breaks';
-    for (const j of broken) reasons.push(`${j.journey} passes without the policy but fails with it${j.error ? `: ${j.error}` : ''}`);
-  } else if (unproven.length) {
-    verdict = 'inconclusive';
-    for (const j of unproven) {
-      reasons.push(targetTrouble.includes(j.journey)
-        ? `${j.journey} failed while the target was unreachable or erring: the target, not the policy, is broken`
-        : `${j.journey} ${j.baseline === 'missing' ? 'has no baseline run' : 'fails on the baseline too'}: the target, not the policy, is broken`);
-    }
-  } else if (flagged.length) {
-    verdict = 'would-break';
+  };
+  // A baseline journey the candidate never reported is a finding too, not a silent omission.
+  const seen = new Set(candidate.map((c) => c.journey));
+  const absent: JourneyResult[] = baseline.filter((b) => !seen.has(b.journey))
+    .map((b) => ({ journey: b.journey, status: 'interrupted', error: 'no result with the policy', violations: [], upstreamErrors: 0 }));
+  const journeys = [...candidate, ...absent].map(compare).sort((a, b) => a.journey.localeCompare(b.journey));
+  const upstreamErrors = new Map(candidate.map((c) => [c.journey, c.upstreamErrors]));
+  const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0) }));
+  const broken = outcomes.filter((x) => x.o.kind === 'broken');
+  const unproven = outcomes.filter((x) => x.o.kind === 'unproven');
+  const flagged = outcomes.filter((x) => x.o.kind !== 'neutral' && x.j.newViolations.length > 0).map((x) => x.j);
+
+  // Each finding stands on its own: a break is a break and reported violations would break, even
+  // when other journeys are inconclusive. Only "safe" needs every journey to be conclusive.
+  const verdict: Verdict = broken.length ? 'breaks' : flagged.length ? 'would-break' : unproven.length ? 'inconclusive' : 'safe';
+  const reasons: string[] = broken.map((x) => (x.o as { reason: string }).reason);
+  for (const j of flagged) {
+    if (broken.some((x) => x.j.journey === j.journey)) continue;
+    const report = j.newViolations.filter((v) => v.disposition === 'report');
+    const enforced = j.newViolations.filter((v) => v.disposition === 'enforce');
+    if (report.length) reasons.push(`${j.journey}: ${report.length} report-only violation group(s) the baseline does not have (${summarize(report)})`);
+    if (enforced.length) reasons.push(`${j.journey}: ${enforced.length} blocked resource group(s) the journey did not notice (${summarize(enforced)})`);
   }
-  if (verdict !== 'breaks' && verdict !== 'inconclusive') {
-    for (const j of flagged) {
-      const report = j.newViolations.filter((v) => v.disposition === 'report');
-      const enforced = j.newViolations.filter((v) => v.disposition === 'enforce');
-      if (report.length) reasons.push(`${j.journey}: ${report.length} report-only violation group(s) the baseline does not have (${summarize(report)})`);
-      if (enforced.length) reasons.push(`${j.journey}: ${enforced.length} blocked resource group(s) the journey did not notice (${summarize(enforced)})`);
-    }
-  }
+  reasons.push(...unproven.map((x) => (x.o as { reason: string }).reason));
   if (verdict === 'safe') reasons.push('all journeys pass and the policy caused no violations');
   const suggestions = policy.model
     ? suggestFixes(policy.model, journeys.flatMap((j) => j.candidate === 'failed' ? j.violations.filter((v) => POLICY_KINDS.has(v.kind)) : j.newViolations), journeys.flatMap((j) => j.inlineBlocks ?? []))
@@ -66,8 +91,13 @@ function summarize(groups: ViolationGroup[]): string {
   return names.slice(0, 4).join('; ') + (names.length > 4 ? `; +${names.length - 4} more` : '');
 }
 
+/**
+ * 1 when a policy breaks or would break something (the news that matters most, even when part of
+ * the baseline fails); 3 when nothing was decided against a failing baseline or an inconclusive
+ * policy; 0 when everything is safe.
+ */
 export function exitCodeFor(baseline: JourneyResult[], verdicts: PolicyVerdict[]): number {
-  if (baseline.some((r) => r.status === 'failed') || verdicts.some((v) => v.verdict === 'inconclusive')) return 3; // target unreachable or failing
   if (verdicts.some((v) => v.verdict === 'breaks' || v.verdict === 'would-break')) return 1;
+  if (baseline.some((r) => r.status === 'failed' || r.status === 'interrupted') || verdicts.some((v) => v.verdict === 'inconclusive')) return 3;
   return 0;
 }

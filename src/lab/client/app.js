@@ -1,6 +1,9 @@
 // The lab's Immich-shaped single-page app. It reproduces the DOM hooks, API calls and resource
 // patterns of the real web app (see shared/immich-web-facts.md), not its code.
 const ASSETS = globalThis.__labAssets; // chunk URLs the server injected into the bootstrap config
+// The Immich version the lab imitates, and how that version differs (src/immich/versions/).
+const VERSION = ASSETS.version;
+const SHAPE = ASSETS.shape;
 
 let root;
 let socket;
@@ -57,6 +60,7 @@ function render() {
   if (path === '/') return navigate(loggedIn() ? '/photos' : '/auth/login');
   if (path === '/auth/login') return renderLogin();
   if (!loggedIn()) return navigate('/auth/login');
+  if (path === '/auth/onboarding') return renderOnboarding();
   if (path === '/photos') return renderTimeline();
   if (path.startsWith('/photos/')) return renderViewer(path.slice('/photos/'.length));
   if (path === '/map') return renderMap();
@@ -76,8 +80,13 @@ function renderLogin() {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: form.querySelector('#email').value, password: form.querySelector('#password').value }),
     });
-    if (res.status === 201) navigate('/photos');
-    else error.textContent = 'Incorrect email or password';
+    if (res.status !== 201) {
+      error.textContent = 'Incorrect email or password';
+      return;
+    }
+    // As Immich: a user who has not finished onboarding is taken there first.
+    const user = await res.json();
+    navigate(user.isOnboarded === false ? '/auth/onboarding' : '/photos');
   } },
     h('h1', {}, 'Login'),
     h('label', { for: 'email' }, 'Email'),
@@ -90,22 +99,38 @@ function renderLogin() {
   root.append(form);
 }
 
+function renderOnboarding() {
+  document.title = 'Onboarding - Immich';
+  root.append(h('section', { class: 'onboarding' },
+    h('h1', {}, 'Welcome to Immich'),
+    h('p', {}, 'Let us set up a few things before you start.'),
+    h('button', { type: 'button', onclick: async () => {
+      await api('/api/users/me/onboarding', { method: 'PUT', body: JSON.stringify({ isOnboarded: true }) });
+      navigate('/photos');
+    } }, 'Done')));
+}
+
 // ---- shared layout -------------------------------------------------------------------------
-function layout(title, ...content) {
-  document.title = `${title} - Immich`;
-  const status = h('span', { id: 'server-status' }, 'Server Offline');
+function searchBar() {
   const search = h('input', { id: 'main-search-bar', type: 'text', placeholder: 'Search your photos', autocomplete: 'off',
     onkeydown: (event) => {
       if (event.key !== 'Enter' || !search.value.trim()) return;
       navigate(`/search?query=${encodeURIComponent(JSON.stringify({ originalFileName: search.value.trim() }))}`);
     } });
+  return search;
+}
+
+function layout(title, ...content) {
+  document.title = `${title} - Immich`;
+  const status = h('span', { id: 'server-status' }, 'Server Offline');
+  const search = searchBar();
   root.append(
     h('header', { id: 'app-header' }, h('strong', {}, 'immich (lab)'), search),
     h('div', { id: 'layout' },
       h('nav', { id: 'sidebar' },
         h('a', { href: '/photos', 'data-nav': true }, 'Photos'),
         h('a', { href: '/map', 'data-nav': true }, 'Map'),
-        h('div', { style: 'margin-top: 2rem; font-size: 0.8rem' }, status)),
+        h('div', { style: 'margin-top: 2rem; font-size: 0.8rem' }, status, ` v${VERSION}`)),
       h('main', {}, ...content)),
   );
   connectSocket(status);
@@ -124,12 +149,14 @@ async function connectSocket(status) {
   }
 }
 
+// As Immich's alt text: "Image taken on July 14, 2024", or "… taken in Berlin, Germany on …".
 function takenOn(asset) {
-  const when = new Date(asset.fileCreatedAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
-  return `${asset.type === 'VIDEO' ? 'Video' : 'Image'} taken on ${when}`;
+  const when = new Date(asset.fileCreatedAt).toLocaleDateString('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+  const place = asset.exifInfo?.city && asset.exifInfo?.country ? `in ${asset.exifInfo.city}, ${asset.exifInfo.country} ` : '';
+  return `${asset.type === 'VIDEO' ? 'Video' : 'Image'} taken ${place}on ${when}`;
 }
 
-function thumbnailCell(asset, index) {
+function thumbnailCell(asset, index, wrapperAttrs = { 'data-asset-id': asset.id }) {
   const size = 180;
   const cols = 4;
   const canvas = h('canvas', { width: 8, height: 8, 'data-thumbhash': asset.thumbhash });
@@ -146,14 +173,20 @@ function thumbnailCell(asset, index) {
     focus.addEventListener('mouseleave', () => focus.querySelector('video')?.remove());
   }
   return h('div', {
-    'data-asset-id': asset.id,
+    ...wrapperAttrs,
     style: `position: absolute; width: ${size}px; height: ${size}px; left: ${(index % cols) * (size + 4)}px; top: ${Math.floor(index / cols) * (size + 4)}px`,
   }, focus);
 }
 
 function gridOf(assets, attrs) {
   const rows = Math.ceil(assets.length / 4);
-  return h('div', { ...attrs, style: `height: ${rows * 184}px` }, assets.map(thumbnailCell));
+  return h('div', { ...attrs, style: `height: ${rows * 184}px` }, assets.map((a, i) => thumbnailCell(a, i)));
+}
+
+// Search results are a gallery: its tiles carry the id on the focus container only (data-asset).
+function galleryOf(assets, attrs) {
+  const rows = Math.ceil(assets.length / 4);
+  return h('div', { ...attrs, style: `height: ${rows * 184}px` }, assets.map((a, i) => thumbnailCell(a, i, { class: 'gallery-tile' })));
 }
 
 // ---- timeline ------------------------------------------------------------------------------
@@ -171,16 +204,44 @@ async function renderTimeline() {
 }
 
 // ---- asset viewer --------------------------------------------------------------------------
+let viewerKeys; // the viewer's keyboard shortcuts (z: zoom, s: slideshow), replaced per asset
+
 async function renderViewer(id) {
   document.title = 'Immich';
   const asset = await api(`/api/assets/${encodeURIComponent(id)}`);
   const c = encodeURIComponent(asset.thumbhash);
   const viewer = h('div', { id: 'immich-asset-viewer' });
+  const toast = h('div', { role: 'status', class: 'toast' });
+  let zoomToggle = () => {};
+  const more = h('div', { role: 'menu', class: 'menu', hidden: true },
+    h('button', { type: 'button', role: 'menuitem', onclick: () => { more.hidden = true; startSlideshow(); } }, 'Slideshow'),
+    h('button', { type: 'button', role: 'menuitem', onclick: () => { more.hidden = true; } }, 'Download'));
   const nav = h('div', { id: 'viewer-nav' },
     h('button', { type: 'button', 'aria-label': 'Go back', onclick: () => navigate('/photos') }, 'Back'),
+    asset.type === 'IMAGE' ? h('button', { type: 'button', 'aria-label': 'Zoom Image', onclick: () => zoomToggle() }, 'Zoom') : null,
     h('button', { type: 'button', 'aria-label': 'Copy link', onclick: () => navigator.clipboard.writeText(location.href).catch((e) => console.warn('clipboard', e.message)) }, 'Copy'),
+    h('button', { type: 'button', 'aria-label': 'More', onclick: () => { more.hidden = !more.hidden; } }, 'More'),
+    more,
   );
-  viewer.append(nav);
+  viewer.append(nav, toast);
+
+  // As Immich's slideshow: the viewer goes fullscreen; if the browser refuses, a toast says so and
+  // the slideshow stops.
+  async function startSlideshow() {
+    try {
+      await viewer.requestFullscreen();
+    } catch (err) {
+      toast.textContent = 'Unable to enter fullscreen';
+      console.error('Unable to enter fullscreen', err);
+      return;
+    }
+    const bar = h('div', { id: 'slideshow-bar' },
+      h('button', { type: 'button', 'aria-label': 'Exit Slideshow', onclick: async () => { bar.remove(); if (document.fullscreenElement) await document.exitFullscreen(); } }, 'Exit'),
+      h('button', { type: 'button', 'aria-label': 'Pause' }, 'Pause'));
+    viewer.append(bar);
+    document.addEventListener('fullscreenchange', () => { if (!document.fullscreenElement) bar.remove(); }, { once: true });
+  }
+
   if (asset.type === 'VIDEO') {
     viewer.append(h('video', {
       src: `/api/assets/${asset.id}/video/playback?c=${c}`,
@@ -188,17 +249,28 @@ async function renderViewer(id) {
       autoplay: true, playsinline: true, controls: true,
     }));
   } else {
-    const loader = h('img', { src: `/api/assets/${asset.id}/thumbnail?size=preview&c=${c}`, alt: '', style: 'display: none', 'aria-hidden': 'true' });
-    const main = h('img', { class: 'main', src: `/api/assets/${asset.id}/thumbnail?size=preview&c=${c}`, alt: asset.originalFileName, draggable: 'false' });
+    const preview = `/api/assets/${asset.id}/thumbnail?size=preview&c=${c}`;
+    // v1 keeps two hidden loader images beside the shown one; v3 shows just the one.
+    const loaders = SHAPE.doubleClickZooms ? [] : [0, 1].map(() => h('img', { src: preview, alt: '', style: 'display: none', 'aria-hidden': 'true' }));
+    const main = h('img', { class: 'main', src: preview, alt: takenOn(asset), draggable: 'false' });
     let zoomed = false;
-    // Zooming in loads the original, as Immich's photo viewer does.
-    main.addEventListener('dblclick', () => {
+    // Zooming in loads the original, as Immich's photo viewer does ("z", the Zoom Image button, and
+    // in some versions a double-click).
+    zoomToggle = () => {
       zoomed = !zoomed;
       main.style.transform = zoomed ? 'scale(2)' : '';
-      if (zoomed) main.src = `/api/assets/${asset.id}/original?c=${c}`;
-    });
-    viewer.append(loader, main);
+      if (zoomed) for (const img of [...loaders, main]) img.src = `/api/assets/${asset.id}/original?c=${c}`;
+    };
+    if (SHAPE.doubleClickZooms) main.addEventListener('dblclick', () => zoomToggle());
+    viewer.append(...loaders, main);
   }
+  if (viewerKeys) document.removeEventListener('keydown', viewerKeys);
+  viewerKeys = (event) => {
+    if (!document.getElementById('immich-asset-viewer') || event.target.closest?.('input')) return;
+    if (event.key === 'z') zoomToggle();
+    if (event.key === 's' && asset.type === 'IMAGE') startSlideshow();
+  };
+  document.addEventListener('keydown', viewerKeys);
   // A face crop drawn into a data: URL, as Immich shows people in the detail panel.
   const face = document.createElement('canvas');
   face.width = face.height = 24;
@@ -227,24 +299,45 @@ async function renderMap() {
   const maplibregl = globalThis.maplibregl;
   const config = await api('/api/server/config');
   const dark = document.documentElement.classList.contains('dark');
+  const markers = await api('/api/map/markers');
+  // v1 opens on a fixed world view; v3 fits the view to the markers.
+  const view = SHAPE.mapFitsMarkers && markers.length
+    ? { bounds: markers.reduce((b, m) => b.extend([m.lon, m.lat]), new maplibregl.LngLatBounds([markers[0].lon, markers[0].lat], [markers[0].lon, markers[0].lat])), fitBoundsOptions: { padding: 50, maxZoom: 15 } }
+    : { center: [10, 48], zoom: 1 };
   const map = new maplibregl.Map({
     container,
     style: dark ? config.mapDarkStyleUrl : config.mapLightStyleUrl,
-    center: [10, 48],
-    zoom: 3,
+    ...view,
     attributionControl: false,
   });
-  map.addControl(new maplibregl.NavigationControl());
-  map.addControl(new maplibregl.GeolocateControl({ trackUserLocation: false }));
-  map.addControl(new maplibregl.FullscreenControl());
+  map.addControl(new maplibregl.NavigationControl(), 'top-left');
+  map.addControl(new maplibregl.GeolocateControl({ trackUserLocation: false }), 'top-left');
+  if (SHAPE.mapFullscreenControl) map.addControl(new maplibregl.FullscreenControl(), 'top-left');
   map.on('error', (event) => console.error('map error:', event.error?.message ?? event));
-  map.on('load', async () => {
-    const markers = await api('/api/map/markers');
+  // As Immich (svelte-maplibre, cluster radius 35 px): markers within 35 px of each other become one
+  // bubble with their count; each is a button named "Map marker".
+  let shown = [];
+  const placeMarkers = () => {
+    for (const m of shown) m.remove();
+    const groups = [];
     for (const m of markers) {
-      const el = h('div', { class: 'map-marker' },
-        h('img', { src: `/api/assets/${m.id}/thumbnail?size=thumbnail`, alt: `Map marker ${m.city ?? ''}`.trim() }));
-      new maplibregl.Marker({ element: el }).setLngLat([m.lon, m.lat]).addTo(map);
+      const p = map.project([m.lon, m.lat]);
+      const near = groups.find((g) => Math.hypot(g.x - p.x, g.y - p.y) < 35);
+      if (near) near.members.push(m);
+      else groups.push({ x: p.x, y: p.y, members: [m] });
     }
+    shown = groups.map((g) => {
+      const first = g.members[0];
+      const el = h('div', { role: 'button', tabindex: '0', 'aria-label': 'Map marker', class: 'map-marker' },
+        g.members.length > 1
+          ? h('div', { class: 'map-cluster' }, String(g.members.length))
+          : h('img', { src: `/api/assets/${first.id}/thumbnail?size=thumbnail`, alt: first.city && first.country ? `Map marker for images taken in ${first.city}, ${first.country}` : 'Map marker with image' }));
+      return new maplibregl.Marker({ element: el }).setLngLat([first.lon, first.lat]).addTo(map);
+    });
+  };
+  map.on('load', () => {
+    placeMarkers();
+    map.on('zoomend', placeMarkers);
   });
 }
 
@@ -252,6 +345,14 @@ async function renderMap() {
 async function renderSearch() {
   const holder = h('section', {});
   layout('Search', holder);
+  const header = document.getElementById('main-search-bar');
+  let bar = header;
+  if (SHAPE.searchPageHasOwnSearchBar) {
+    // v1: the search page shows its own bar; the header's stays in the DOM, hidden (same id).
+    header.closest('header').style.display = 'none';
+    bar = searchBar();
+    holder.append(h('div', { class: 'search-page-bar' }, bar));
+  }
   let query = {};
   try {
     query = JSON.parse(new URLSearchParams(location.search).get('query') ?? '{}');
@@ -259,11 +360,13 @@ async function renderSearch() {
     holder.append(h('p', {}, 'Invalid search query'));
     return;
   }
-  document.getElementById('main-search-bar').value = query.originalFileName ?? query.query ?? '';
+  bar.value = '';
+  const chips = Object.entries(query).map(([k, v]) => h('span', { class: 'chip' }, h('b', {}, k === 'originalFileName' ? 'File name' : k), ` ${v}`));
+  holder.append(h('div', { class: 'search-terms' }, ...chips));
   if (query.query !== undefined) {
     holder.append(h('p', {}, 'Smart search needs the machine-learning service, which this lab does not run.'));
     return;
   }
   const result = await api('/api/search/metadata', { method: 'POST', body: JSON.stringify({ ...query, page: 1, size: 100 }) });
-  holder.append(h('p', {}, `${result.assets.total} results`), gridOf(result.assets.items, { class: 'search-results' }));
+  holder.append(galleryOf(result.assets.items, { class: 'search-results' }));
 }

@@ -1,0 +1,32 @@
+// A version shape: what one line of Immich releases looks like to the journeys, and what the lab
+// serves to imitate it. One file per shape (v1.ts, v3.ts, …) holds every difference, so the next
+// Immich release is one new file registered in index.ts.
+import type { ServerVersion } from '../version.js';
+
+export interface VersionShape {
+  /** Short name used in reports and by HEADERPROOF_LAB_VERSION, e.g. "v1.135". */
+  name: string;
+  /** The releases this shape was measured against and describes: from ≤ version < below. */
+  from: ServerVersion;
+  below: ServerVersion;
+  /** What the journeys rely on that differs between versions. */
+  journeys: JourneyHooks;
+  /** What the lab serves for this shape (the version it reports, and the differences it imitates). */
+  lab: LabShape;
+}
+
+export interface JourneyHooks {
+  /** The map has maplibre's fullscreen control (a button named "Enter fullscreen"). */
+  mapFullscreenControl: boolean;
+}
+
+export interface LabShape {
+  /** The version /api/server/version and the websocket report. */
+  version: ServerVersion;
+  /** The search page renders its own search bar while the header's stays in the DOM, hidden. */
+  searchPageHasOwnSearchBar: boolean;
+  /** A double-click on the photo zooms in (and so loads the original); the "z" key always does. */
+  doubleClickZooms: boolean;
+  /** The map fits its view to the markers (so nearby ones become one cluster bubble) instead of a fixed world view. */
+  mapFitsMarkers: boolean;
+}

@@ -1,0 +1,31 @@
+// What to do when a journey does not pass on the baseline (no policy): the target, its data or its
+// version is the problem, and the person running headerproof needs to know which. Pure function of
+// the baseline results and what the target said it is.
+import type { BaselineAdvice, ImmichIdentity, JourneyResult } from '../report/model.js';
+
+const SEED = 'run `npx headerproof seed` against the target (it uploads photos with GPS and a video for the test user)';
+
+/** Recognisable causes, first match wins; each pattern is matched against the error or skip reason. */
+const CAUSES: { match: RegExp; advice: string }[] = [
+  { match: /onboarding/i, advice: 'the test user has not finished onboarding, so login lands on /auth/onboarding: log in once as that user and finish it, or run `npx headerproof seed` (it marks onboarding done)' },
+  { match: /change-password|change the password/i, advice: 'the test user must change their password first: log in once as that user, or create the user without "shouldChangePassword"' },
+  { match: /no (image|video|assets?)\b|library has no|no assets with GPS/i, advice: `the library lacks what this journey needs: ${SEED}` },
+  { match: /feature is off/i, advice: 'the feature is switched off in the server settings; switch it on, or leave this journey out with --journeys' },
+  { match: /Incorrect email or password|answered 401|login failed|could not log in/i, advice: 'the credentials were refused: check IMMICH_EMAIL / IMMICH_PASSWORD (or IMMICH_API_KEY)' },
+  { match: /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|unreachable|erring|net::ERR_/i, advice: 'the target did not answer reliably: check that it is up and reachable from this machine, then run again' },
+  { match: /did not boot|never appeared|spinner/i, advice: 'the app did not start even without a policy: the target already sends headers or scripts that stop it; open the baseline screenshot and the browser console' },
+];
+
+export function adviseBaseline(baseline: JourneyResult[], immich?: ImmichIdentity): BaselineAdvice[] {
+  return baseline.filter((b) => b.status !== 'passed').map((b) => {
+    const what = b.failedStep ? `${b.failedStep}: ${b.error ?? ''}`.trim() : (b.error ?? (b.status === 'interrupted' ? 'the run stopped before it finished' : 'no reason given'));
+    const cause = CAUSES.find((c) => c.match.test(what));
+    const version = immich && !immich.supported
+      ? `the target reports Immich ${immich.version ?? '(unknown version)'}, which headerproof has no version shape for (it used ${immich.shape}); the journey may expect another page layout. `
+      : '';
+    const advice = version + (cause?.advice ?? (b.status === 'skipped'
+      ? 'skipped without a policy too, so it proves nothing either way; give the target what it needs to run'
+      : 'it fails without any policy, so no policy can be judged on it: open the baseline screenshot to see where the app stopped'));
+    return { journey: b.journey, status: b.status, what, advice, ...(b.screenshot ? { screenshot: b.screenshot } : {}) };
+  });
+}
