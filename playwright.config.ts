@@ -5,6 +5,7 @@ import { chromiumLaunchOptions } from './src/harness/browser.js';
 import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/harness/projects.js';
 import { PolicyError, type Policy } from './src/policy/policy.js';
 import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
+import { labShape } from './src/immich/versions/index.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
@@ -45,6 +46,7 @@ const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1' || Boolean(se
 let launchOptions: ReturnType<typeof chromiumLaunchOptions>;
 try {
   launchOptions = chromiumLaunchOptions();
+  labShape(process.env.HEADERPROOF_LAB_VERSION); // a version the lab cannot imitate: say so now, exit 2
 } catch (err) {
   console.error(`headerproof: ${(err as Error).message}`);
   process.exit(2);

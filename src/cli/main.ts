@@ -15,6 +15,7 @@ import { ConfigError, flagsToEnv, resolveSettings } from '../config/config.js';
 import { seed, SeedError } from '../seed/seed.js';
 import { LoginError } from '../harness/session.js';
 import { generateCertificate } from '../tls/certificate.js';
+import { labShape, SHAPES } from '../immich/versions/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,7 +154,15 @@ program
   .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
   .option('--listen <host>', 'interface the proxy listens on (default 127.0.0.1; anything else exposes it to the network)', '127.0.0.1')
   .option('--tls-name <name>', 'serve the lab over HTTPS under this made-up name, with an empty library: a stand-in staging host for trying the staging workflow (prints the variables to export)')
-  .action(async (opts: { policy?: string; port: string; listen: string; tlsName?: string }) => {
+  .option('--immich-version <version>', `the Immich version the lab imitates: ${SHAPES.map((s) => s.name).join(', ')} (default: the newest)`)
+  .action(async (opts: { policy?: string; port: string; listen: string; tlsName?: string; immichVersion?: string }) => {
+    if (opts.immichVersion) {
+      try {
+        labShape(opts.immichVersion);
+      } catch (err) {
+        throw new UsageError(`--immich-version: ${(err as Error).message.replace(/^HEADERPROOF_LAB_VERSION: /, '')}`);
+      }
+    }
     if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port: a number from 0 to 65535');
     const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
     if (opts.tlsName && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(opts.tlsName)) throw new UsageError(`--tls-name: "${opts.tlsName}" is not a host name such as photos.staging.test`);
@@ -161,7 +170,7 @@ program
       const cert = await generateCertificate([opts.tlsName]);
       const caFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'headerproof-lab-ca-')), 'lab-ca.pem');
       writeFileSync(caFile, cert.cert);
-      const lab = await startLab({ tls: cert, empty: true, map: false, port: Number(opts.port) });
+      const lab = await startLab({ tls: cert, empty: true, map: false, onboarded: false, port: Number(opts.port), ...(opts.immichVersion ? { version: opts.immichVersion } : {}) });
       console.log(`lab over HTTPS as https://${opts.tlsName} (empty library, map off). In another shell:\n`);
       console.log(`  export HEADERPROOF_TARGET=https://${opts.tlsName}`);
       console.log(`  export HEADERPROOF_CONNECT_TO=127.0.0.1:${new URL(lab.url).port}`);
@@ -174,7 +183,7 @@ program
       rmSync(path.dirname(caFile), { recursive: true, force: true });
       return;
     }
-    const lab = await startLab(policy ? {} : { port: Number(opts.port) });
+    const lab = await startLab({ ...(policy ? {} : { port: Number(opts.port) }), ...(opts.immichVersion ? { version: opts.immichVersion } : {}) });
     if (!/^(127\.|localhost$|::1$)/.test(opts.listen)) console.warn(`headerproof: the proxy listens on ${opts.listen}, not only loopback`);
     const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port), listenHost: opts.listen }) : undefined;
     console.log(`lab target: ${lab.url}  (login ${lab.credentials.email} / ${lab.credentials.password}; map tiles need the browser proxy ${lab.tiles.browserProxy})`);

@@ -49,6 +49,12 @@ interface TestFixtures {
   web: JourneyHooks;
 }
 
+/** A policy file as the report names it: relative to the project when it is inside it. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   policyFile: ['policies/baseline.yaml', { option: true, scope: 'worker' }],
 
@@ -153,7 +159,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const attachment: JourneyAttachment = {
       journey,
       policy: {
-        name: policy.name, file: policy.file, description: policy.description,
+        name: policy.name, file: displayPath(policy.file), description: policy.description,
         served: servedHeaders(policy, `${browserOrigin}/__headerproof/report`),
         model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
       },

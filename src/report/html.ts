@@ -3,6 +3,7 @@
 import type { ViolationGroup } from '../observe/violation.js';
 import { escapeHtml as e, truncate } from './escape.js';
 import { groupByDirective } from './group.js';
+import { byVerdict } from '../verdict/verdict.js';
 import type { JourneyResult, PolicyVerdict, Summary } from './model.js';
 
 const CSS = `
@@ -14,8 +15,28 @@ th{background:#f3f4f6}code,pre{font-family:ui-monospace,monospace;font-size:12px
 .safe{background:#d1f3d9;color:#0b5a1f}.would-break{background:#fff0c2;color:#6b4a00}.breaks{background:#ffd6d6;color:#8a0b0b}.inconclusive{background:#e2e3e8;color:#333}
 .warn{background:#fff7e0;border-left:4px solid #e0a800;padding:.3rem .8rem}.shots{display:flex;gap:1rem;align-items:flex-start;margin:.5rem 0}.shots figure{margin:0;max-width:48%}.shots img{max-width:100%;border:1px solid #ccd}figcaption{font-size:12px;color:#555}.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
 
+/** The candidate's outcome; the baseline's only where it differs, so the eye goes to what changed. */
 function statusCell(baseline: string, candidate: string): string {
-  return `<td><span class="${e(candidate)}">${e(candidate)}</span> <span class="meta">(baseline ${e(baseline)})</span></td>`;
+  const differs = baseline !== candidate ? ` <span class="meta">(baseline ${e(baseline)})</span>` : '';
+  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${differs}</td>`;
+}
+
+
+function immichLine(summary: Summary): string {
+  const i = summary.immich;
+  if (!i) return '';
+  const version = i.version ? `Immich ${e(i.version)}` : 'Immich (version not reported)';
+  return ` · ${version}, journeys for version shape <code>${e(i.shape)}</code>${i.supported ? '' : ' <b>(no shape for this version: journeys may not match its pages)</b>'}`;
+}
+
+function baselineAdvice(summary: Summary, image: ImageLoader): string {
+  const advice = summary.baselineAdvice ?? [];
+  if (!advice.length) return '';
+  const items = advice.map((a) => {
+    const src = a.screenshot ? image(a.screenshot) : undefined;
+    return `<li><b>${e(a.journey)}</b> ${e(a.status)} at <code>${e(truncate(a.what, 300))}</code><br>What to do: ${e(a.advice)}${src ? `<div class="shots"><figure><img src="${src}" alt="${e(`baseline ${a.journey}`)}"><figcaption>baseline: where it stopped</figcaption></figure></div>` : ''}</li>`;
+  }).join('');
+  return `<div class="warn"><b>Journeys that do not pass without any policy</b> (no policy can be judged on them)<ul>${items}</ul></div>`;
 }
 
 function violationTable(groups: ViolationGroup[]): string {
@@ -33,7 +54,7 @@ function violationTable(groups: ViolationGroup[]): string {
 type ImageLoader = (relativePath: string) => string | undefined;
 
 function screenshots(p: PolicyVerdict, image: ImageLoader): string {
-  const failing = p.journeys.filter((j) => j.candidate === 'failed' && (j.screenshot || j.baselineScreenshot));
+  const failing = p.journeys.filter((j) => (j.candidate === 'failed' || (j.candidate === 'skipped' && j.baseline === 'passed')) && (j.screenshot || j.baselineScreenshot));
   if (!failing.length) return '';
   const fig = (rel: string | undefined, caption: string) => {
     const src = rel ? image(rel) : undefined;
@@ -59,8 +80,8 @@ function policySection(p: PolicyVerdict, image: ImageLoader): string {
     .join('');
   const newOnes = p.journeys.flatMap((j) => j.newViolations);
   const all = p.journeys.flatMap((j) => j.violations);
-  const failures = p.journeys.filter((j) => j.candidate === 'failed')
-    .map((j) => `<li><b>${e(j.journey)}</b>: <pre>${e(truncate(j.error ?? '', 1000))}</pre></li>`).join('');
+  const failures = p.journeys.filter((j) => j.candidate === 'failed' || (j.candidate !== 'passed' && j.baseline === 'passed'))
+    .map((j) => `<li><b>${e(j.journey)}</b> (${e(j.candidate)}${j.baseline !== j.candidate ? `; baseline ${e(j.baseline)}` : ''}): <pre>${e(truncate(j.error ?? '', 1000))}</pre></li>`).join('');
   return `<section id="policy-${e(p.policy.name)}">
 <h2>${e(p.policy.name)} <span class="v ${e(p.verdict)}">${e(p.verdict)}</span></h2>
 <p>${e(p.policy.description)}</p><p class="meta">File: <code>${e(p.policy.file)}</code></p>
@@ -79,7 +100,8 @@ ${p.replacedUpstreamHeaders.length ? `<p><b>Note:</b> the target already sends $
 
 export function renderHtml(summary: Summary, image: ImageLoader = () => undefined): string {
   const journeys = [...new Set([...summary.baseline.map((b) => b.journey), ...summary.policies.flatMap((p) => p.journeys.map((j) => j.journey))])];
-  const matrix = summary.policies
+  const policies = byVerdict(summary.policies);
+  const matrix = policies
     .map((p) => {
       const cells = journeys.map((name) => {
         const j = p.journeys.find((x) => x.journey === name);
@@ -97,13 +119,14 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
 <title>headerproof report: ${e(summary.target)}</title><style>${CSS}</style></head>
 <body>
 <h1>headerproof report</h1>
-<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
+<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''}${immichLine(summary)} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
 <h2>Verdicts</h2>
 <table><tr><th>policy</th><th>verdict</th>${journeys.map((j) => `<th>${e(j)}</th>`).join('')}</tr>${matrix}</table>
-<p class="meta">safe: all journeys pass and nothing new was reported · would-break: journeys pass but the policy reported (or silently blocked) things the baseline does not have · breaks: a journey that passes without the policy fails with it · inconclusive: the baseline itself fails.</p>
+<p class="meta">A cell shows the journey with the policy, and the baseline's outcome only where it differs. breaks: a journey that passes without the policy fails with it (or is skipped because of what its page showed) · would-break: the policy reported (or silently blocked) things the baseline does not have · inconclusive: nothing can be said about some journey (it fails on the baseline too, the target erred, or it was skipped or interrupted with the policy only) · safe: every journey conclusive, passing, nothing new reported.</p>
 <h2>Baseline (no policy)</h2>
+${baselineAdvice(summary, image)}
 <table><tr><th>journey</th><th>status</th><th>error</th><th>signal groups</th></tr>${baselineRows}</table>
-${summary.policies.map((p) => policySection(p, image)).join('\n')}
+${policies.map((p) => policySection(p, image)).join('\n')}
 </body></html>
 `;
 }

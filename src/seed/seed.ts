@@ -38,7 +38,24 @@ function client(settings: TargetSettings) {
   return { send, auth, close: () => agent.destroy() };
 }
 
-export interface SeedResult { album: string; uploaded: number; alreadyThere: number; deleted: number; assetIds: string[] }
+export interface SeedResult { album: string; uploaded: number; alreadyThere: number; deleted: number; assetIds: string[]; /** seed finished onboarding for the test user */ onboardingDone?: boolean }
+
+/**
+ * A new Immich user lands on /auth/onboarding after logging in until they finish it; a staging test
+ * user usually never did. Seed finishes it (the login journey also copes with a user who has not).
+ * Returns true when it had to.
+ */
+async function finishOnboarding(api: ReturnType<typeof client>, log: (line: string) => void): Promise<boolean> {
+  const state = await api.send('GET', '/api/users/me/onboarding');
+  if (state.status !== 200 || state.body?.isOnboarded !== false) return false;
+  const done = await api.send('PUT', '/api/users/me/onboarding', { isOnboarded: true });
+  if (done.status < 200 || done.status > 299) {
+    log(`note: could not finish onboarding for the test user (HTTP ${done.status}); login will land on /auth/onboarding, which the login journey accepts`);
+    return false;
+  }
+  log('finished onboarding for the test user (login now lands on /photos)');
+  return true;
+}
 
 export async function seed(settings: TargetSettings, options: { cleanup?: boolean; log?: (line: string) => void } = {}): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
@@ -106,7 +123,8 @@ export async function seed(settings: TargetSettings, options: { cleanup?: boolea
       }
     }
     log(`seeded ${ids.length} asset(s) (${uploaded} new, ${ids.length - uploaded} already there) into the album "${SEED_ALBUM}"`);
-    return { album: SEED_ALBUM, uploaded, alreadyThere: ids.length - uploaded, deleted: 0, assetIds: ids };
+    const onboardingDone = await finishOnboarding(api, log);
+    return { album: SEED_ALBUM, uploaded, alreadyThere: ids.length - uploaded, deleted: 0, assetIds: ids, onboardingDone };
   } finally {
     api.close();
   }

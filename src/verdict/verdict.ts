@@ -101,3 +101,9 @@ export function exitCodeFor(baseline: JourneyResult[], verdicts: PolicyVerdict[]
   if (baseline.some((r) => r.status === 'failed' || r.status === 'interrupted') || verdicts.some((v) => v.verdict === 'inconclusive')) return 3;
   return 0;
 }
+
+/** Breaks first, then would-break, inconclusive, safe (stable within each): the news on top. */
+const VERDICT_ORDER: Verdict[] = ['breaks', 'would-break', 'inconclusive', 'safe'];
+export function byVerdict(policies: PolicyVerdict[]): PolicyVerdict[] {
+  return [...policies].sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
+}

@@ -8,11 +8,13 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { runCli } from '../e2e/helpers.js';
 import type { PolicyVerdict, Summary, Verdict } from '../../src/report/model.js';
+import { SHAPES, shapeFor, type VersionShape } from '../../src/immich/versions/index.js';
+import { parseServerVersion } from '../../src/immich/version.js';
 
 interface Expectation {
   verdict: Verdict;
-  /** breaks: the journey that must fail (others may fail too). */
-  failing?: string;
+  /** breaks: the journeys that must fail (and no other journey may fail). */
+  failing?: string[];
   /** would-break: a new violation that must be named (kind, directive, blocked target). */
   names?: { kind: string; directive: string; blocked: string; journey: string };
 }
@@ -24,6 +26,9 @@ interface Row {
   expect: Expectation;
 }
 
+/** Stands for the map's tile origin: tiles.immich.cloud on the lab, the server's style origin on a real target. */
+const TILE_ORIGIN = '<tile origin>';
+
 // Scripts may run inline in the rows that test something else, so only that one thing breaks.
 const INLINE_OK = { 'script-src': ["'self'", "'unsafe-inline'"] };
 
@@ -33,28 +38,28 @@ const ROWS: Row[] = [
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'script-src-elem', blocked: 'inline', journey: 'login' } } },
   { name: 'bootstrap-blocked', what: "script-src 'self' without the bootstrap hash: the app never boots",
     policy: { csp: { directives: { 'script-src': ["'self'"] } } },
-    expect: { verdict: 'breaks', failing: 'login' } },
+    expect: { verdict: 'breaks', failing: ['login', 'map', 'slideshow', 'timeline'] } },
   { name: 'blob-worker-blocked-ro', what: 'report-only worker-src without blob:: the map worker is reported',
     policy: { csp: { reportOnly: true, directives: { ...INLINE_OK, 'worker-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'worker-src', blocked: 'blob', journey: 'map' } } },
   { name: 'blob-worker-blocked', what: 'worker-src without blob:: the map stays blank',
     policy: { csp: { directives: { ...INLINE_OK, 'worker-src': ["'self'"] } } },
-    expect: { verdict: 'breaks', failing: 'map' } },
+    expect: { verdict: 'breaks', failing: ['map'] } },
   { name: 'tiles-not-in-connect-src-ro', what: 'report-only connect-src without the tile origin',
     policy: { csp: { reportOnly: true, directives: { 'connect-src': ["'self'"] } } },
-    expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'connect-src', blocked: 'https://tiles.immich.cloud', journey: 'map' } } },
+    expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'connect-src', blocked: TILE_ORIGIN, journey: 'map' } } },
   { name: 'tiles-not-in-connect-src', what: 'connect-src without the tile origin: the map style fails, map blank',
     policy: { csp: { directives: { 'connect-src': ["'self'"] } } },
-    expect: { verdict: 'breaks', failing: 'map' } },
+    expect: { verdict: 'breaks', failing: ['map'] } },
   { name: 'data-images-blocked-ro', what: 'report-only img-src without data:/blob:',
     policy: { csp: { reportOnly: true, directives: { 'img-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'img-src', blocked: 'data', journey: 'map' } } },
   { name: 'data-images-blocked', what: 'img-src without data:/blob:: map icons and face crops blocked, thumbnails still work',
     policy: { csp: { directives: { 'img-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'img-src', blocked: 'data', journey: 'map' } } },
-  { name: 'fullscreen-denied', what: 'Permissions-Policy fullscreen=(): the map fullscreen control fails',
+  { name: 'fullscreen-denied', what: 'Permissions-Policy fullscreen=(): the slideshow (and, where the version has one, the map fullscreen control) fails',
     policy: { set: { 'Permissions-Policy': 'fullscreen=()' } },
-    expect: { verdict: 'breaks', failing: 'map' } },
+    expect: { verdict: 'breaks', failing: ['slideshow'] } },
   { name: 'corp-same-origin', what: "CORP same-origin: nothing on Immich's own pages",
     policy: { set: { 'Cross-Origin-Resource-Policy': 'same-origin' } },
     expect: { verdict: 'safe' } },
@@ -73,7 +78,7 @@ const UIR_ROWS: Row[] = [
     expect: { verdict: 'safe' } },
   { name: 'uir', what: 'upgrade-insecure-requests over plain HTTP: every subresource upgraded, endless spinner',
     policy: { csp: { directives: { 'upgrade-insecure-requests': [] } } },
-    expect: { verdict: 'breaks', failing: 'login' } },
+    expect: { verdict: 'breaks', failing: ['login', 'timeline'] } },
 ];
 
 function writePolicies(dir: string, rows: Row[]): string[] {
@@ -85,39 +90,65 @@ function writePolicies(dir: string, rows: Row[]): string[] {
   });
 }
 
-function check(row: Row, p: PolicyVerdict | undefined): void {
+/** Where versions differ, the shape says so: v1's map has a fullscreen control, v3's has none. */
+function failingFor(row: Row, shape: VersionShape): string[] {
+  const failing = [...(row.expect.failing ?? [])];
+  if (row.name === 'fullscreen-denied' && shape.journeys.mapFullscreenControl) failing.push('map');
+  return failing.sort();
+}
+
+function check(row: Row, p: PolicyVerdict | undefined, shape: VersionShape, tileOrigin = 'https://tiles.immich.cloud'): void {
   expect(p, `${row.name}: no verdict`).toBeDefined();
   expect(p!.verdict, `${row.name} (${row.what}): ${p!.reasons.join(' | ')}`).toBe(row.expect.verdict);
-  if (row.expect.failing) {
-    const j = p!.journeys.find((x) => x.journey === row.expect.failing);
-    expect([j?.baseline, j?.candidate], `${row.name}: ${row.expect.failing} should pass on the baseline and fail with the policy`).toEqual(['passed', 'failed']);
-  }
+  for (const j of p!.journeys) expect(`${row.name} ${j.journey} baseline: ${j.baseline}`).toBe(`${row.name} ${j.journey} baseline: passed`);
+  const failed = p!.journeys.filter((j) => j.candidate !== 'passed').map((j) => j.journey).sort();
+  expect(failed, `${row.name}: the journeys that fail with the policy (${p!.reasons.join(' | ')})`).toEqual(failingFor(row, shape));
   if (row.expect.names) {
-    const { kind, directive, blocked, journey } = row.expect.names;
+    const { kind, directive, journey } = row.expect.names;
+    const blocked = row.expect.names.blocked === TILE_ORIGIN ? tileOrigin : row.expect.names.blocked;
     const found = p!.journeys.find((x) => x.journey === journey)?.newViolations
       .some((v) => v.kind === kind && v.directive === directive && v.blockedUrl === blocked);
     expect(found, `${row.name}: expected a new ${kind} ${directive} ${blocked} violation in ${journey}`).toBe(true);
   }
 }
 
-async function runTable(rows: Row[], out: string, extra: string[]): Promise<Summary> {
+async function runTable(rows: Row[], out: string, extra: string[], shape: VersionShape): Promise<Summary> {
   const files = writePolicies(path.join(out, 'policies'), rows);
-  const r = await runCli(['run', '--out', out, ...extra, '--policy', ...files]);
+  const target = REAL_TARGET ? { HEADERPROOF_TARGET: REAL_TARGET.url } : { HEADERPROOF_LAB_VERSION: shape.name };
+  const r = await runCli(['run', '--out', out, ...extra, '--policy', ...files], target);
   expect([0, 1], r.stdout.slice(-3000) + r.stderr).toContain(r.code);
   return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
 }
 
 test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
-test('known breakage: each header gets the verdict and failing journey the real app would show', async ({}, testInfo) => {
-  const summary = await runTable(ROWS, testInfo.outputPath('run'), ['--workers', '2', '--journeys', 'login,timeline,map']);
-  expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
-  for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name));
-});
+/**
+ * By hand against a real Immich (CI has none): HEADERPROOF_TABLE_TARGET=http://127.0.0.1:2283 with
+ * IMMICH_EMAIL / IMMICH_PASSWORD, then `npx playwright test --project=breakage known-breakage`.
+ * The table then runs once, for the version shape the target reports.
+ */
+const REAL_TARGET = await (async () => {
+  const url = process.env.HEADERPROOF_TABLE_TARGET;
+  if (!url) return undefined;
+  const version = parseServerVersion(await (await fetch(`${url}/api/server/version`)).json());
+  const config = (await (await fetch(`${url}/api/server/config`)).json()) as { mapLightStyleUrl?: string };
+  return { url, shape: shapeFor(version).shape, tileOrigin: config.mapLightStyleUrl ? new URL(config.mapLightStyleUrl).origin : 'https://tiles.immich.cloud' };
+})();
+
+// The same table against every Immich version shape the lab imitates (or the real target's).
+for (const shape of REAL_TARGET ? [REAL_TARGET.shape] : SHAPES) {
+  test(`known breakage (lab as Immich ${shape.name}): each header gets the verdict and failing journeys the real app shows`, async ({}, testInfo) => {
+    const summary = await runTable(ROWS, testInfo.outputPath('run'), ['--workers', '2', '--journeys', 'login,timeline,map,slideshow', '--no-blame'], shape);
+    expect(summary.immich?.shape).toBe(shape.name);
+    expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
+    for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, REAL_TARGET?.tileOrigin);
+  });
+}
 
 test('known breakage: upgrade-insecure-requests, with the app reached by host name', async ({}, testInfo) => {
-  const summary = await runTable(UIR_ROWS, testInfo.outputPath('run'), ['--workers', '2', '--browser-host', 'immich.lab.test', '--journeys', 'login,timeline']);
-  for (const row of UIR_ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name));
+  const shape = REAL_TARGET?.shape ?? SHAPES[SHAPES.length - 1]!;
+  const summary = await runTable(UIR_ROWS, testInfo.outputPath('run'), ['--workers', '2', '--browser-host', 'immich.lab.test', '--journeys', 'login,timeline', '--no-blame'], shape);
+  for (const row of UIR_ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape);
   const enforced = summary.policies.find((p) => p.policy.name === 'uir')!;
   expect(enforced.warnings.join()).toContain('upgrade-insecure-requests on a plain-HTTP target');
 });

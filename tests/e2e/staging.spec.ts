@@ -86,8 +86,9 @@ test.beforeAll(async () => {
   const cert = await generateCertificate([HOST]);
   caFile = path.join(work, 'staging-ca.pem');
   writeFileSync(caFile, cert.cert);
-  // A fresh staging host: empty library, its own user, no map tiles reachable (map is off).
-  lab = await startLab({ tls: cert, empty: true, credentials: { email: EMAIL, password: PASSWORD }, apiKey: API_KEY, map: false });
+  // A fresh staging host: empty library, its own user who never finished onboarding, no map tiles
+  // reachable (map is off).
+  lab = await startLab({ tls: cert, empty: true, credentials: { email: EMAIL, password: PASSWORD }, apiKey: API_KEY, map: false, onboarded: false });
 });
 
 test.afterAll(async () => {
@@ -110,6 +111,7 @@ test('the README staging commands work as written: seed, origin-preserving run, 
       expect(lab.assets.map((a) => a.type).sort()).toEqual(['IMAGE', 'IMAGE', 'IMAGE', 'IMAGE', 'IMAGE', 'VIDEO']);
       expect(lab.assets.filter((a) => a.latitude !== undefined)).toHaveLength(3);
       expect(lab.albums.map((a) => [a.albumName, a.assetIds.length])).toEqual([['headerproof samples', 6]]);
+      expect(r.output, 'seed finishes onboarding for the test user').toContain('finished onboarding for the test user');
     } else if (/headerproof run/.test(line)) {
       const summary = summaryOf(out);
       expect(summary.target).toBe(`https://${HOST}`);

@@ -63,3 +63,51 @@ test('a journey that fails while the target errs is inconclusive, never blamed o
   expect(r.reasons[0]).toContain('target was unreachable or erring');
   expect(exitCodeFor([ok('video')], [r])).toBe(3);
 });
+
+const skipped = (journey: string, extra: Partial<JourneyResult> = {}): JourneyResult => ({ journey, status: 'skipped', error: 'the target library has no assets to show', violations: [], upstreamErrors: 0, ...extra });
+
+test('a policy never turns a failure into a skip: skipped with the policy after passing without it is not safe', () => {
+  const r = decideVerdict(policy, [ok('login'), ok('timeline')], [ok('login'), skipped('timeline')]);
+  expect(r.verdict).toBe('inconclusive');
+  expect(r.reasons.join()).toContain('timeline passes without the policy but was skipped with it');
+});
+
+test('a skip decided by what the page showed, after the baseline passed, breaks', () => {
+  const r = decideVerdict(policy, [ok('timeline')], [skipped('timeline', { skippedAfterNavigation: true })]);
+  expect(r.verdict).toBe('breaks');
+  expect(r.reasons[0]).toContain('with it the page did not show what the journey needs');
+});
+
+test('interrupted or missing with the policy after passing without it is inconclusive, not neutral', () => {
+  const interrupted: JourneyResult = { journey: 'map', status: 'interrupted', violations: [], upstreamErrors: 0 };
+  expect(decideVerdict(policy, [ok('map')], [interrupted]).verdict).toBe('inconclusive');
+  const missing = decideVerdict(policy, [ok('login'), ok('map')], [ok('login')]);
+  expect(missing.verdict).toBe('inconclusive');
+  expect(missing.journeys.map((j) => [j.journey, j.candidate])).toEqual([['login', 'passed'], ['map', 'interrupted']]);
+  expect(missing.reasons.join()).toContain('map passes without the policy but was interrupted with it');
+});
+
+test('a skip the baseline shares is neutral, even after navigation', () => {
+  const r = decideVerdict(policy, [ok('login'), skipped('video')], [ok('login'), skipped('video', { skippedAfterNavigation: true })]);
+  expect(r.verdict).toBe('safe');
+});
+
+test('breaks and would-break stand even when other journeys are inconclusive; safe needs every journey conclusive', () => {
+  const breaks = decideVerdict(policy, [failed('login'), ok('map')], [failed('login'), failed('map')]);
+  expect(breaks.verdict).toBe('breaks');
+  expect(breaks.reasons.join(' | ')).toContain('login fails on the baseline too');
+  const wouldBreak = decideVerdict(policy, [failed('login'), ok('map')], [failed('login'), ok('map', [v({ journey: 'map' })])]);
+  expect(wouldBreak.verdict).toBe('would-break');
+  const unproven = decideVerdict(policy, [failed('login'), ok('map')], [failed('login'), ok('map')]);
+  expect(unproven.verdict).toBe('inconclusive');
+});
+
+test('exit codes: a policy that breaks what worked exits 1 even with part of the baseline failing; 3 only when nothing was decided', () => {
+  const baseline = [failed('login'), ok('map')];
+  const breaks = decideVerdict(policy, baseline, [failed('login'), failed('map')]);
+  const inconclusive = decideVerdict(policy, baseline, [failed('login'), ok('map')]);
+  expect(exitCodeFor(baseline, [breaks, inconclusive])).toBe(1);
+  expect(exitCodeFor(baseline, [inconclusive])).toBe(3);
+  expect(exitCodeFor(baseline, [])).toBe(3);
+  expect(exitCodeFor([ok('map')], [])).toBe(0);
+});
