@@ -18,7 +18,9 @@ const CAUSES: { match: RegExp; advice: string }[] = [
 
 export function adviseBaseline(baseline: JourneyResult[], immich?: ImmichIdentity): BaselineAdvice[] {
   return baseline.filter((b) => b.status !== 'passed').map((b) => {
-    const what = b.failedStep ? `${b.failedStep}: ${b.error ?? ''}`.trim() : (b.error ?? (b.status === 'interrupted' ? 'the run stopped before it finished' : 'no reason given'));
+    const detail = b.error ?? (b.status === 'interrupted' ? 'the run stopped before it finished' : 'no reason given');
+    // A step titled by the journey's own message says it all; a generic one ("Click") needs the error.
+    const what = !b.failedStep ? detail : b.error?.includes(b.failedStep) ? b.failedStep : `${b.failedStep}: ${detail}`;
     const cause = CAUSES.find((c) => c.match.test(what));
     const version = immich && !immich.supported
       ? `the target reports Immich ${immich.version ?? '(unknown version)'}, which headerproof has no version shape for (it used ${immich.shape}); the journey may expect another page layout. `

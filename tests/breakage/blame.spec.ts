@@ -18,14 +18,14 @@ const FIX = 'tests/fixtures/policies';
 
 test('blame and suggested fixes for fullscreen=() and a CSP without blob: workers', async ({ page }, testInfo) => {
   const out = testInfo.outputPath('run');
-  const r = await runCli(['run', '--out', out, '--workers', '2', '--journeys', 'login,map', '--policy', `${FIX}/bundle-c-fullscreen-denied.yaml`, `${FIX}/csp-no-blob-worker.yaml`]);
+  const r = await runCli(['run', '--out', out, '--workers', '2', '--journeys', 'login,map,slideshow', '--policy', `${FIX}/bundle-c-fullscreen-denied.yaml`, `${FIX}/csp-no-blob-worker.yaml`]);
   expect(r.code, r.stdout + r.stderr).toBe(1);
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
   const byName = Object.fromEntries(summary.policies.map((p) => [p.policy.name, p]));
 
   const c = byName['bundle-c-fullscreen-denied']!;
   expect(c.verdict).toBe('breaks');
-  expect(c.blame).toEqual([{ journey: 'map', blamed: ['Permissions-Policy: fullscreen=()'] }]);
+  expect(c.blame).toEqual([{ journey: 'slideshow', blamed: ['Permissions-Policy: fullscreen=()'] }]);
   expect(c.suggestions.map((s) => s.fix)).toContain('Permissions-Policy: fullscreen=(self)');
 
   const w = byName['csp-no-blob-worker']!;

@@ -88,13 +88,25 @@ test.describe('verdicts through the real proxy and Chromium against the lab', ()
   });
 });
 
-test('two policies with one name, or one named baseline, exit 2 naming the field', async () => {
+test('two policies with one name, or a policy that changes headers named baseline, exit 2 naming the field', async ({}, testInfo) => {
   const r = await runCli(['run', '--policy', 'policies/bundle-a.yaml', 'policies/bundle-a.yaml']);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/bundle-a\.yaml: invalid policy\n\s+- name: "bundle-a" is also the name of/);
-  const b = await runCli(['run', '--policy', 'policies/baseline.yaml']);
+  const file = testInfo.outputPath('baseline.yaml');
+  writeFileSync(file, 'name: baseline\ndescription: not the no-policy run\nset:\n  X-Content-Type-Options: nosniff\n');
+  const b = await runCli(['run', '--policy', file]);
   expect(b.code).toBe(2);
-  expect(b.stderr).toContain('"baseline" is reserved');
+  expect(b.stderr).toContain('"baseline" is reserved for the no-policy run (which changes no header)');
+});
+
+test('naming the shipped baseline file runs the baseline alone: exit 0, a report, no policies', async ({}, testInfo) => {
+  const out = testInfo.outputPath('run');
+  const r = await runCli(['run', '--out', out, '--no-screenshots', '--policy', 'policies/baseline.yaml', '--journeys', 'login,timeline']);
+  expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(0);
+  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+  expect(summary.policies).toEqual([]);
+  expect(summary.baseline.map((b) => [b.journey, b.status])).toEqual([['login', 'passed'], ['timeline', 'passed']]);
+  expect(existsSync(path.join(out, 'index.html'))).toBe(true);
 });
 
 test('`lab --tls-name` is a stand-in staging host: what it prints to export is enough for seed', async () => {

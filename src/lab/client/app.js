@@ -191,16 +191,17 @@ function galleryOf(assets, attrs) {
 
 // ---- timeline ------------------------------------------------------------------------------
 async function renderTimeline() {
-  const holder = h('section', {});
-  layout('Photos', holder);
+  // As Immich's timeline: the grid is the page's scroll area, there at once; its cells are laid out
+  // once the buckets have loaded (so a policy that stops the loading leaves an empty grid).
+  const grid = h('div', { id: 'asset-grid', style: 'min-height: 60vh' });
+  layout('Photos', h('section', {}, grid));
   const buckets = await api('/api/timeline/buckets');
   const assets = [];
   for (const bucket of buckets) assets.push(...(await api(`/api/timeline/bucket?timeBucket=${encodeURIComponent(bucket.timeBucket)}`)));
-  const grid = gridOf(assets, { id: 'asset-grid' });
-  // As Immich's timeline: the grid is the page's scroll area, present (with a placeholder) when empty.
-  grid.style.minHeight = '60vh';
-  if (!assets.length) grid.append(h('p', {}, 'CLICK TO UPLOAD YOUR FIRST PHOTO'));
-  holder.append(grid);
+  const laidOut = gridOf(assets, { id: 'asset-grid' });
+  laidOut.style.minHeight = '60vh';
+  if (!assets.length) laidOut.append(h('p', {}, 'CLICK TO UPLOAD YOUR FIRST PHOTO'));
+  grid.replaceWith(laidOut);
 }
 
 // ---- asset viewer --------------------------------------------------------------------------
