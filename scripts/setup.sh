@@ -40,14 +40,17 @@ else
   fi
   have_browser || { echo "setup: Chromium still not found after installing" >&2; exit 1; }
 fi
-# nginx is only needed by the tests that serve an nginx export for real.
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+# nginx and Caddy are only needed by the tests that serve an export for real.
+install_edge() { # command package
+  command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing Debian's nginx-light (for the nginx export tests)"
+    echo "setup: installing Debian's $2 (for the export tests)"
     [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   else
-    echo "setup: note: nginx is not installed; the nginx export tests need it (apt-get install nginx-light)"
+    echo "setup: note: $1 is not installed; the export tests need it (apt-get install $2)"
   fi
-fi
+}
+install_edge nginx nginx-light
+install_edge caddy caddy
 echo "setup: ready"
