@@ -18,7 +18,7 @@ const FIX = 'tests/fixtures/policies';
 
 test('blame and suggested fixes for fullscreen=() and a CSP without blob: workers', async ({ page }, testInfo) => {
   const out = testInfo.outputPath('run');
-  const r = await runCli(['run', '--out', out, '--workers', '2', '--journeys', 'login,map,slideshow', '--policy', `${FIX}/bundle-c-fullscreen-denied.yaml`, `${FIX}/csp-no-blob-worker.yaml`]);
+  const r = await runCli(['run', '--out', out, '--workers', '2', '--journeys', 'map,slideshow', '--policy', `${FIX}/bundle-c-fullscreen-denied.yaml`, `${FIX}/csp-no-blob-worker.yaml`]);
   expect(r.code, r.stdout + r.stderr).toBe(1);
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
   const byName = Object.fromEntries(summary.policies.map((p) => [p.policy.name, p]));
