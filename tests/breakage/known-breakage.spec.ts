@@ -30,7 +30,7 @@ interface Row {
 const TILE_ORIGIN = '<tile origin>';
 
 // Scripts may run inline in the rows that test something else, so only that one thing breaks.
-const INLINE_OK = { 'script-src': ["'self'", "'unsafe-inline'"] };
+const INLINE_OK = { 'script-src': ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'"] };
 
 const ROWS: Row[] = [
   { name: 'bootstrap-blocked-ro', what: "report-only script-src 'self': the inline bootstrap is reported",
@@ -45,6 +45,12 @@ const ROWS: Row[] = [
   { name: 'blob-worker-blocked', what: 'worker-src without blob:: the map stays blank',
     policy: { csp: { directives: { ...INLINE_OK, 'worker-src': ["'self'"] } } },
     expect: { verdict: 'breaks', failing: ['map'] } },
+  { name: 'no-wasm-ro', what: "report-only script-src without 'wasm-unsafe-eval': the timeline's WebAssembly layout is reported where the version has one",
+    policy: { csp: { reportOnly: true, directives: { 'script-src': ["'self'", "'unsafe-inline'", 'blob:'] } } },
+    expect: { verdict: 'safe' } },
+  { name: 'no-wasm', what: "script-src without 'wasm-unsafe-eval': the timeline grid stays empty where the version lays it out in WebAssembly (v3)",
+    policy: { csp: { directives: { 'script-src': ["'self'", "'unsafe-inline'", 'blob:'] } } },
+    expect: { verdict: 'safe' } },
   { name: 'tiles-not-in-connect-src-ro', what: 'report-only connect-src without the tile origin',
     policy: { csp: { reportOnly: true, directives: { 'connect-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'connect-src', blocked: TILE_ORIGIN, journey: 'map' } } },
@@ -90,22 +96,35 @@ function writePolicies(dir: string, rows: Row[]): string[] {
   });
 }
 
-/** Where versions differ, the shape says so: v1's map has a fullscreen control, v3's has none. */
-function failingFor(row: Row, shape: VersionShape, journeys: string[]): string[] {
-  const failing = [...(row.expect.failing ?? [])];
+/**
+ * Where versions differ, the shape says so: v1's map has a fullscreen control (v3's has none), and
+ * v3 lays out its timeline in WebAssembly (v1 does not).
+ */
+function expectationFor(row: Row, shape: VersionShape, journeys: string[]): Expectation {
+  if (row.name.startsWith('no-wasm') && shape.lab.timelineLayoutWasm && journeys.includes('timeline')) {
+    return row.policy.csp?.reportOnly
+      ? { verdict: 'would-break', names: { kind: 'csp', directive: 'script-src', blocked: 'wasm-eval', journey: 'timeline' } }
+      : { verdict: 'breaks', failing: ['timeline'] };
+  }
+  return row.expect;
+}
+
+function failingFor(row: Row, expectation: Expectation, shape: VersionShape, journeys: string[]): string[] {
+  const failing = [...(expectation.failing ?? [])];
   if (row.name === 'fullscreen-denied' && shape.journeys.mapFullscreenControl) failing.push('map');
   return failing.filter((j) => journeys.includes(j)).sort();
 }
 
 function check(row: Row, p: PolicyVerdict | undefined, shape: VersionShape, journeys: string[], tileOrigin = 'https://tiles.immich.cloud'): void {
+  const expected = expectationFor(row, shape, journeys);
   expect(p, `${row.name}: no verdict`).toBeDefined();
-  expect(p!.verdict, `${row.name} (${row.what}): ${p!.reasons.join(' | ')}`).toBe(row.expect.verdict);
+  expect(p!.verdict, `${row.name} (${row.what}): ${p!.reasons.join(' | ')}`).toBe(expected.verdict);
   for (const j of p!.journeys) expect(`${row.name} ${j.journey} baseline: ${j.baseline}`).toBe(`${row.name} ${j.journey} baseline: passed`);
   const failed = p!.journeys.filter((j) => j.candidate !== 'passed').map((j) => j.journey).sort();
-  expect(failed, `${row.name}: the journeys that fail with the policy (${p!.reasons.join(' | ')})`).toEqual(failingFor(row, shape, journeys));
-  if (row.expect.names) {
-    const { kind, directive, journey } = row.expect.names;
-    const blocked = row.expect.names.blocked === TILE_ORIGIN ? tileOrigin : row.expect.names.blocked;
+  expect(failed, `${row.name}: the journeys that fail with the policy (${p!.reasons.join(' | ')})`).toEqual(failingFor(row, expected, shape, journeys));
+  if (expected.names) {
+    const { kind, directive, journey } = expected.names;
+    const blocked = expected.names.blocked === TILE_ORIGIN ? tileOrigin : expected.names.blocked;
     const found = p!.journeys.find((x) => x.journey === journey)?.newViolations
       .some((v) => v.kind === kind && v.directive === directive && v.blockedUrl === blocked);
     expect(found, `${row.name}: expected a new ${kind} ${directive} ${blocked} violation in ${journey}`).toBe(true);

@@ -29,4 +29,9 @@ export interface LabShape {
   doubleClickZooms: boolean;
   /** The map fits its view to the markers (so nearby ones become one cluster bubble) instead of a fixed world view. */
   mapFitsMarkers: boolean;
+  /**
+   * The timeline lays out its grid with a WebAssembly module: a script-src without
+   * 'wasm-unsafe-eval' leaves the grid empty (no cell, no error on the page).
+   */
+  timelineLayoutWasm: boolean;
 }

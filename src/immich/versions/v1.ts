@@ -17,5 +17,7 @@ export const v1: VersionShape = {
     doubleClickZooms: false,
     // Seen: a fixed world view; the three GPS photos form one cluster bubble ("3").
     mapFitsMarkers: false,
+    // Seen: script-src 'self' 'unsafe-inline' (no 'wasm-unsafe-eval') leaves the timeline working.
+    timelineLayoutWasm: false,
   },
 };

@@ -17,5 +17,8 @@ export const v3: VersionShape = {
     doubleClickZooms: true,
     // Seen: the view fits the markers; nearby ones still form one cluster bubble.
     mapFitsMarkers: true,
+    // Seen: script-src 'self' 'unsafe-inline' (no 'wasm-unsafe-eval') reports script-src wasm-eval
+    // and the timeline grid never shows a cell.
+    timelineLayoutWasm: true,
   },
 };

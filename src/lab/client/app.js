@@ -190,6 +190,16 @@ function galleryOf(assets, attrs) {
 }
 
 // ---- timeline ------------------------------------------------------------------------------
+// A tiny WebAssembly module (add(i32, i32) -> i32) that lays out the grid's cell positions, as
+// Immich v2.2+ lays out its timeline in WebAssembly: without 'wasm-unsafe-eval' it cannot compile.
+const LAYOUT_WASM = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11]);
+
+async function layoutEngine() {
+  if (!SHAPE.timelineLayoutWasm) return (a, b) => a + b;
+  const { instance } = await WebAssembly.instantiate(LAYOUT_WASM);
+  return instance.exports.add;
+}
+
 async function renderTimeline() {
   // As Immich's timeline: the grid is the page's scroll area, there at once; its cells are laid out
   // once the buckets have loaded (so a policy that stops the loading leaves an empty grid).
@@ -198,6 +208,9 @@ async function renderTimeline() {
   const buckets = await api('/api/timeline/buckets');
   const assets = [];
   for (const bucket of buckets) assets.push(...(await api(`/api/timeline/bucket?timeBucket=${encodeURIComponent(bucket.timeBucket)}`)));
+  // If the layout module cannot start, the grid stays empty, with the error only in the console.
+  const add = await layoutEngine().catch((err) => console.error('timeline layout failed', err));
+  if (!add) return;
   const laidOut = gridOf(assets, { id: 'asset-grid' });
   laidOut.style.minHeight = '60vh';
   if (!assets.length) laidOut.append(h('p', {}, 'CLICK TO UPLOAD YOUR FIRST PHOTO'));
