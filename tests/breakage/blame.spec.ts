@@ -59,7 +59,7 @@ test('diff: an app upgrade that changes the bootstrap script shows up as a regre
   await lab.close();
   const hashes = extractInlineBlocks(html, '/auth/login').filter((b) => b.kind === 'script').map((b) => b.hash);
   const policyFile = testInfo.outputPath('hashed.yaml');
-  writeFileSync(policyFile, YAML.stringify({ name: 'hashed', description: 'script hashes of this build', csp: { reportOnly: true, directives: { 'script-src': ["'self'", ...hashes] } } }));
+  writeFileSync(policyFile, YAML.stringify({ name: 'hashed', description: 'script hashes of this build', csp: { reportOnly: true, directives: { 'script-src': ["'self'", "'wasm-unsafe-eval'", ...hashes] } } }));
   const before = testInfo.outputPath('before');
   const after = testInfo.outputPath('after');
   await runCli(['run', '--out', before, '--journeys', 'login', '--policy', policyFile]);
