@@ -31,7 +31,7 @@ interface WorkerFixtures {
   /** The origin the browser uses: the proxy's loopback address, a --browser-host name, or the target's own. */
   browserOrigin: string;
   /** The target's Immich version (asked once per worker) and the version shape the journeys use. */
-  immichIdentity: ImmichIdentity & { hooks: JourneyHooks };
+  immichIdentity: { identity: ImmichIdentity; hooks: JourneyHooks };
 }
 
 interface TestFixtures {
@@ -119,7 +119,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const version = await fetchServerVersion(api);
     await api.dispose();
     const { shape, supported } = shapeFor(version);
-    await use({ ...(version ? { version: versionString(version) } : {}), shape: shape.name, supported, hooks: shape.journeys });
+    await use({ identity: { ...(version ? { version: versionString(version) } : {}), shape: shape.name, supported }, hooks: shape.journeys });
   }, { scope: 'worker' }],
 
   web: async ({ immichIdentity }, use) => use(immichIdentity.hooks),
@@ -164,7 +164,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
       },
       target: target.lab ? 'lab' : target.url,
-      immich: { ...(immichIdentity.version ? { version: immichIdentity.version } : {}), shape: immichIdentity.shape, supported: immichIdentity.supported },
+      immich: immichIdentity.identity,
       ...(skippedAfterNavigation ? { skippedAfterNavigation } : {}),
       ...(target.preserveOrigin ? { preservedOrigin: new URL(page?.url().startsWith('http') ? page.url() : browserOrigin).origin } : {}),
       warnings: policyWarnings(policy, browserOrigin),
