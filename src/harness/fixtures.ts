@@ -47,6 +47,12 @@ interface TestFixtures {
   session: { cookies: SessionCookie[]; request: APIRequestContext };
   /** What differs between Immich versions, for the detected version (src/immich/versions/). */
   web: JourneyHooks;
+  /** What the journey's browser context leaves for the report (set as the context closes). */
+  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean };
+  /** Writes the journey's report attachment after the test (automatic). */
+  journeyAttachment: void;
+  /** Where a client without a browser (the mobile app, the CLI) reaches the target: the proxy. */
+  clientOrigin: string;
 }
 
 /** A policy file as the report names it: relative to the project when it is inside it. */
@@ -139,23 +145,35 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(new SignalCollector(journey, proxy.collector));
   },
 
-  context: async ({ context, signals, policy, headerProxy: proxy, journey, target, browserOrigin, immichIdentity }, use, testInfo) => {
-    const upstreamErrorsBefore = proxy.stats.upstreamErrors;
+  // What the browser part of a journey leaves for its report (a journey without a browser, such as
+  // api-clients, leaves nothing here and still gets its report).
+  pageRecord: async ({}, use) => use({}),
+
+  context: async ({ context, signals, pageRecord }, use, testInfo) => {
     await signals.attach(context);
     await use(context);
     // The journey's last view (at the failing step when it failed), for the report; off with
     // --no-screenshots for private libraries.
     const page = context.pages()[0];
+    pageRecord.lastUrl = page?.url();
     // A skip decided after the page opened was decided by what the page showed, which the policy
     // under test may have changed: the verdict treats it as a failure when the baseline passed.
-    const skippedAfterNavigation = testInfo.status === 'skipped' && context.pages().some((p) => /^https?:/.test(p.url()));
+    pageRecord.skippedAfterNavigation = testInfo.status === 'skipped' && context.pages().some((p) => /^https?:/.test(p.url()));
     if (page && process.env.HEADERPROOF_SCREENSHOTS !== '0') {
       const file = testInfo.outputPath('headerproof-screenshot.png');
       const taken = await page.screenshot({ path: file, timeout: 5000 }).then(() => true, () => false);
       if (taken) await testInfo.attach(SCREENSHOT_ATTACHMENT, { path: file, contentType: 'image/png' });
     }
+  },
+
+  // Every journey's report attachment: the policy, the target, the signals collected, the proxy's
+  // view. Set up before (so torn down after) the browser context.
+  journeyAttachment: [async ({ signals, policy, headerProxy: proxy, journey, target, browserOrigin, immichIdentity, pageRecord }, use, testInfo) => {
+    const upstreamErrorsBefore = proxy.stats.upstreamErrors;
+    await use();
     const waitForReports = Boolean(policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
     const violations = await signals.finish({ waitForReports });
+    const lastUrl = pageRecord.lastUrl?.startsWith('http') ? pageRecord.lastUrl : browserOrigin;
     const attachment: JourneyAttachment = {
       journey,
       policy: {
@@ -165,8 +183,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       },
       target: target.lab ? 'lab' : target.url,
       immich: immichIdentity.identity,
-      ...(skippedAfterNavigation ? { skippedAfterNavigation } : {}),
-      ...(target.preserveOrigin ? { preservedOrigin: new URL(page?.url().startsWith('http') ? page.url() : browserOrigin).origin } : {}),
+      ...(pageRecord.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
+      ...(target.preserveOrigin ? { preservedOrigin: new URL(lastUrl).origin } : {}),
       warnings: policyWarnings(policy, browserOrigin),
       violations,
       inlineBlocks: proxy.inlineBlocks.drain(),
@@ -179,7 +197,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       },
     };
     await testInfo.attach(JOURNEY_ATTACHMENT, { body: JSON.stringify(attachment), contentType: 'application/json' });
-  },
+  }, { auto: true }],
 
   // Logs in through the API at the proxy's loopback address (Node cannot resolve a --browser-host
   // name or reach the origin-preserving name), then hands the session cookies to the browser for
@@ -200,7 +218,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(page);
   },
 
-  immich: async ({ session }, use) => use(new ImmichApi(session.request)),
+  immich: async ({ session }, use) => {
+    const api = new ImmichApi(session.request);
+    await use(api);
+    await api.cleanup(); // the shared links, API keys and uploads the journey made
+  },
+
+  // Node reaches the proxy on loopback (it cannot resolve a --browser-host or preserved-origin name).
+  clientOrigin: async ({ headerProxy }, use) => use(headerProxy.url),
 });
 
 export { expect };

@@ -2,7 +2,7 @@
 // patterns follow shared/immich-web-facts.md so the same journeys and the same breakages apply.
 import http from 'node:http';
 import https from 'node:https';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Readable } from 'node:stream';
@@ -15,6 +15,7 @@ import { assetDto, LAB_ASSETS, LAB_PASSWORD, LAB_USER, mediaFile, MEDIA_DIR, typ
 import { startTileServer, type TileServer } from './tiles.js';
 import { labShape, type VersionShape } from '../immich/versions/index.js';
 import { versionString } from '../immich/version.js';
+import { SEED_ALBUM } from '../seed/seed.js';
 
 const CLIENT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client');
 const require = createRequire(import.meta.url);
@@ -48,13 +49,17 @@ export interface LabTarget {
   credentials: { email: string; password: string };
   /** Requests seen, path only (for tests that prove what reached the target). */
   requests: string[];
-  /** Every session token issued (for tests that prove none leaks into a report). */
+  /** Every session token, shared-link key and API key issued (for tests that prove none leaks into a report). */
   issuedTokens: string[];
   /** Sessions still valid (logins and API-created sessions not deleted). */
   activeSessions(): number;
   /** The library as it is now (uploads included). */
   assets: LabAsset[];
   albums: { id: string; albumName: string; assetIds: string[] }[];
+  /** Public links to albums (their key lets a visitor without a session see the album). */
+  sharedLinks: { id: string; key: string; albumId: string }[];
+  /** API keys created through the API (id → secret). */
+  apiKeys: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,7 @@ function loadStatic(buildId: string): Map<string, StaticFile> {
   add(`/_app/immutable/assets/maplibre-gl.${buildId}.css`, path.join(maplibre, 'dist/maplibre-gl.css'), css);
   const sio = path.dirname(require.resolve('socket.io-client/package.json'));
   add(`/_app/immutable/chunks/socket.io.${buildId}.js`, path.join(sio, 'dist/socket.io.esm.min.js'), js);
+  add(`/_app/immutable/workers/hash-file.${buildId}.js`, path.join(CLIENT_DIR, 'hash-file.js'), js);
   return files;
 }
 
@@ -85,6 +91,7 @@ export function appShell(buildId: string, shape: VersionShape = labShape(undefin
     maplibre: `/_app/immutable/chunks/maplibre-gl.${buildId}.js`,
     maplibreCss: `/_app/immutable/assets/maplibre-gl.${buildId}.css`,
     socketio: `/_app/immutable/chunks/socket.io.${buildId}.js`,
+    hashWorker: `/_app/immutable/workers/hash-file.${buildId}.js`,
     version: versionString(shape.lab.version),
     shape: { ...shape.lab, mapFullscreenControl: shape.journeys.mapFullscreenControl },
   };
@@ -130,7 +137,7 @@ export function appShell(buildId: string, shape: VersionShape = labShape(undefin
 `;
 }
 
-const SPA_ROUTES = [/^\/$/, /^\/auth\/login$/, /^\/auth\/onboarding$/, /^\/photos$/, /^\/photos\/[^/]+$/, /^\/map$/, /^\/search$/];
+const SPA_ROUTES = [/^\/$/, /^\/auth\/login$/, /^\/auth\/onboarding$/, /^\/photos$/, /^\/photos\/[^/]+$/, /^\/map$/, /^\/search$/, /^\/share\/[^/]+$/, /^\/share\/[^/]+\/photos\/[^/]+$/];
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -169,13 +176,17 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
   const issuedTokens: string[] = [];
   const requests: string[] = [];
   const assets: LabAsset[] = options.empty ? [] : LAB_ASSETS.map((a) => ({ ...a }));
-  const albums: LabTarget['albums'] = [];
+  // Like a server `headerproof seed` has filled: the samples are also in its album.
+  const albums: LabTarget['albums'] = options.empty ? [] : [{ id: 'a1b2c3d4-0000-4000-8000-00000000a1b0', albumName: SEED_ALBUM, assetIds: LAB_ASSETS.map((a) => a.id) }];
+  const sharedLinks: LabTarget['sharedLinks'] = [];
+  const apiKeys = new Map<string, string>();
   const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-lab-uploads-'));
   const sampleByChecksum = new Map(LAB_ASSETS.map((a) => [createHash('sha1').update(readFileSync(mediaFile(a, 'original').file)).digest('hex'), a]));
   let nextToken = 1;
 
   const isAuthed = (req: http.IncomingMessage): boolean => {
-    if (options.apiKey && req.headers['x-api-key'] === options.apiKey) return true;
+    const apiKey = req.headers['x-api-key'];
+    if (typeof apiKey === 'string' && (apiKey === options.apiKey || [...apiKeys.values()].includes(apiKey))) return true;
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? parseCookies(req.headers.cookie).immich_access_token;
     return token !== undefined && sessions.has(token);
@@ -208,6 +219,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
         res.writeHead(200, { 'content-type': 'image/x-icon', 'cache-control': 'public, max-age=86400' });
         return res.end(favicon);
       }
+      if (url.pathname === '/.well-known/immich') return json(200, { api: { endpoint: '/api' } });
       if (!url.pathname.startsWith('/api/')) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         return res.end('Not found');
@@ -245,6 +257,17 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
           `immich_is_authenticated=true; Path=/; SameSite=Lax${secure}`,
         ],
       });
+    }
+    if (p === '/api/server/features') return json(200, { map: options.map !== false, search: true, smartSearch: false, reverseGeocoding: true });
+    if (p === '/api/server/config') return json(200, { isOnboarded: true, mapLightStyleUrl: tiles.styleUrl, mapDarkStyleUrl: `${tiles.origin}/v1/style/dark.json` });
+    // A shared link's key (?key=) opens its album and that album's assets, nothing else.
+    const shared = url.searchParams.has('key') ? sharedLinks.find((l) => l.key === url.searchParams.get('key')) : undefined;
+    if (shared && req.method === 'GET') {
+      const album = albums.find((a) => a.id === shared.albumId);
+      if (p === '/api/shared-links/me') return json(200, { id: shared.id, key: shared.key, type: 'ALBUM', album: album ? albumDto(album) : null, assets: [], showMetadata: true, allowDownload: true });
+      const assetId = /^\/api\/assets\/([^/]+)(?:\/(?:thumbnail|original|video\/playback))?$/.exec(p)?.[1];
+      if (album && assetId && album.assetIds.includes(assetId)) return serveAsset(req, res, url, json);
+      return json(401, { message: 'Invalid share key', statusCode: 401 });
     }
     if (!isAuthed(req)) return json(401, { message: 'Authentication required', statusCode: 401 });
     if (p === '/api/auth/logout' && req.method === 'POST') {
@@ -313,8 +336,45 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       res.writeHead(204);
       return void res.end();
     }
-    if (p === '/api/server/features') return json(200, { map: options.map !== false, search: true, smartSearch: false, reverseGeocoding: true });
-    if (p === '/api/server/config') return json(200, { isOnboarded: true, mapLightStyleUrl: tiles.styleUrl, mapDarkStyleUrl: `${tiles.origin}/v1/style/dark.json` });
+    if (p === '/api/shared-links' && req.method === 'POST') {
+      const body = await readJson(req);
+      if (body.type !== 'ALBUM' || !albums.some((a) => a.id === body.albumId)) return json(400, { message: 'Invalid albumId', statusCode: 400 });
+      const link = { id: randomUUID(), key: randomBytes(48).toString('base64url'), albumId: String(body.albumId) };
+      sharedLinks.push(link);
+      issuedTokens.push(link.key);
+      return json(201, { id: link.id, key: link.key, type: 'ALBUM', showMetadata: body.showMetadata !== false, allowDownload: body.allowDownload !== false });
+    }
+    const linkId = /^\/api\/shared-links\/([^/]+)$/.exec(p)?.[1];
+    if (linkId && req.method === 'DELETE') {
+      const i = sharedLinks.findIndex((l) => l.id === linkId);
+      if (i < 0) return json(400, { message: 'Shared link not found', statusCode: 400 });
+      sharedLinks.splice(i, 1);
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (p === '/api/api-keys' && req.method === 'POST') {
+      const body = await readJson(req);
+      if (!Array.isArray(body.permissions) || !body.permissions.length) return json(400, { message: ['permissions must contain at least 1 elements'], statusCode: 400 });
+      const id = randomUUID();
+      const secret = randomBytes(30).toString('base64url');
+      apiKeys.set(id, secret);
+      issuedTokens.push(secret);
+      return json(201, { secret, apiKey: { id, name: String(body.name ?? 'API Key'), permissions: body.permissions, createdAt: new Date().toISOString() } });
+    }
+    const keyId = /^\/api\/api-keys\/([^/]+)$/.exec(p)?.[1];
+    if (keyId && req.method === 'DELETE') {
+      if (!apiKeys.delete(keyId)) return json(400, { message: 'API Key not found', statusCode: 400 });
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (p === '/api/assets/bulk-upload-check' && req.method === 'POST') {
+      const body = await readJson(req);
+      const results = (Array.isArray(body.assets) ? body.assets : []).map((a: { id: string; checksum: string }) => {
+        const existing = assets.find((x) => x.checksum === a.checksum);
+        return existing ? { id: a.id, action: 'reject', reason: 'duplicate', assetId: existing.id, isTrashed: false } : { id: a.id, action: 'accept' };
+      });
+      return json(200, { results });
+    }
     if (p === '/api/timeline/buckets') {
       const months = new Map<string, number>();
       for (const a of assets) months.set(a.fileCreatedAt.slice(0, 7), (months.get(a.fileCreatedAt.slice(0, 7)) ?? 0) + 1);
@@ -332,13 +392,25 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       const items = assets.filter((a) =>
         (q.originalFileName === undefined || a.originalFileName.toLowerCase().includes(String(q.originalFileName).toLowerCase())) &&
         (q.type === undefined || a.type === q.type) &&
+        (!Array.isArray(q.albumIds) || q.albumIds.every((id: string) => albums.find((x) => x.id === id)?.assetIds.includes(a.id))) &&
         (q.withExif === undefined || true)).map(assetDto);
       return json(200, { albums: { total: 0, count: 0, items: [], facets: [] }, assets: { total: items.length, count: items.length, items, facets: [], nextPage: null } });
     }
+    return serveAsset(req, res, url, json);
+  }
+
+  /** GET/PUT /api/assets/:id and its media (for the session's user, or a shared link's visitor). */
+  async function serveAsset(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    json: (status: number, body: unknown, extra?: http.OutgoingHttpHeaders) => void,
+  ): Promise<void> {
+    const p = url.pathname;
     const m = /^\/api\/assets\/([^/]+)(?:\/(thumbnail|original|video\/playback))?$/.exec(p);
     const asset = m ? assets.find((a) => a.id === m[1]) : undefined;
     if (m && !asset) return json(404, { message: 'Asset not found', statusCode: 404 });
-    if (asset && !m![2] && req.method === 'PUT') {
+    if (asset && !m![2] && req.method === 'PUT' && !url.searchParams.has('key')) {
       const body = await readJson(req);
       if (typeof body.latitude === 'number' && typeof body.longitude === 'number') Object.assign(asset, { latitude: body.latitude, longitude: body.longitude });
       return json(200, assetDto(asset));
@@ -402,6 +474,8 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
     activeSessions: () => sessions.size,
     assets,
     albums,
+    sharedLinks,
+    apiKeys,
     close: async () => {
       io.close();
       server.closeAllConnections();

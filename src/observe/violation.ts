@@ -115,6 +115,8 @@ function fallbacksDropped(violations: Violation[]): Violation[] {
 // them. Query strings are dropped from page and source URLs; secret-looking values are masked
 // everywhere else.
 const SECRET_PARAMS = /([?&;]\s*(?:key|token|access_token|accesstoken|apikey|api_key|password|sessionkey|immich_access_token|code|secret)=)[^&#\s'":]*/gi;
+// Immich puts a shared link's key in the path: /share/<key>, /share/<key>/photos/<id>.
+const SHARE_PATH_KEY = /(\/share\/)[A-Za-z0-9_-]{6,}/g;
 const SECRET_PAIRS = /\b((?:immich_access_token|immich_auth_type|authorization|x-api-key|cookie)\s*[:=]\s*)(?:Bearer\s+)?[^;,\s'"]+/gi;
 
 // Credentials and session tokens known to this process, masked wherever they show up verbatim.
@@ -136,7 +138,7 @@ function maskKnownSecrets(text: string): string {
 }
 
 export function redact(text: string): string {
-  return maskKnownSecrets(text).replace(SECRET_PARAMS, '$1[redacted]').replace(SECRET_PAIRS, '$1[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
+  return maskKnownSecrets(text).replace(SECRET_PARAMS, '$1[redacted]').replace(SHARE_PATH_KEY, '$1[redacted]').replace(SECRET_PAIRS, '$1[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
 }
 
 function withoutQuery(url: string): string {

@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
+import { redact } from '../observe/violation.js';
 import { upstreamAgent, type UpstreamOptions } from './upstream.js';
 import { Readable } from 'node:stream';
 
@@ -100,7 +101,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.destroy();
     });
     const urlPath = (req.url ?? '/').split('?')[0]!;
-    if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, urlPath);
+    // The path is reported (where the inline block was seen): a shared link's key in it is masked.
+    if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, redact(urlPath));
     if (!options.policy) return;
     if (!policyApplies(options.policy, urlPath)) return;
     const reportUrl = `${options.tls ? 'https' : 'http'}://${req.headers.host}${REPORT_PATH}`;

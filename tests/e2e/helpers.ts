@@ -1,6 +1,8 @@
 // Shared plumbing for headerproof's own end-to-end tests: run the real CLI as a child process.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -26,4 +28,25 @@ function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Text of every file under dir, with zips (blob reports, the HTML report's embedded data) unpacked. */
+export function allText(dir: string): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  const unzip = (file: string, bytes: Uint8Array) => {
+    for (const [name, data] of Object.entries(unzipSync(bytes))) out.push({ file: `${file}!${name}`, text: strFromU8(data, true) });
+  };
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const file = path.join(d, name);
+      if (statSync(file).isDirectory()) { walk(file); continue; }
+      const bytes = readFileSync(file);
+      out.push({ file, text: bytes.toString('latin1') });
+      if (name.endsWith('.zip')) unzip(file, bytes);
+      const embedded = /data:application\/zip;base64,([A-Za-z0-9+/=]+)/.exec(bytes.toString('latin1'))?.[1];
+      if (embedded) unzip(file, Buffer.from(embedded, 'base64'));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -3,15 +3,14 @@
 // a Playwright-native project run, sharding + merge-reports (same verdicts as one run), an
 // API-key run, cleanup — then every file written is searched for the secrets.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { unzipSync, strFromU8 } from 'fflate';
 import { test, expect } from '@playwright/test';
 import { startLab, type LabTarget } from '../../src/lab/server.js';
 import { generateCertificate } from '../../src/tls/certificate.js';
 import type { Summary } from '../../src/report/model.js';
-import { ROOT } from './helpers.js';
+import { allText, ROOT } from './helpers.js';
 import { seed } from '../../src/seed/seed.js';
 
 const HOST = 'photos.staging.test';
@@ -192,27 +191,6 @@ test('an API key alone logs the browser in (and its session is deleted afterward
   expect(lab.issuedTokens.length, 'the API key created sessions').toBeGreaterThan(issuedBefore);
   expect(lab.activeSessions(), 'every session the API key created was deleted').toBe(activeBefore);
 });
-
-/** Text of every file under dir, with zips (blob reports, the HTML report's embedded data) unpacked. */
-function allText(dir: string): { file: string; text: string }[] {
-  const out: { file: string; text: string }[] = [];
-  const unzip = (file: string, bytes: Uint8Array) => {
-    for (const [name, data] of Object.entries(unzipSync(bytes))) out.push({ file: `${file}!${name}`, text: strFromU8(data, true) });
-  };
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const file = path.join(d, name);
-      if (statSync(file).isDirectory()) { walk(file); continue; }
-      const bytes = readFileSync(file);
-      out.push({ file, text: bytes.toString('latin1') });
-      if (name.endsWith('.zip')) unzip(file, bytes);
-      const embedded = /data:application\/zip;base64,([A-Za-z0-9+/=]+)/.exec(bytes.toString('latin1'))?.[1];
-      if (embedded) unzip(file, Buffer.from(embedded, 'base64'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 test('no password, API key, email, token or cookie value appears in any file written or line printed', async () => {
   const files = allText(work).filter((f) => !f.file.endsWith('staging-ca.pem'));

@@ -34,4 +34,6 @@ export interface LabShape {
    * 'wasm-unsafe-eval' leaves the grid empty (no cell, no error on the page).
    */
   timelineLayoutWasm: boolean;
+  /** An upload's checksum is computed in a module worker (worker-src 'self'), else on the page. */
+  uploadHashesInWorker: boolean;
 }

@@ -19,5 +19,7 @@ export const v1: VersionShape = {
     mapFitsMarkers: false,
     // Seen: script-src 'self' 'unsafe-inline' (no 'wasm-unsafe-eval') leaves the timeline working.
     timelineLayoutWasm: false,
+    // Seen: no worker is loaded while uploading (bulk-upload-check, then POST /api/assets).
+    uploadHashesInWorker: false,
   },
 };

@@ -20,5 +20,7 @@ export const v3: VersionShape = {
     // Seen: script-src 'self' 'unsafe-inline' (no 'wasm-unsafe-eval') reports script-src wasm-eval
     // and the timeline grid never shows a cell.
     timelineLayoutWasm: true,
+    // Seen: /_app/immutable/workers/hash-file-*.js loads before bulk-upload-check.
+    uploadHashesInWorker: true,
   },
 };

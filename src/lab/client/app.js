@@ -44,7 +44,7 @@ async function api(path, init = {}) {
     ...init,
     headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
   });
-  if (res.status === 401) {
+  if (res.status === 401 && !/[?&]key=/.test(path)) {
     navigate('/auth/login');
     throw new Error('unauthorized');
   }
@@ -59,6 +59,9 @@ function render() {
   root.replaceChildren();
   if (path === '/') return navigate(loggedIn() ? '/photos' : '/auth/login');
   if (path === '/auth/login') return renderLogin();
+  // A shared link needs no session: its key (in the path) opens the album.
+  const share = /^\/share\/([^/]+)(?:\/photos\/([^/]+))?$/.exec(path);
+  if (share) return share[2] ? renderViewer(share[2], share[1]) : renderShare(share[1]);
   if (!loggedIn()) return navigate('/auth/login');
   if (path === '/auth/onboarding') return renderOnboarding();
   if (path === '/photos') return renderTimeline();
@@ -125,7 +128,8 @@ function layout(title, ...content) {
   const status = h('span', { id: 'server-status' }, 'Server Offline');
   const search = searchBar();
   root.append(
-    h('header', { id: 'app-header' }, h('strong', {}, 'immich (lab)'), search),
+    h('header', { id: 'app-header' }, h('strong', {}, 'immich (lab)'), search,
+      h('button', { type: 'button', onclick: () => chooseAndUpload() }, 'Upload')),
     h('div', { id: 'layout' },
       h('nav', { id: 'sidebar' },
         h('a', { href: '/photos', 'data-nav': true }, 'Photos'),
@@ -156,16 +160,19 @@ function takenOn(asset) {
   return `${asset.type === 'VIDEO' ? 'Video' : 'Image'} taken ${place}on ${when}`;
 }
 
-function thumbnailCell(asset, index, wrapperAttrs = { 'data-asset-id': asset.id }) {
+// The query a shared link's visitor adds to every asset URL (its key), or nothing for the owner.
+const keyQuery = (key) => (key ? `key=${encodeURIComponent(key)}&` : '');
+
+function thumbnailCell(asset, index, wrapperAttrs = { 'data-asset-id': asset.id }, key = undefined) {
   const size = 180;
   const cols = 4;
   const canvas = h('canvas', { width: 8, height: 8, 'data-thumbhash': asset.thumbhash });
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = `hsl(${(asset.thumbhash.charCodeAt(3) * 37) % 360} 40% 60%)`;
   ctx.fillRect(0, 0, 8, 8);
-  const img = h('img', { src: `/api/assets/${asset.id}/thumbnail?size=thumbnail&c=${encodeURIComponent(asset.thumbhash)}`, alt: '', draggable: 'false', loading: 'eager' });
+  const img = h('img', { src: `/api/assets/${asset.id}/thumbnail?${keyQuery(key)}size=thumbnail&c=${encodeURIComponent(asset.thumbhash)}`, alt: '', draggable: 'false', loading: 'eager' });
   img.addEventListener('load', () => { img.alt = takenOn(asset); canvas.remove(); });
-  const focus = h('div', { 'data-thumbnail-focus-container': true, 'data-asset': asset.id, tabindex: '0', onclick: () => navigate(`/photos/${asset.id}`) }, canvas, img);
+  const focus = h('div', { 'data-thumbnail-focus-container': true, 'data-asset': asset.id, tabindex: '0', onclick: () => navigate(key ? `/share/${key}/photos/${asset.id}` : `/photos/${asset.id}`) }, canvas, img);
   if (asset.type === 'VIDEO') {
     focus.addEventListener('mouseenter', () => {
       focus.append(h('video', { muted: true, autoplay: true, src: `/api/assets/${asset.id}/video/playback?c=${encodeURIComponent(asset.thumbhash)}`, style: 'position:absolute;inset:0;width:100%;height:100%' }));
@@ -184,9 +191,9 @@ function gridOf(assets, attrs) {
 }
 
 // Search results are a gallery: its tiles carry the id on the focus container only (data-asset).
-function galleryOf(assets, attrs) {
+function galleryOf(assets, attrs, key = undefined) {
   const rows = Math.ceil(assets.length / 4);
-  return h('div', { ...attrs, style: `height: ${rows * 184}px` }, assets.map((a, i) => thumbnailCell(a, i, { class: 'gallery-tile' })));
+  return h('div', { ...attrs, style: `height: ${rows * 184}px` }, assets.map((a, i) => thumbnailCell(a, i, { class: 'gallery-tile' }, key)));
 }
 
 // ---- timeline ------------------------------------------------------------------------------
@@ -220,9 +227,10 @@ async function renderTimeline() {
 // ---- asset viewer --------------------------------------------------------------------------
 let viewerKeys; // the viewer's keyboard shortcuts (z: zoom, s: slideshow), replaced per asset
 
-async function renderViewer(id) {
+async function renderViewer(id, key = undefined) {
   document.title = 'Immich';
-  const asset = await api(`/api/assets/${encodeURIComponent(id)}`);
+  const k = keyQuery(key);
+  const asset = await api(`/api/assets/${encodeURIComponent(id)}${key ? `?${k.slice(0, -1)}` : ''}`);
   const c = encodeURIComponent(asset.thumbhash);
   const viewer = h('div', { id: 'immich-asset-viewer' });
   const toast = h('div', { role: 'status', class: 'toast' });
@@ -231,7 +239,7 @@ async function renderViewer(id) {
     h('button', { type: 'button', role: 'menuitem', onclick: () => { more.hidden = true; startSlideshow(); } }, 'Slideshow'),
     h('button', { type: 'button', role: 'menuitem', onclick: () => { more.hidden = true; } }, 'Download'));
   const nav = h('div', { id: 'viewer-nav' },
-    h('button', { type: 'button', 'aria-label': 'Go back', onclick: () => navigate('/photos') }, 'Back'),
+    h('button', { type: 'button', 'aria-label': 'Go back', onclick: () => navigate(key ? `/share/${key}` : '/photos') }, 'Back'),
     asset.type === 'IMAGE' ? h('button', { type: 'button', 'aria-label': 'Zoom Image', onclick: () => zoomToggle() }, 'Zoom') : null,
     h('button', { type: 'button', 'aria-label': 'Copy link', onclick: () => navigator.clipboard.writeText(location.href).catch((e) => console.warn('clipboard', e.message)) }, 'Copy'),
     h('button', { type: 'button', 'aria-label': 'More', onclick: () => { more.hidden = !more.hidden; } }, 'More'),
@@ -258,12 +266,12 @@ async function renderViewer(id) {
 
   if (asset.type === 'VIDEO') {
     viewer.append(h('video', {
-      src: `/api/assets/${asset.id}/video/playback?c=${c}`,
-      poster: `/api/assets/${asset.id}/thumbnail?size=preview&c=${c}`,
+      src: `/api/assets/${asset.id}/video/playback?${k}c=${c}`,
+      poster: `/api/assets/${asset.id}/thumbnail?${k}size=preview&c=${c}`,
       autoplay: true, playsinline: true, controls: true,
     }));
   } else {
-    const preview = `/api/assets/${asset.id}/thumbnail?size=preview&c=${c}`;
+    const preview = `/api/assets/${asset.id}/thumbnail?${k}size=preview&c=${c}`;
     // v1 keeps two hidden loader images beside the shown one; v3 shows just the one.
     const loaders = SHAPE.doubleClickZooms ? [] : [0, 1].map(() => h('img', { src: preview, alt: '', style: 'display: none', 'aria-hidden': 'true' }));
     const main = h('img', { class: 'main', src: preview, alt: takenOn(asset), draggable: 'false' });
@@ -273,7 +281,7 @@ async function renderViewer(id) {
     zoomToggle = () => {
       zoomed = !zoomed;
       main.style.transform = zoomed ? 'scale(2)' : '';
-      if (zoomed) for (const img of [...loaders, main]) img.src = `/api/assets/${asset.id}/original?c=${c}`;
+      if (zoomed) for (const img of [...loaders, main]) img.src = `/api/assets/${asset.id}/original?${k}c=${c}`;
     };
     if (SHAPE.doubleClickZooms) main.addEventListener('dblclick', () => zoomToggle());
     viewer.append(...loaders, main);
@@ -283,6 +291,7 @@ async function renderViewer(id) {
     if (!document.getElementById('immich-asset-viewer') || event.target.closest?.('input')) return;
     if (event.key === 'z') zoomToggle();
     if (event.key === 's' && asset.type === 'IMAGE') startSlideshow();
+    if (event.key === 'i') toggleDetailPanel(viewer, asset);
   };
   document.addEventListener('keydown', viewerKeys);
   // A face crop drawn into a data: URL, as Immich shows people in the detail panel.
@@ -306,10 +315,7 @@ async function renderMap() {
   if (!features.map) return navigate('/photos');
   const container = h('div', { id: 'map-container' });
   layout('Map', container);
-  if (!document.querySelector('link[data-maplibre]')) {
-    document.head.append(h('link', { rel: 'stylesheet', href: ASSETS.maplibreCss, 'data-maplibre': true }));
-  }
-  await import(ASSETS.maplibre);
+  await loadMaplibre();
   const maplibregl = globalThis.maplibregl;
   const config = await api('/api/server/config');
   const dark = document.documentElement.classList.contains('dark');
@@ -383,4 +389,93 @@ async function renderSearch() {
   }
   const result = await api('/api/search/metadata', { method: 'POST', body: JSON.stringify({ ...query, page: 1, size: 100 }) });
   holder.append(galleryOf(result.assets.items, { class: 'search-results' }));
+}
+
+// ---- detail panel --------------------------------------------------------------------------
+// "i" in the viewer: the asset's details and, when it has a location, a small map of where it was
+// taken (tiles from the map style's origin, as Immich's detail panel).
+async function toggleDetailPanel(viewer, asset) {
+  const open = viewer.querySelector('#detail-panel');
+  if (open) return open.remove();
+  const panel = h('aside', { id: 'detail-panel' }, h('h2', {}, 'Info'), h('p', {}, asset.originalFileName));
+  viewer.append(panel);
+  const lat = asset.exifInfo?.latitude;
+  const lon = asset.exifInfo?.longitude;
+  if (typeof lat !== 'number' || typeof lon !== 'number') return;
+  const features = await api('/api/server/features');
+  if (!features.map) return;
+  const container = h('div', { class: 'detail-map', style: 'width: 320px; height: 200px' });
+  panel.append(container);
+  await loadMaplibre();
+  const config = await api('/api/server/config');
+  const map = new globalThis.maplibregl.Map({ container, style: config.mapLightStyleUrl, center: [lon, lat], zoom: 12, attributionControl: false });
+  new globalThis.maplibregl.Marker().setLngLat([lon, lat]).addTo(map);
+}
+
+async function loadMaplibre() {
+  if (!document.querySelector('link[data-maplibre]')) {
+    document.head.append(h('link', { rel: 'stylesheet', href: ASSETS.maplibreCss, 'data-maplibre': true }));
+  }
+  await import(ASSETS.maplibre);
+}
+
+// ---- shared link ---------------------------------------------------------------------------
+// A visitor without a session: the album the link's key opens, every asset URL carrying the key.
+async function renderShare(key) {
+  document.title = 'Shared album - Immich';
+  let link;
+  try {
+    link = await api(`/api/shared-links/me?key=${encodeURIComponent(key)}`);
+  } catch {
+    root.append(h('h1', {}, 'Invalid share key'));
+    return;
+  }
+  document.title = `${link.album.albumName} - Immich`;
+  root.append(h('main', { class: 'share' },
+    h('h1', {}, link.album.albumName),
+    galleryOf(link.album.assets, { class: 'share-gallery' }, key)));
+}
+
+// ---- upload --------------------------------------------------------------------------------
+// As Immich: a hidden file input opens the chooser; each file's SHA-1 is checked with the server
+// (bulk-upload-check) before it is sent; the timeline then shows the new photo.
+function chooseAndUpload() {
+  const input = h('input', { type: 'file', multiple: true, accept: 'image/*,video/*', hidden: true });
+  input.addEventListener('change', async () => {
+    const files = [...input.files];
+    input.remove();
+    for (const file of files) await uploadOne(file).catch((err) => console.error('upload failed', file.name, err));
+    if (location.pathname === '/photos') render();
+  }, { once: true });
+  document.body.append(input);
+  input.click();
+}
+
+async function checksumOf(file) {
+  if (!SHAPE.uploadHashesInWorker) {
+    const digest = await crypto.subtle.digest('SHA-1', await file.arrayBuffer());
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(ASSETS.hashWorker, { type: 'module' });
+    worker.addEventListener('message', ({ data }) => { worker.terminate(); data.error ? reject(new Error(data.error)) : resolve(data.result); });
+    worker.addEventListener('error', (event) => { worker.terminate(); reject(new Error(event.message || 'the hash worker failed to start')); });
+    worker.postMessage(file);
+  });
+}
+
+async function uploadOne(file) {
+  // A checksum that cannot be computed only skips the duplicate check, as in Immich.
+  const checksum = await checksumOf(file).catch((err) => console.error(`Error calculating sha1 file=${file.name}`, err));
+  if (checksum) {
+    const { results: [check] } = await api('/api/assets/bulk-upload-check', { method: 'POST', body: JSON.stringify({ assets: [{ id: file.name, checksum }] }) });
+    if (check.action === 'reject') return check.assetId;
+  }
+  const form = new FormData();
+  const when = new Date(file.lastModified).toISOString();
+  for (const [k, v] of Object.entries({ deviceAssetId: `web-${file.name}-${file.lastModified}`, deviceId: 'WEB', fileCreatedAt: when, fileModifiedAt: when, isFavorite: 'false' })) form.append(k, v);
+  form.append('assetData', file, file.name);
+  const res = await fetch('/api/assets', { method: 'POST', body: form, credentials: 'same-origin' });
+  if (![200, 201].includes(res.status)) throw new Error(`upload answered ${res.status}`);
+  return (await res.json()).id;
 }
