@@ -18,6 +18,8 @@ import type { Credentials } from '../config/config.js';
 import { SHARED_BROWSER_ENV } from './global-setup.js';
 import { fetchServerVersion, versionString } from '../immich/version.js';
 import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
+import { bootBlockedReason } from '../observe/boot-failure.js';
+import type { Violation } from '../observe/violation.js';
 import type { ImmichIdentity } from '../report/model.js';
 
 interface WorkerFixtures {
@@ -48,7 +50,7 @@ interface TestFixtures {
   /** What differs between Immich versions, for the detected version (src/immich/versions/). */
   web: JourneyHooks;
   /** What the journey's browser context leaves for the report (set as the context closes). */
-  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean };
+  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string };
   /** Writes the journey's report attachment after the test (automatic). */
   journeyAttachment: void;
   /** Where a client without a browser (the mobile app, the CLI) reaches the target: the proxy. */
@@ -149,8 +151,26 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // api-clients, leaves nothing here and still gets its report).
   pageRecord: async ({}, use) => use({}),
 
-  context: async ({ context, signals, pageRecord }, use, testInfo) => {
+  context: async ({ context, signals, pageRecord, policy, headerProxy: proxy, browserOrigin }, use, testInfo) => {
     await signals.attach(context);
+    // Fail fast: a policy that stops the app's boot closes the page at once, with the reason, so
+    // the journey's next step fails now instead of after its timeouts.
+    const enforced = policy.csp && !policy.csp.reportOnly ? policy.csp.directives : undefined;
+    if (enforced && process.env.HEADERPROOF_FAIL_FAST !== '0') {
+      const appOrigin = new URL(browserOrigin).origin;
+      const check = (v: Violation, page: Page, retry: boolean) => {
+        if (pageRecord.bootFailure || page.isClosed()) return;
+        const reason = bootBlockedReason(v, { enforced, inlineBlocks: proxy.inlineBlocks.peek(), appOrigin });
+        if (reason) {
+          pageRecord.bootFailure = reason;
+          void page.close({ reason }).catch(() => {});
+        } else if (retry && v.blockedUrl === 'inline') {
+          // The proxy may not have finished reading the HTML that carried the blocked script yet.
+          setTimeout(() => check(v, page, false), 300);
+        }
+      };
+      signals.watch((v, page) => { if (page) check(v, page, true); });
+    }
     await use(context);
     // The journey's last view (at the failing step when it failed), for the report; off with
     // --no-screenshots for private libraries.
@@ -184,6 +204,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       target: target.lab ? 'lab' : target.url,
       immich: immichIdentity.identity,
       ...(pageRecord.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
+      ...(pageRecord.bootFailure ? { bootFailure: pageRecord.bootFailure } : {}),
       ...(target.preserveOrigin ? { preservedOrigin: new URL(lastUrl).origin } : {}),
       warnings: policyWarnings(policy, browserOrigin),
       violations,

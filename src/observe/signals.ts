@@ -1,6 +1,6 @@
 // Collects every browser signal of one journey from a Playwright BrowserContext (all pages, all
 // frames, service-worker requests) plus the reports that reached the proxy, as Violations.
-import type { BrowserContext } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import type { ReportCollector } from '../proxy/collector.js';
 import { fromConsole, fromCspEvent, fromPageError, fromReport, fromRequestFailed, type CspEventData } from './parse.js';
 import { dedupe, redactViolation, type Violation, type ViolationGroup } from './violation.js';
@@ -38,6 +38,7 @@ export const MAX_VIOLATIONS_PER_JOURNEY = 20_000;
 
 export class SignalCollector {
   private violations: Violation[] = [];
+  private readonly watchers: ((v: Violation, page: Page | undefined) => void)[] = [];
   dropped = 0;
 
   constructor(
@@ -45,15 +46,21 @@ export class SignalCollector {
     private readonly reports?: ReportCollector,
   ) {}
 
-  private push(v: Violation | null): void {
+  /** Called with each violation the page reports as it happens (e.g. to fail fast on a boot failure). */
+  watch(watcher: (v: Violation, page: Page | undefined) => void): void {
+    this.watchers.push(watcher);
+  }
+
+  private push(v: Violation | null, page?: Page): void {
     if (!v) return;
+    for (const watcher of this.watchers) watcher(v, page);
     if (this.violations.length >= MAX_VIOLATIONS_PER_JOURNEY) this.dropped++;
     else this.violations.push(redactViolation(v));
   }
 
   async attach(context: BrowserContext): Promise<void> {
     const base = { journey: this.journey };
-    await context.exposeBinding(BINDING, (_source, data: CspEventData) => this.push(fromCspEvent(data, base)));
+    await context.exposeBinding(BINDING, (source, data: CspEventData) => this.push(fromCspEvent(data, base), source.page));
     await context.exposeBinding(REPORT_BINDING, (_source, data: { type: string; url: string; body: Record<string, unknown> }) =>
       this.push(fromReport({ receivedAt: Date.now(), type: String(data?.type), url: String(data?.url ?? ''), body: data?.body ?? {} }, base, 'observer')));
     await context.addInitScript(INIT_SCRIPT);

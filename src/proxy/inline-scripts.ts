@@ -46,6 +46,11 @@ export function extractInlineBlocks(html: string, path: string): InlineBlock[] {
 export class InlineBlockRecorder {
   private blocks = new Map<string, InlineBlock>();
 
+  /** What was seen so far, kept for the journey's report. */
+  peek(): InlineBlock[] {
+    return [...this.blocks.values()];
+  }
+
   drain(): InlineBlock[] {
     const out = [...this.blocks.values()];
     this.blocks.clear();

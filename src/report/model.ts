@@ -46,6 +46,8 @@ export interface JourneyAttachment {
   immich?: ImmichIdentity;
   /** The journey was skipped after its page had navigated (see JourneyResult.skippedAfterNavigation). */
   skippedAfterNavigation?: boolean;
+  /** The page was closed early because the policy stopped the app's boot (src/observe/boot-failure.ts). */
+  bootFailure?: string;
   violations: ViolationGroup[];
   /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy). */
   inlineBlocks: InlineBlock[];

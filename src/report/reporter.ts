@@ -65,9 +65,11 @@ export default class HeaderproofReporter implements Reporter {
     const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : result.status === 'interrupted' ? 'interrupted' : 'failed';
     const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
+    const message = [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ');
+    // Redacted (then cut to 600 characters) in onEnd, once the configured secrets are known. A boot
+    // failure is the cause, whatever step it interrupted: it comes first.
     const error = status === 'failed'
-      // Redacted (then cut to 600 characters) in onEnd, once the configured secrets are known.
-      ? [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ')
+      ? (attachment?.bootFailure && !message.includes(attachment.bootFailure) ? `${attachment.bootFailure} (the step interrupted: ${message})` : message)
       : status === 'skipped' ? skipReason : undefined;
     const screenshot = this.keepScreenshot(result, project.name, journey);
     const failedStep = status === 'failed' ? failedStepOf(result.steps) : undefined;

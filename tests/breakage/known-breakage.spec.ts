@@ -38,7 +38,7 @@ const ROWS: Row[] = [
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'script-src-elem', blocked: 'inline', journey: 'login' } } },
   { name: 'bootstrap-blocked', what: "script-src 'self' without the bootstrap hash: the app never boots",
     policy: { csp: { directives: { 'script-src': ["'self'"] } } },
-    expect: { verdict: 'breaks', failing: ['login', 'map', 'slideshow', 'timeline'] } },
+    expect: { verdict: 'breaks', failing: ['login', 'map', 'share-link', 'slideshow', 'timeline', 'upload'] } },
   { name: 'blob-worker-blocked-ro', what: 'report-only worker-src without blob:: the map worker is reported',
     policy: { csp: { reportOnly: true, directives: { ...INLINE_OK, 'worker-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'worker-src', blocked: 'blob', journey: 'map' } } },
@@ -54,9 +54,9 @@ const ROWS: Row[] = [
   { name: 'tiles-not-in-connect-src-ro', what: 'report-only connect-src without the tile origin',
     policy: { csp: { reportOnly: true, directives: { 'connect-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'connect-src', blocked: TILE_ORIGIN, journey: 'map' } } },
-  { name: 'tiles-not-in-connect-src', what: 'connect-src without the tile origin: the map style fails, map blank',
+  { name: 'tiles-not-in-connect-src', what: "connect-src without the tile origin: the map style fails, map blank (the shared viewer's map too)",
     policy: { csp: { directives: { 'connect-src': ["'self'"] } } },
-    expect: { verdict: 'breaks', failing: ['map'] } },
+    expect: { verdict: 'breaks', failing: ['map', 'share-link'] } },
   { name: 'data-images-blocked-ro', what: 'report-only img-src without data:/blob:',
     policy: { csp: { reportOnly: true, directives: { 'img-src': ["'self'"] } } },
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'img-src', blocked: 'data', journey: 'map' } } },
@@ -71,6 +71,12 @@ const ROWS: Row[] = [
     expect: { verdict: 'safe' } },
   { name: 'framing-denied', what: 'frame-ancestors none / XFO DENY: only embedding breaks',
     policy: { set: { 'X-Frame-Options': 'DENY' }, csp: { directives: { 'frame-ancestors': ["'none'"] } } },
+    expect: { verdict: 'safe' } },
+  { name: 'referrer-unsafe-url', what: "Referrer-Policy unsafe-url: a shared link's key leaves in the Referer to the tile server",
+    policy: { set: { 'Referrer-Policy': 'unsafe-url' } },
+    expect: { verdict: 'breaks', failing: ['share-link'] } },
+  { name: 'referrer-no-referrer', what: 'Referrer-Policy no-referrer: nothing in Immich needs a Referer',
+    policy: { set: { 'Referrer-Policy': 'no-referrer' } },
     expect: { verdict: 'safe' } },
   { name: 'benign-nosniff', what: 'nosniff and no X-Powered-By',
     policy: { set: { 'X-Content-Type-Options': 'nosniff' }, remove: ['X-Powered-By'] },
@@ -158,11 +164,11 @@ const REAL_TARGET = await (async () => {
 })();
 
 // The same table against every Immich version shape the lab imitates (or the real target's). The
-// lab's shapes differ only in pages the map and slideshow journeys see (src/immich/versions/), so
-// older shapes run those two and the newest (and a real target) runs all four.
-const ALL_JOURNEYS = ['login', 'timeline', 'map', 'slideshow'];
+// lab's shapes differ only in pages the map, slideshow and upload journeys see (src/immich/versions/),
+// so older shapes run those and the newest (and a real target) runs all of the table's journeys.
+const ALL_JOURNEYS = ['login', 'timeline', 'map', 'slideshow', 'share-link', 'upload', 'api-clients'];
 for (const shape of REAL_TARGET ? [REAL_TARGET.shape] : SHAPES) {
-  const journeys = REAL_TARGET || shape === SHAPES[SHAPES.length - 1] ? ALL_JOURNEYS : ['map', 'slideshow'];
+  const journeys = REAL_TARGET || shape === SHAPES[SHAPES.length - 1] ? ALL_JOURNEYS : ['map', 'slideshow', 'upload'];
   test(`known breakage (${REAL_TARGET ? 'real Immich' : 'lab as Immich'} ${shape.name}): each header gets the verdict and failing journeys the real app shows`, async ({}, testInfo) => {
     const summary = await runTable(ROWS, testInfo.outputPath('run'), ['--workers', '2', '--journeys', journeys.join(','), '--no-blame'], shape);
     expect(summary.immich?.shape).toBe(shape.name);

@@ -1,0 +1,43 @@
+import { test, expect } from '@playwright/test';
+import { allowsInlineScript, bootBlockedReason, type BootContext } from '../../src/observe/boot-failure.js';
+import type { Violation } from '../../src/observe/violation.js';
+import type { InlineBlock } from '../../src/proxy/inline-scripts.js';
+
+const BOOT: InlineBlock = { kind: 'script', hash: "'sha256-boot='", path: '/photos', sample: '__sveltekit_x = {', buildSpecific: true };
+const THEME: InlineBlock = { kind: 'script', hash: "'sha256-theme='", path: '/photos', sample: 'var storedTheme', buildSpecific: false };
+const ORIGIN = 'http://127.0.0.1:4000';
+
+function csp(directive: string, blockedUrl: string, disposition: Violation['disposition'] = 'enforce'): Violation {
+  return { kind: 'csp', directive, blockedUrl, source: '', sample: '', disposition, journey: 'login', pageUrl: `${ORIGIN}/photos`, channel: 'event' };
+}
+const ctx = (enforced: BootContext['enforced'], inlineBlocks = [THEME, BOOT]): BootContext => ({ enforced, inlineBlocks, appOrigin: ORIGIN });
+
+test('inline scripts: a hash allows its script; unsafe-inline only without hashes, nonces or strict-dynamic', () => {
+  expect(allowsInlineScript({ 'script-src': ["'self'"] }, "'sha256-boot='")).toBe(false);
+  expect(allowsInlineScript({ 'script-src': ["'self'", "'sha256-boot='"] }, "'sha256-boot='")).toBe(true);
+  expect(allowsInlineScript({ 'script-src': ["'self'", "'unsafe-inline'"] }, "'sha256-boot='")).toBe(true);
+  expect(allowsInlineScript({ 'script-src': ["'unsafe-inline'", "'sha256-theme='"] }, "'sha256-boot='")).toBe(false);
+  expect(allowsInlineScript({ 'script-src': ["'unsafe-inline'", "'strict-dynamic'"] }, "'sha256-boot='")).toBe(false);
+  expect(allowsInlineScript({ 'default-src': ["'self'"] }, "'sha256-boot='")).toBe(false);
+  expect(allowsInlineScript({ 'img-src': ["'self'"] }, "'sha256-boot='")).toBe(true);
+  expect(allowsInlineScript({ 'script-src': ["'self'"], 'script-src-elem': ["'self'", "'sha256-boot='"] }, "'sha256-boot='")).toBe(true);
+});
+
+test('a blocked inline bootstrap stops the boot; a blocked theme script alone does not', () => {
+  expect(bootBlockedReason(csp('script-src-elem', 'inline'), ctx({ 'script-src': ["'self'"] }))).toContain('blocks its inline bootstrap script');
+  // Only the theme script is blocked: the bootstrap's hash is allowed, the app still boots.
+  expect(bootBlockedReason(csp('script-src-elem', 'inline'), ctx({ 'script-src': ["'self'", "'sha256-boot='"] }))).toBeUndefined();
+  // The proxy has not seen a bootstrap (not Immich's HTML): no conclusion.
+  expect(bootBlockedReason(csp('script-src-elem', 'inline'), ctx({ 'script-src': ["'self'"] }, [THEME]))).toBeUndefined();
+});
+
+test('a blocked entry module stops the boot; other blocks, report-only and other origins do not', () => {
+  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/entry/start.abc.js`), ctx({ 'script-src': ["'unsafe-inline'"] }))).toBe(
+    'the app cannot boot: the enforced CSP (script-src-elem) blocks its entry module /_app/immutable/entry/start.abc.js');
+  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/chunks/maplibre.js`), ctx({ 'script-src': ["'unsafe-inline'"] }))).toBeUndefined();
+  expect(bootBlockedReason(csp('script-src-elem', 'https://cdn.example/_app/immutable/entry/x.js'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
+  expect(bootBlockedReason(csp('script-src-elem', 'inline', 'report'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
+  expect(bootBlockedReason(csp('img-src', 'data'), ctx({ 'img-src': ["'self'"] }))).toBeUndefined();
+  expect(bootBlockedReason(csp('script-src', 'wasm-eval'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
+  expect(bootBlockedReason(csp('script-src-elem', 'inline'), ctx(undefined))).toBeUndefined();
+});
