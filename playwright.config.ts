@@ -6,6 +6,7 @@ import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/ha
 import { PolicyError, type Policy } from './src/policy/policy.js';
 import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
 import { labShape } from './src/immich/versions/index.js';
+import { PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
@@ -30,15 +31,27 @@ function journeyProjects(): Project[] {
     console.error(err.message);
     process.exit(2);
   }
-  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project => ({
-    name,
-    testDir: './tests/journeys',
-    ...(settings.journeys ? { testMatch: settings.journeys.map((j) => `${j}.spec.ts`) } : {}),
-    use: { policyFile } as Project['use'],
-    metadata: { headerproof: { role, policyFile } },
-  });
-  const baseline = process.env.HEADERPROOF_SKIP_BASELINE === '1' ? [] : [journey('baseline', BASELINE_POLICY_FILE, 'baseline')];
-  return [...baseline, ...policies.map((p) => journey(p.name, p.file, 'candidate'))];
+  // Desktop projects run the chosen journeys (default all); phone projects (HEADERPROOF_PHONE=1 or
+  // name@phone in the list) run theirs in a phone-sized browser, reported as journey@phone.
+  const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1');
+  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => [
+    ...(chosen.desktop?.length === 0 ? [] : [{
+      name,
+      testDir: './tests/journeys',
+      ...(chosen.desktop ? { testMatch: chosen.desktop.map((j) => `${j}.spec.ts`) } : {}),
+      use: { policyFile } as Project['use'],
+      metadata: { headerproof: { role, policyFile } },
+    }]),
+    ...(chosen.phone.length ? [{
+      name: `${name} · phone`,
+      testDir: './tests/journeys',
+      testMatch: chosen.phone.map((j) => `${j}.spec.ts`),
+      use: { ...PHONE_DEVICE, browserName: 'chromium', policyFile } as Project['use'],
+      metadata: { headerproof: { role, policyFile, device: 'phone', group: name } },
+    }] : []),
+  ];
+  const baseline = process.env.HEADERPROOF_SKIP_BASELINE === '1' ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
+  return [...baseline, ...policies.flatMap((p) => journey(p.name, p.file, 'candidate'))];
 }
 
 // Against a staging host only the journey matrix runs (headerproof's own suites need the lab).

@@ -23,6 +23,8 @@ export interface RunOptions {
   target?: string;
   policy?: string[];
   journeys?: string;
+  /** Also run the journeys whose layout differs in a phone-sized browser (journey@phone). */
+  phone?: boolean;
   out?: string;
   workers?: string;
   insecure?: boolean;
@@ -74,7 +76,7 @@ export async function run(options: RunOptions): Promise<number> {
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const known = availableJourneys();
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
-  const unknown = journeys.filter((j) => !known.includes(j));
+  const unknown = journeys.filter((j) => !known.includes(j.replace(/@phone$/, '')));
   if (unknown.length) throw new UsageError(`--journeys: unknown journey "${unknown[0]}"; available: ${known.join(', ')}`);
   if (options.browserHost !== undefined) {
     try {
@@ -90,7 +92,7 @@ export async function run(options: RunOptions): Promise<number> {
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
   const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),
     ...(options.workers ? ['--workers', options.workers] : []),
-    ...journeys.map((j) => `tests/journeys/${j}.spec.ts`)];
+    ...[...new Set(journeys.map((j) => `tests/journeys/${j.replace(/@phone$/, '')}.spec.ts`))]];
   const env: NodeJS.ProcessEnv = {
     ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',
@@ -101,6 +103,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(settings.file ? { HEADERPROOF_CONFIG: settings.file } : {}),
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
     ...(options.skipBaseline ? { HEADERPROOF_SKIP_BASELINE: '1' } : {}),
+    ...(options.phone ? { HEADERPROOF_PHONE: '1' } : {}),
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
@@ -119,7 +122,7 @@ export async function run(options: RunOptions): Promise<number> {
   let summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
-      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false });
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, phone: false });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
       return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     };

@@ -35,7 +35,7 @@ const schema = z.strictObject({
   /** Policy files (default: every file in policies/). */
   policies: z.array(z.string().min(1)).min(1).optional(),
   /** Journeys to run (default: all). */
-  journeys: z.array(z.string().regex(/^[a-z-]+$/, 'a journey name such as map')).min(1).optional(),
+  journeys: z.array(z.string().regex(/^[a-z-]+(@phone)?$/, 'a journey name such as map, or map@phone for its run on a phone')).min(1).optional(),
 });
 
 export type ConfigFile = z.infer<typeof schema>;

@@ -19,6 +19,7 @@ import { SHARED_BROWSER_ENV } from './global-setup.js';
 import { fetchServerVersion, versionString } from '../immich/version.js';
 import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
 import { bootBlockedReason } from '../observe/boot-failure.js';
+import { PHONE_SUFFIX } from './devices.js';
 import type { Violation } from '../observe/violation.js';
 import type { ImmichIdentity } from '../report/model.js';
 
@@ -139,7 +140,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   credentials: async ({ target }, use) => use(target.credentials),
 
-  journey: async ({}, use, testInfo) => use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '')),
+  // "timeline", or "timeline@phone" in a phone project (src/harness/devices.ts).
+  journey: async ({}, use, testInfo) => {
+    const phone = (testInfo.project.metadata as { headerproof?: { device?: string } }).headerproof?.device === 'phone';
+    await use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '') + (phone ? PHONE_SUFFIX : ''));
+  },
 
   signals: async ({ journey, headerProxy: proxy }, use) => {
     proxy.collector.drain(); // reports left over from the previous journey are not ours

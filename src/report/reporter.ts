@@ -6,6 +6,7 @@ import path from 'node:path';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
 import { redact, registerSecrets } from '../observe/violation.js';
 import { resolveSettings, secretsOf } from '../config/config.js';
+import { PHONE_SUFFIX } from '../harness/devices.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -53,7 +54,8 @@ export default class HeaderproofReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const project = test.parent.project();
-    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string } | undefined;
+    // A phone project's results belong to its policy's group (the desktop project's name).
+    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string } | undefined;
     if (!project || !meta) return;
     const raw = result.attachments.find((a) => a.name === JOURNEY_ATTACHMENT)?.body;
     let attachment: JourneyAttachment | undefined;
@@ -63,7 +65,7 @@ export default class HeaderproofReporter implements Reporter {
       attachment = undefined;
     }
     const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : result.status === 'interrupted' ? 'interrupted' : 'failed';
-    const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
+    const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '') + (meta.group ? PHONE_SUFFIX : '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const message = [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ');
     // Redacted (then cut to 600 characters) in onEnd, once the configured secrets are known. A boot
@@ -75,7 +77,7 @@ export default class HeaderproofReporter implements Reporter {
     const failedStep = status === 'failed' ? failedStepOf(result.steps) : undefined;
     // Keyed by project + test: a retry replaces the earlier attempt.
     this.records.set(`${project.name}\u0000${test.id}`, {
-      project: project.name,
+      project: meta.group ?? project.name,
       role: meta.role,
       policyFile: meta.policyFile,
       attachment,

@@ -23,8 +23,7 @@ test('share-link: a visitor without a session sees the album, and its key stays 
 
   // `page` has no session: the visitor only has the link. Opened from the page, not page.goto, so
   // the key is not written into Playwright's own report as a step title.
-  await page.goto('/favicon.ico');
-  await page.evaluate((href) => location.assign(href), `/share/${link.key}`);
+  await page.evaluate((href) => location.assign(href), new URL(`/share/${link.key}`, baseURL).href);
   await page.waitForURL(/\/share\/[^/]+$/);
   await expect(page.getByRole('heading', { name: album!.albumName }), 'the shared album never showed its title').toBeVisible();
   const tile = page.locator(`[data-thumbnail-focus-container][data-asset="${located!.id}"]`);
