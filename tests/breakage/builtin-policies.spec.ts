@@ -19,7 +19,7 @@ test(`every shipped policy is safe on all journeys (lab as Immich ${SHAPES[0]!.n
   const names = defaultPolicyFiles().map((f) => path.basename(f, '.yaml')).sort();
   expect(names).toEqual(['bundle-a', 'bundle-b', 'bundle-c', 'bundle-d', 'bundle-e', 'immich-recommended']);
   expect(summary.immich).toEqual({ version: versionString(SHAPES[0]!.lab.version), shape: SHAPES[0]!.name, supported: true });
-  expect(summary.baseline.map((b) => `${b.journey}: ${b.status}`)).toEqual(['full-image', 'login', 'map', 'search', 'slideshow', 'timeline', 'video', 'websocket'].map((j) => `${j}: passed`));
+  expect(summary.baseline.map((b) => `${b.journey}: ${b.status}`)).toEqual(['api-clients', 'full-image', 'login', 'map', 'search', 'share-link', 'slideshow', 'timeline', 'upload', 'video', 'websocket'].map((j) => `${j}: passed`));
   for (const p of summary.policies) expect(`${p.policy.name}: ${p.verdict} (${p.reasons.join(' | ')})`).toBe(`${p.policy.name}: safe (all journeys pass and the policy caused no violations)`);
   expect(summary.policies.map((p) => p.policy.name).sort()).toEqual(names);
   expect(r.code).toBe(0);

@@ -109,6 +109,22 @@ test('naming the shipped baseline file runs the baseline alone: exit 0, a report
   expect(existsSync(path.join(out, 'index.html'))).toBe(true);
 });
 
+test('--phone: the journeys also run in a phone-sized browser, reported as journey@phone within each policy', async ({}, testInfo) => {
+  const out = testInfo.outputPath('run');
+  const r = await runCli(['run', '--out', out, '--phone', '--no-blame', '--policy', 'policies/bundle-c.yaml', '--journeys', 'timeline,api-clients']);
+  expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(0);
+  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+  // api-clients has no page: it runs once, on no device.
+  expect(summary.baseline.map((b) => [b.journey, b.status])).toEqual([['api-clients', 'passed'], ['timeline', 'passed'], ['timeline@phone', 'passed']]);
+  expect(summary.policies.map((p) => [p.policy.name, p.verdict, p.journeys.map((j) => j.journey).join(',')])).toEqual([['bundle-c', 'safe', 'api-clients,timeline,timeline@phone']]);
+  // The phone run really was phone-sized: its screenshot is 412 CSS px × the Pixel 7's pixel ratio wide.
+  const width = (rel: string) => readFileSync(path.join(out, rel)).readUInt32BE(16);
+  const phone = summary.policies[0]!.journeys.find((j) => j.journey === 'timeline@phone')!;
+  const desktop = summary.policies[0]!.journeys.find((j) => j.journey === 'timeline')!;
+  expect(width(phone.screenshot!)).toBe(Math.round(412 * 2.625));
+  expect(width(desktop.screenshot!)).toBe(1280);
+});
+
 test('`lab --tls-name` is a stand-in staging host: what it prints to export is enough for seed', async () => {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR|HEADERPROOF_|IMMICH_)/.test(k)));
   const lab = spawn(process.execPath, ['bin/headerproof.mjs', 'lab', '--tls-name', 'photos.trial.test'], { cwd: ROOT, env: clean });
