@@ -56,6 +56,30 @@ export function failingJourneys(p: PolicyVerdict): string[] {
   return p.journeys.filter((j) => j.baseline === 'passed' && j.candidate === 'failed').map((j) => j.journey);
 }
 
+/** The boot failure a journey's error names (src/observe/boot-failure.ts), if any. */
+export function bootFailureOf(error: string | undefined): string | undefined {
+  return /the app cannot boot: .*?(?:every app build\)|entry module \S+)/.exec(error ?? '')?.[0];
+}
+
+/**
+ * Which failing journeys must be re-run: journeys that failed because the app could not boot, for
+ * the same reason, share one cause, so one of them (login when it is among them) stands for all.
+ */
+export function blameRepresentatives(p: PolicyVerdict): { rerun: string[]; sameAs: Map<string, string> } {
+  const failing = failingJourneys(p);
+  const byReason = new Map<string, string>();
+  const sameAs = new Map<string, string>();
+  const ordered = [...failing].sort((a, b) => Number(b === 'login') - Number(a === 'login'));
+  for (const journey of ordered) {
+    const reason = bootFailureOf(p.journeys.find((j) => j.journey === journey)?.error);
+    if (!reason) continue;
+    const first = byReason.get(reason);
+    if (first) sameAs.set(journey, first);
+    else byReason.set(reason, journey);
+  }
+  return { rerun: failing.filter((j) => !sameAs.has(j)), sameAs };
+}
+
 /** Runs the failing journeys once per part; `runPolicies` runs policy files and returns the summary. */
 export async function blamePolicy(
   p: PolicyVerdict,
@@ -74,12 +98,17 @@ export async function blamePolicy(
     writeFileSync(file, YAML.stringify({ name: names[i], description: `blame: only ${item.label}`, ...item.policy }));
     return file;
   });
-  const summary = await runPolicies(files, failing, path.join(dir, 'run'));
+  const { rerun, sameAs } = blameRepresentatives(p);
+  const summary = await runPolicies(files, rerun, path.join(dir, 'run'));
+  // The parts whose run failed this journey (or the journey that stands for it).
+  const blamedFor = (journey: string) => items.filter((_, i) => {
+    const sub = summary.policies.find((x) => x.policy.name === names[i]);
+    return sub?.journeys.find((j) => j.journey === journey)?.candidate === 'failed';
+  }).map((item) => item.label);
   return failing.map((journey) => {
-    const blamed = items.filter((_, i) => {
-      const sub = summary.policies.find((x) => x.policy.name === names[i]);
-      return sub?.journeys.find((j) => j.journey === journey)?.candidate === 'failed';
-    }).map((item) => item.label);
+    const representative = sameAs.get(journey);
+    const blamed = blamedFor(representative ?? journey);
+    if (representative) return { journey, blamed, note: `the same boot failure as ${representative}, blamed through it` };
     return { journey, blamed, ...(blamed.length ? {} : { note: 'every part passes on its own: only their combination fails' }) };
   });
 }
@@ -93,7 +122,9 @@ export async function blameRun(
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
   for (const p of summary.policies.filter((x) => x.verdict === 'breaks')) {
     const failing = failingJourneys(p);
-    log(`blame: ${p.policy.name}: re-running ${failing.join(', ')} with one part of the policy at a time`);
+    const { rerun, sameAs } = blameRepresentatives(p);
+    const shared = sameAs.size ? ` (${[...sameAs.keys()].join(', ')}: the same boot failure)` : '';
+    log(`blame: ${p.policy.name}: re-running ${rerun.join(', ')} with one part of the policy at a time${shared}`);
     try {
       p.blame = await blamePolicy(p, path.join(path.dirname(summaryFile), 'blame', p.policy.name), runPolicies);
     } catch (err) {
