@@ -27,7 +27,8 @@ test('share-link: a visitor without a session sees the album, and its key stays 
   await page.waitForURL(/\/share\/[^/]+$/);
   await expect(page.getByRole('heading', { name: album!.albumName }), 'the shared album never showed its title').toBeVisible();
   const tile = page.locator(`[data-thumbnail-focus-container][data-asset="${located!.id}"]`);
-  await tile.scrollIntoViewIfNeeded();
+  await expect(tile, "the shared album never laid out the photo's tile").toBeAttached();
+  await tile.scrollIntoViewIfNeeded({ timeout: 15_000 });
   await expect
     .poll(() => tile.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false), { message: "the shared album's thumbnail never decoded" })
     .toBe(true);

@@ -431,9 +431,12 @@ async function renderShare(key) {
     return;
   }
   document.title = `${link.album.albumName} - Immich`;
-  root.append(h('main', { class: 'share' },
-    h('h1', {}, link.album.albumName),
-    galleryOf(link.album.assets, { class: 'share-gallery' }, key)));
+  const main = h('main', { class: 'share' }, h('h1', {}, link.album.albumName));
+  root.append(main);
+  // The shared album is laid out like the timeline (in v3 by the WebAssembly module): without it,
+  // the title shows over an empty album.
+  const add = await layoutEngine().catch((err) => console.error('album layout failed', err));
+  if (add) main.append(galleryOf(link.album.assets, { class: 'share-gallery' }, key));
 }
 
 // ---- upload --------------------------------------------------------------------------------
