@@ -110,6 +110,7 @@ test('naming the shipped baseline file runs the baseline alone: exit 0, a report
 });
 
 test('--phone: the journeys also run in a phone-sized browser, reported as journey@phone within each policy', async ({}, testInfo) => {
+  test.setTimeout(240_000); // two browsers' worth of journeys on a loaded 2-core CI machine
   const out = testInfo.outputPath('run');
   const r = await runCli(['run', '--out', out, '--phone', '--no-blame', '--policy', 'policies/bundle-c.yaml', '--journeys', 'timeline,api-clients']);
   expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(0);
