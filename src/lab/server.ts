@@ -239,6 +239,14 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
     json: (status: number, body: unknown, extra?: http.OutgoingHttpHeaders) => void,
   ): Promise<void> {
     const p = url.pathname;
+    /** DELETE of one item by id, answered as Immich does: 204, or the given error status. */
+    function removeById<T extends { id: string }>(list: T[], id: string, notFoundStatus: number, message: string): void {
+      const i = list.findIndex((x) => x.id === id);
+      if (i < 0) return json(notFoundStatus, { message, statusCode: notFoundStatus });
+      list.splice(i, 1);
+      res.writeHead(204);
+      res.end();
+    }
     if (p === '/api/server/ping') return json(200, { res: 'pong' });
     if (p === '/api/server/version') return json(200, { ...shape.lab.version, ...(shape.lab.version.major >= 2 ? { prerelease: null } : {}) });
     if (p === '/api/auth/login' && req.method === 'POST') {
@@ -329,13 +337,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       const album = albums.find((a) => a.id === albumId);
       return album ? json(200, albumDto(album)) : json(404, { message: 'Album not found', statusCode: 404 });
     }
-    if (albumId && req.method === 'DELETE') {
-      const i = albums.findIndex((a) => a.id === albumId);
-      if (i < 0) return json(404, { message: 'Album not found', statusCode: 404 });
-      albums.splice(i, 1);
-      res.writeHead(204);
-      return void res.end();
-    }
+    if (albumId && req.method === 'DELETE') return removeById(albums, albumId, 404, 'Album not found');
     if (p === '/api/shared-links' && req.method === 'POST') {
       const body = await readJson(req);
       if (body.type !== 'ALBUM' || !albums.some((a) => a.id === body.albumId)) return json(400, { message: 'Invalid albumId', statusCode: 400 });
@@ -345,13 +347,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
       return json(201, { id: link.id, key: link.key, type: 'ALBUM', showMetadata: body.showMetadata !== false, allowDownload: body.allowDownload !== false });
     }
     const linkId = /^\/api\/shared-links\/([^/]+)$/.exec(p)?.[1];
-    if (linkId && req.method === 'DELETE') {
-      const i = sharedLinks.findIndex((l) => l.id === linkId);
-      if (i < 0) return json(400, { message: 'Shared link not found', statusCode: 400 });
-      sharedLinks.splice(i, 1);
-      res.writeHead(204);
-      return void res.end();
-    }
+    if (linkId && req.method === 'DELETE') return removeById(sharedLinks, linkId, 400, 'Shared link not found');
     if (p === '/api/api-keys' && req.method === 'POST') {
       const body = await readJson(req);
       if (!Array.isArray(body.permissions) || !body.permissions.length) return json(400, { message: ['permissions must contain at least 1 elements'], statusCode: 400 });

@@ -1,4 +1,5 @@
 import { test, expect } from '../../src/harness/fixtures.js';
+import { isDecoded } from '../../src/harness/dom.js';
 
 // Proves: a public shared link works for a visitor without an account — the album's thumbnails
 // and the viewer load with the key in the URL — and the key never leaves in a Referer to another
@@ -30,14 +31,14 @@ test('share-link: a visitor without a session sees the album, and its key stays 
   await expect(tile, "the shared album never laid out the photo's tile").toBeAttached();
   await tile.scrollIntoViewIfNeeded({ timeout: 15_000 });
   await expect
-    .poll(() => tile.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false), { message: "the shared album's thumbnail never decoded" })
+    .poll(() => isDecoded(tile.locator('img')), { message: "the shared album's thumbnail never decoded" })
     .toBe(true);
 
   await tile.click();
   await expect(page, 'the shared viewer never opened').toHaveURL(new RegExp(`/share/[^/]+/photos/${located!.id}`));
   const shown = page.locator('#immich-asset-viewer img[src*="/thumbnail"], #immich-asset-viewer img[src*="/original"]').last();
   await expect
-    .poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false), { message: 'the shared photo never decoded in the viewer' })
+    .poll(() => isDecoded(shown), { message: 'the shared photo never decoded in the viewer' })
     .toBe(true);
 
   // The detail panel ("i") shows where the photo was taken: its map asks the tile server.

@@ -1,4 +1,5 @@
 import { test, expect } from '../../src/harness/fixtures.js';
+import { isDecoded } from '../../src/harness/dom.js';
 import { uniquePng } from '../../src/harness/sample-upload.js';
 
 // Proves: uploading from the browser works — the file chooser, the upload itself (and, where the
@@ -17,6 +18,6 @@ test('upload: a photo chosen in the browser lands in the timeline with its thumb
   immich.deleteAfterTest(uploaded!);
   const thumbnail = page.locator(`[data-thumbnail-focus-container][data-asset="${uploaded}"] img, [data-asset-id="${uploaded}"] img`).first();
   await expect
-    .poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false), { message: 'the uploaded photo never showed a decoded thumbnail in the timeline' })
+    .poll(() => isDecoded(thumbnail), { message: 'the uploaded photo never showed a decoded thumbnail in the timeline' })
     .toBe(true);
 });
