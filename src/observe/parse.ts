@@ -19,8 +19,11 @@ export interface CspEventData {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+// Column 0 means "not known": the DOM event gives it as the number 0, ReportingObserver as "0".
+// Dropping it on every channel lets the same blocked inline script group as one violation.
+const known = (n: string | number | undefined) => (n !== undefined && n !== '' && Number(n) !== 0 ? `:${n}` : '');
 const location = (file: string, line: string | number, col?: string | number) =>
-  file ? `${file}${line ? `:${line}` : ''}${col ? `:${col}` : ''}` : '';
+  file ? `${file}${known(line)}${known(line) ? known(col) : ''}` : '';
 
 export function fromCspEvent(e: CspEventData, base: Base): Violation {
   return {

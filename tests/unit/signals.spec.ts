@@ -71,6 +71,17 @@ test('dedupe: two inline scripts at different lines stay two groups', () => {
   expect(dedupe([at(8), at(30), at(8)]).map((g) => g.count)).toEqual([2, 1]);
 });
 
+test('dedupe: an inline block seen by the DOM event (column 0) and ReportingObserver (column "0") is one group', () => {
+  // Chromium gives the event's column as 0 and the observer's as "0"; when the page is closed early
+  // (fail fast) only one of them may arrive, so both must give the same group either way.
+  const event = fromCspEvent({ documentURI: PAGE, blockedURI: 'inline', effectiveDirective: 'script-src-elem', violatedDirective: 'script-src-elem', sourceFile: PAGE, lineNumber: 8, columnNumber: 0, sample: 'x', disposition: 'enforce' }, base);
+  const observed = fromReport({ receivedAt: 0, type: 'csp-violation', url: PAGE, body: { documentURL: PAGE, blockedURL: 'inline', effectiveDirective: 'script-src-elem', sourceFile: PAGE, lineNumber: 8, columnNumber: 0, sample: 'x', disposition: 'enforce' } }, base, 'observer')!;
+  expect(observed.source).toBe(`${PAGE}:8`);
+  const groups = dedupe([event, observed]);
+  expect(groups).toHaveLength(1);
+  expect(groups[0]!.channels).toEqual(['event', 'observer']);
+});
+
 test('console: notices about the policy itself are not violations', () => {
   expect(fromConsole(`The Content Security Policy directive 'upgrade-insecure-requests' is ignored when delivered in a report-only policy.`, 'warning', PAGE, base)).toBeNull();
 });
