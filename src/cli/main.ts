@@ -17,6 +17,8 @@ import { LoginError } from '../harness/session.js';
 import { generateCertificate } from '../tls/certificate.js';
 import { labShape, SHAPES } from '../immich/versions/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { collectCommand, reportsCommand, type CollectFlags } from './collect.js';
+import { StoreError } from '../collect/store.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -149,6 +151,32 @@ program
   });
 
 program
+  .command('collect')
+  .description('receive CSP, Permissions-Policy and COEP reports from real browsers (report-uri and Reporting API) during a report-only rollout, and store them de-duplicated')
+  .option('--db <file|url>', 'a SQLite file (created when missing) or a postgres:// URL', 'reports.sqlite')
+  .option('--listen <host:port>', 'where browsers (through your edge) post reports, on any path', '127.0.0.1:8787')
+  .option('--origin <url...>', "your app's public origin(s): reports about other pages are not stored")
+  .option('--read <host:port>', 'also serve the stored reports as HTML (/) and JSON (/reports.json) here; off loopback needs HEADERPROOF_READ_TOKEN')
+  .option('--keep <duration>', 'delete groups not seen for this long', '30d')
+  .option('--max-groups <n>', 'store at most this many groups; later new groups are only counted', String(10_000))
+  .option('--rate <n>', 'requests per second per client (after the burst)', '20')
+  .option('--burst <n>', 'requests a client may send at once', '200')
+  .option('--trust-forwarded', "rate-limit by the last X-Forwarded-For address (your edge's), not the connection's")
+  .action(async (opts: CollectFlags) => {
+    await collectCommand(opts);
+  });
+
+program
+  .command('reports')
+  .description('show what production browsers reported to headerproof collect: grouped by directive and origin, per browser, by day')
+  .argument('<db>', 'the collector\'s SQLite file or postgres:// URL')
+  .option('--json', 'print JSON')
+  .option('--out <dir>', 'write index.html and reports.json there')
+  .action(async (db: string, opts: { json?: boolean; out?: string }) => {
+    await reportsCommand(db, opts);
+  });
+
+program
   .command('lab')
   .description('start the bundled lab target (and, with --policy, the injecting proxy in front of it) until interrupted')
   .option('--policy <file>', 'serve the lab through the proxy with this policy')
@@ -200,7 +228,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError || err instanceof ConfigError) {
+  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError || err instanceof ConfigError || err instanceof StoreError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
   } else if (err instanceof TuneError) {

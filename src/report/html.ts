@@ -6,7 +6,7 @@ import { groupByDirective } from './group.js';
 import { byVerdict } from '../verdict/verdict.js';
 import type { JourneyResult, PolicyVerdict, Summary } from './model.js';
 
-const CSS = `
+export const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;max-width:80rem}
 h1{margin:0 0 .2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccd;padding:.25rem .5rem;text-align:left;vertical-align:top}

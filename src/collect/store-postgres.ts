@@ -1,0 +1,101 @@
+// The report store on PostgreSQL (pg), for several collectors behind one edge: the same tables as
+// SQLite; upserts make concurrent collectors add up instead of overwriting each other.
+import pg from 'pg';
+import { assemble, day, fold, schema, SQL, StoreError, type CounterName, type ReportStore, type StoreContents } from './store.js';
+import type { ReportEntry } from './ingest.js';
+
+/** "?" placeholders → "$1, $2, …". */
+const numbered = (sql: string) => {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+};
+
+export class PostgresStore implements ReportStore {
+  private constructor(private readonly pool: pg.Pool, private readonly maxGroups: number) {}
+
+  static async open(url: string, maxGroups: number): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    pool.on('error', () => undefined); // an idle client's lost connection is retried on next use
+    try {
+      for (const statement of schema('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY')) await pool.query(statement);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      const where = url.replace(/\/\/[^@/]*@/, '//');
+      throw new StoreError(`${where}: cannot use this PostgreSQL database (${(err as Error).message})`);
+    }
+    return new PostgresStore(pool, maxGroups);
+  }
+
+  async record(entries: ReportEntry[], dropped: Partial<Record<CounterName, number>>, now: number): Promise<{ stored: number; overflow: number }> {
+    const today = day(now);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const q = (sql: string, params: unknown[]) => client.query(numbered(sql), params);
+      // Several collectors share the table: the cap is checked against what the database holds.
+      let groupCount = Number((await client.query(SQL.countGroups)).rows[0].n);
+      let stored = 0;
+      let overflow = 0;
+      for (const g of fold(entries)) {
+        let id = (await q(SQL.findGroup, [g.key])).rows[0]?.id as string | undefined;
+        if (id !== undefined) await q(SQL.bumpGroup, [g.count, now, now, id]);
+        else if (groupCount < this.maxGroups) {
+          const e = g.entry;
+          id = (await q(SQL.insertGroup, [g.key, e.kind, e.directive, e.blocked, e.document, e.source, e.disposition, e.sample, now, now, g.count])).rows[0].id;
+          groupCount++;
+        } else {
+          overflow += g.count;
+          continue;
+        }
+        for (const [family, n] of g.browsers) await q(SQL.bumpBrowser, [id, family, n]);
+        await q(SQL.bumpDay, [id, today, g.count]);
+        stored += g.count;
+      }
+      for (const [name, n] of Object.entries({ ...dropped, overflow: (dropped.overflow ?? 0) + overflow })) if (n) await q(SQL.bumpCounter, [name, today, n]);
+      await client.query('COMMIT');
+      return { stored, overflow };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async contents(): Promise<StoreContents> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [groups, browsers, days, counters] = [
+        (await client.query(SQL.allGroups)).rows, (await client.query(SQL.allBrowsers)).rows,
+        (await client.query(SQL.allDays)).rows, (await client.query(SQL.allCounters)).rows,
+      ];
+      await client.query('COMMIT');
+      return assemble(groups, browsers, days, counters);
+    } finally {
+      client.release();
+    }
+  }
+
+  async prune(before: number): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const deleted = (await client.query(numbered(SQL.pruneGroups), [before])).rowCount ?? 0;
+      await client.query(SQL.pruneOrphanBrowsers);
+      await client.query(numbered(SQL.pruneDays), [day(before)]);
+      await client.query(numbered(SQL.pruneCounters), [day(before)]);
+      await client.query('COMMIT');
+      return deleted;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
