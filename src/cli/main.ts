@@ -96,10 +96,12 @@ program
   .argument('<file>')
   .requiredOption('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`)
   .option('--traefik-version <version>', 'Traefik version to target (older than 3.1: report-only CSP via customResponseHeaders)', '3.1')
-  .action((file: string, opts: { format: string; traefikVersion: string }) => {
+  .option('--report-uri <url>', 'send CSP, Permissions-Policy and COEP reports here (e.g. https://photos.example.org/__csp), and add the edge route to headerproof collect')
+  .option('--collector <url>', 'where the edge reaches headerproof collect', 'http://127.0.0.1:8787')
+  .action((file: string, opts: { format: string; traefikVersion: string; reportUri?: string; collector: string }) => {
     if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     if (!/^\d+(\.\d+)?$/.test(opts.traefikVersion)) throw new UsageError('--traefik-version: a version such as 3.1 or 2.11');
-    process.stdout.write(exportPolicy(loadPolicy(file), opts.format as ExportFormat, { traefikVersion: opts.traefikVersion }));
+    process.stdout.write(exportPolicy(loadPolicy(file), opts.format as ExportFormat, { traefikVersion: opts.traefikVersion, reportUri: opts.reportUri, collector: opts.collector }));
   });
 
 program
@@ -120,11 +122,12 @@ program
   .description('synthesize a CSP from what the journeys need, prove it enforced, and write it as a policy file')
   .option('--target <url>', 'the app to observe (default: the bundled lab target)')
   .option('--from <file>', 'start from this policy and only widen it where the journeys need it')
+  .option('--from-reports <db>', 'also allow what production browsers reported to headerproof collect (its SQLite file or postgres:// URL)')
   .option('--out <file>', 'where to write the tuned policy (default: reports/tune-<time>/tuned.yaml)')
   .option('--journeys <list>', 'comma-separated journeys (default: all)')
   .option('--workers <n>', 'parallel browsers')
   .option('--max-iterations <n>', 'enforce-and-widen rounds at most', '4')
-  .action(async (opts: { target?: string; from?: string; out?: string; journeys?: string; workers?: string; maxIterations: string }) => {
+  .action(async (opts: { target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string }) => {
     if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
     const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations) });
     if (result.diff) {

@@ -1,6 +1,7 @@
 // `headerproof export`: a validated policy as edge configuration — Traefik (file provider YAML or
-// Docker labels), nginx, Caddy. Exports carry the policy's own headers only, never headerproof's
-// reporting endpoint; a policy's own report-uri/report-to directives are kept.
+// Docker labels), nginx, Caddy. Exports carry the policy's own headers, never the proxy's test-time
+// reporting endpoint; with --report-uri they also send reports to a production `headerproof
+// collect`, and carry the edge route that forwards that path to it.
 import YAML from 'yaml';
 import { serializeCsp } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
@@ -11,6 +12,43 @@ export const EXPORT_FORMATS: ExportFormat[] = ['traefik', 'traefik-labels', 'ngi
 export interface ExportOptions {
   /** Traefik version to target, e.g. "3.1" (default) or "2.11". */
   traefikVersion?: string;
+  /** Where browsers send reports, e.g. https://photos.example.org/__csp (see withReporting). */
+  reportUri?: string;
+  /** Where the edge forwards that path: the `headerproof collect` ingest address. */
+  collector?: string;
+}
+
+/** The Reporting API endpoint names the export declares: CSP's report-to, and everything else. */
+export const CSP_ENDPOINT = 'csp-endpoint';
+export const DEFAULT_COLLECTOR = 'http://127.0.0.1:8787';
+
+/**
+ * The policy with reporting to `reportUri`: `report-uri` (Firefox, Safari) and `report-to`
+ * (Chromium) in the CSP, and Reporting-Endpoints naming it for CSP and, as "default", for
+ * Permissions-Policy and the other report types.
+ */
+export function withReporting(policy: Policy, reportUri: string): Policy {
+  let url: URL;
+  try {
+    url = new URL(reportUri);
+  } catch {
+    throw new ExportError(`--report-uri: "${reportUri}" is not an absolute URL such as https://photos.example.org/__csp`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ExportError('--report-uri: an https:// URL (browsers send reports only to https, or to localhost)');
+  if (url.search || url.hash || url.username) throw new ExportError('--report-uri: no query, fragment or user info (browsers post to it as it is)');
+  if (/[\s;,"]/.test(reportUri)) throw new ExportError('--report-uri: no spaces, quotes, commas or semicolons');
+  const csp = policy.csp ? { ...policy.csp, directives: { ...policy.csp.directives, 'report-uri': [url.href], 'report-to': [CSP_ENDPOINT] } } : undefined;
+  return { ...policy, ...(csp ? { csp } : {}), set: { ...policy.set, 'Reporting-Endpoints': `${CSP_ENDPOINT}="${url.href}", default="${url.href}"` } };
+}
+
+function collectorUrl(collector: string | undefined): URL {
+  try {
+    const u = new URL(collector ?? DEFAULT_COLLECTOR);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    return u;
+  } catch {
+    throw new ExportError(`--collector: "${collector}" is not a URL such as ${DEFAULT_COLLECTOR}`);
+  }
 }
 
 /**
@@ -98,6 +136,41 @@ function nginxQuote(name: string, value: string): string {
 }
 
 export function exportPolicy(policy: Policy, format: ExportFormat, options: ExportOptions = {}): string {
+  if (!options.reportUri) return exportHeaders(policy, format, options);
+  const reporting = withReporting(policy, options.reportUri);
+  const route = new URL(options.reportUri);
+  const collector = collectorUrl(options.collector);
+  const upstream = collector.origin;
+  const text = format === 'traefik' ? '' : exportHeaders(reporting, format, options);
+  const intro = `reports go to ${route.href}; the edge forwards ${route.pathname} to headerproof collect at ${upstream} (start it with --origin ${route.origin})`;
+  if (format === 'nginx') {
+    return `${text}# ${intro}\n# (a location inside the server block, or nested in the location above)\nlocation = ${route.pathname} {\n    proxy_pass ${upstream};\n    proxy_set_header X-Forwarded-For $remote_addr;\n    client_max_body_size 64k;\n}\n`;
+  }
+  if (format === 'caddy') {
+    // Caddy orders reverse_proxy directives by how specific their matcher is: this one goes first.
+    return `${text}# ${intro}\nreverse_proxy ${route.pathname} ${upstream}\n`;
+  }
+  const name = middlewareName(policy).replace(/-headers$/, '');
+  const rule = `Host(\`${route.hostname}\`) && Path(\`${route.pathname}\`)`;
+  if (format === 'traefik') {
+    // One document: the middleware, plus the router and service that take the reports.
+    const { headers, notes } = traefikHeaders(reporting, options);
+    const doc = { http: {
+      middlewares: { [middlewareName(policy)]: { headers } },
+      routers: { [`${name}-reports`]: { rule, service: `${name}-collector`, priority: 1000 } },
+      services: { [`${name}-collector`]: { loadBalancer: { servers: [{ url: upstream }] } } },
+    } };
+    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# ${intro}\n# Traefik dynamic configuration (file provider). Reference the middleware from the Immich router\n#   middlewares: [${middlewareName(policy)}@file]\n# and give the ${name}-reports router the same entryPoints (and tls) as the Immich router.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+  }
+  const labels = [
+    `traefik.http.routers.${name}-reports.rule=${rule}`,
+    `traefik.http.routers.${name}-reports.priority=1000`,
+    `traefik.http.services.${name}-collector.loadbalancer.server.port=${collector.port || (collector.protocol === 'https:' ? '443' : '80')}`,
+  ].map((l) => l.replace(/\$/g, '$$$$'));
+  return `${text}# ${intro}\n# labels for the container that runs headerproof collect (listening on 0.0.0.0 inside its network):\n${YAML.stringify({ labels }, { lineWidth: 0 })}`;
+}
+
+function exportHeaders(policy: Policy, format: ExportFormat, options: ExportOptions): string {
   if (format === 'traefik') {
     const { headers, notes } = traefikHeaders(policy, options);
     const doc = { http: { middlewares: { [middlewareName(policy)]: { headers } } } };

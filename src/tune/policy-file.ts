@@ -17,7 +17,11 @@ export function tunedPolicyYaml(options: {
   const note = (directive: string, source: string) => {
     const n = options.notes.find((x) => x.directive === directive && x.source === source);
     if (!n) return '';
-    return `  # ${n.note ? `${n.note}; ` : ''}needed by ${n.journeys.join(', ')}`;
+    const why = [
+      ...(n.journeys.length ? [`needed by ${n.journeys.join(', ')}`] : []),
+      ...(n.reports ? [`${n.reports.count} production report${n.reports.count === 1 ? '' : 's'} on ${n.reports.pages.slice(0, 5).join(', ')}${n.reports.pages.length > 5 ? ', …' : ''}`] : []),
+    ];
+    return `  # ${n.note ? `${n.note}; ` : ''}${why.join('; ')}`;
   };
   const lines = [
     ...options.header.map((h) => `# ${h}`),

@@ -10,7 +10,12 @@ export interface SourceNote {
   journeys: string[];
   /** Why this source, for people reading the policy (e.g. which inline script a hash is). */
   note?: string;
+  /** Production reports (headerproof collect) that asked for it, and on which page patterns. */
+  reports?: { count: number; pages: string[] };
 }
+
+/** The journey name report-derived violations carry (tune --from-reports). */
+export const PRODUCTION = 'production';
 
 export interface Synthesis {
   directives: CspDirectives;
@@ -82,19 +87,22 @@ export function neededSources(input: SynthesisInput): Synthesis {
   const directives: CspDirectives = {};
   const notes = new Map<string, SourceNote>();
   const warnings: string[] = [];
-  const add = (directive: string, source: string, journey: string, note?: string) => {
+  const add = (directive: string, source: string, v: ViolationGroup, note?: string) => {
     const list = (directives[directive] ??= []);
     if (!list.includes(source)) list.push(source);
     const key = `${directive} ${source}`;
     const n = notes.get(key) ?? { directive, source, journeys: [], ...(note ? { note } : {}) };
-    if (!n.journeys.includes(journey)) n.journeys.push(journey);
+    if (v.journey === PRODUCTION) {
+      const page = (() => { try { return new URL(v.pageUrl).pathname; } catch { return v.pageUrl; } })();
+      n.reports = { count: (n.reports?.count ?? 0) + v.count, pages: [...new Set([...(n.reports?.pages ?? []), page])] };
+    } else if (!n.journeys.includes(v.journey)) n.journeys.push(v.journey);
     notes.set(key, n);
   };
   for (const v of input.violations.filter((x) => x.kind === 'csp' && x.directive)) {
     const directive = policyDirective(v.directive);
     if (v.blockedUrl === 'inline') {
       if (directive === 'style-src-attr') {
-        add('style-src-attr', "'unsafe-inline'", v.journey, 'style="…" attributes (cannot be hashed without unsafe-hashes)');
+        add('style-src-attr', "'unsafe-inline'", v, 'style="…" attributes (cannot be hashed without unsafe-hashes)');
         continue;
       }
       if (directive === 'script-src-attr') {
@@ -111,7 +119,7 @@ export function neededSources(input: SynthesisInput): Synthesis {
       const blocks = [...byHash.values()];
       if (!blocks.length) warnings.push(`an inline ${kind} in ${v.pageUrl} was blocked but the proxy saw no inline ${kind} to hash (was the page served from a cache?)`);
       for (const b of blocks) {
-        add(directive, b.hash, v.journey, `inline ${kind} (seen on ${b.path}): "${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.buildSpecific ? ' — changes with every app build' : ''}`);
+        add(directive, b.hash, v, `inline ${kind} (seen on ${b.path}): "${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.buildSpecific ? ' — changes with every app build' : ''}`);
       }
       continue;
     }
@@ -121,7 +129,7 @@ export function neededSources(input: SynthesisInput): Synthesis {
       continue;
     }
     if (source === "'unsafe-eval'") warnings.push(`'unsafe-eval' needed by ${v.journey} (${v.source || v.pageUrl}); find and remove the eval if you can`);
-    add(source === "'wasm-unsafe-eval'" || source === "'unsafe-eval'" ? 'script-src' : directive, source, v.journey);
+    add(source === "'wasm-unsafe-eval'" || source === "'unsafe-eval'" ? 'script-src' : directive, source, v);
   }
   return { directives, notes: [...notes.values()], warnings };
 }

@@ -11,7 +11,8 @@ import { run, PROJECT_ROOT, type RunOptions } from '../cli/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';
-import { neededSources, STRICT_START, synthesize, widen, type SourceNote } from './synthesize.js';
+import { neededSources, PRODUCTION, STRICT_START, synthesize, widen, type SourceNote } from './synthesize.js';
+import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
 import { tunedPolicyYaml } from './policy-file.js';
 
 export interface TuneOptions {
@@ -21,6 +22,8 @@ export interface TuneOptions {
   journeys?: string;
   workers?: string;
   maxIterations?: number;
+  /** A headerproof collect database: also allow what production browsers reported. */
+  fromReports?: string;
   log?: (line: string) => void;
 }
 
@@ -63,6 +66,23 @@ async function observe(step: string, workDir: string, name: string, directives: 
   };
 }
 
+/**
+ * CSP reports production browsers sent to `headerproof collect`, as violations of a pseudo-journey
+ * "production" on the reported page pattern, so synthesis treats them like a journey's.
+ */
+export async function productionViolations(db: string): Promise<ViolationGroup[]> {
+  const store = await openStore(db, { readOnly: true, maxGroups: DEFAULT_MAX_GROUPS });
+  try {
+    const { groups } = await store.contents();
+    return groups.filter((g) => g.kind === 'csp' && g.directive && g.blocked).map((g) => ({
+      kind: 'csp', directive: g.directive, blockedUrl: g.blocked, source: g.source, sample: g.sample, disposition: g.disposition,
+      journey: PRODUCTION, pageUrl: g.document, count: g.count, channels: ['report'],
+    }));
+  } finally {
+    await store.close();
+  }
+}
+
 function mergeNotes(a: SourceNote[], b: SourceNote[]): SourceNote[] {
   const out = [...a];
   for (const n of b) {
@@ -83,9 +103,14 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const start = base?.csp?.directives ?? STRICT_START;
 
   log(`tune: observing the journeys under a report-only ${base ? `copy of ${options.from}` : `"${serializeCsp(STRICT_START)}"`}`);
+  const production = options.fromReports ? await productionViolations(options.fromReports) : [];
+  if (options.fromReports) log(`tune: ${production.length} CSP report groups (${production.reduce((n, v) => n + v.count, 0)} reports) from ${options.fromReports}`);
   const first = await observe('0-observe', workDir, name, start, true, base, options);
   if (first.failing.length) throw new TuneError(`journeys fail even report-only (${first.failing.map((f) => f.journey).join(', ')}): fix the target first`);
-  let synthesis = base ? { ...neededSources(first), directives: widen(start, neededSources(first).directives) } : synthesize(first);
+  // What production asked for is allowed like what a journey asked for; inline blocks it reports
+  // are hashed from what the proxy served the journeys.
+  const seen = { violations: [...first.violations, ...production], inlineBlocks: first.inlineBlocks };
+  let synthesis = base ? { ...neededSources(seen), directives: widen(start, neededSources(seen).directives) } : synthesize(seen);
   let notes = synthesis.notes;
   const warnings = [...synthesis.warnings];
   log(`tune: ${first.violations.length} violation groups seen; synthesized ${Object.keys(synthesis.directives).length} directives`);
@@ -119,10 +144,10 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
 
   const journeysSeen = [...new Set(first.summary.policies[0]!.journeys.map((j) => j.journey))];
   const header = [
-    `Tuned by headerproof ${new Date().toISOString()} from the journeys: ${journeysSeen.join(', ')}`,
+    `Tuned by headerproof ${new Date().toISOString()} from the journeys: ${journeysSeen.join(', ')}${production.length ? `, and ${production.reduce((n, v) => n + v.count, 0)} production reports (${options.fromReports!.replace(/\/\/[^@/]*@/, '//')})` : ''}`,
     `Target: ${first.summary.target}. ${converged ? `Proven: every journey passes with this CSP enforced and zero violations (iteration ${iteration}).` : 'NOT converged: see the tune log; do not deploy as is.'}`,
     ...(notes.some((n) => /^https?:/.test(n.source)) ? ['Third-party origins and the journeys that need them:'] : []),
-    ...notes.filter((n) => /^https?:/.test(n.source)).map((n) => `  ${n.source} (${n.directive}): ${n.journeys.join(', ')}`),
+    ...notes.filter((n) => /^https?:/.test(n.source)).map((n) => `  ${n.source} (${n.directive}): ${[...n.journeys, ...(n.reports ? [`${n.reports.count} production reports`] : [])].join(', ')}`),
     ...(notes.some((n) => n.note?.includes('changes with every app build')) ? ['Hashes marked "changes with every app build" must be re-tuned after each app upgrade (the SvelteKit bootstrap script).'] : []),
     ...warnings.map((w) => `WARNING: ${w}`),
   ];

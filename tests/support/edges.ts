@@ -1,0 +1,69 @@
+// Debian's nginx and Caddy, started by a test in front of an upstream with an exported snippet
+// included where a user puts it (nginx: the location that proxies; Caddy: the site block).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+
+export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+export const CADDY = ['/usr/bin/caddy', '/usr/local/bin/caddy'].find((p) => existsSync(p));
+
+export interface Edge { url: string; stop: () => void; proc: ChildProcess }
+
+export async function startNginx(dir: string, upstream: string, headersConf: string, port?: number): Promise<Edge> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'headers.conf'), headersConf);
+  port ??= await freePort();
+  const root = process.getuid?.() === 0 ? 'user root;\n' : '';
+  writeFileSync(path.join(dir, 'nginx.conf'), `${root}worker_processes 1;
+daemon off;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass ${upstream};
+      proxy_http_version 1.1;
+      include ${dir}/headers.conf;
+    }
+  }
+}
+`);
+  const proc = spawn(NGINX!, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  await waitForPort(port).catch((err) => { throw new Error(`nginx: ${err.message}: ${stderr}`); });
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill('SIGQUIT'), proc };
+}
+
+/** Caddy with the exported snippet imported in the site that proxies to the upstream (admin API off). */
+export async function startCaddy(dir: string, upstream: string, snippet: string, port?: number): Promise<Edge> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'headers.caddy'), snippet);
+  port ??= await freePort();
+  writeFileSync(path.join(dir, 'Caddyfile'), `{
+\tadmin off
+\tauto_https off
+}
+http://127.0.0.1:${port} {
+\timport ${dir}/headers.caddy
+\treverse_proxy ${upstream}
+}
+`);
+  const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+  const proc = spawn(CADDY!, ['run', '--adapter', 'caddyfile', '--config', path.join(dir, 'Caddyfile')], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  await waitForPort(port).catch((err) => { throw new Error(`caddy: ${err.message}: ${stderr.slice(-2000)}`); });
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill('SIGTERM'), proc };
+}
+
+export const EDGES = [
+  { name: 'nginx', start: startNginx, binary: NGINX, install: 'apt-get install nginx-light' },
+  { name: 'caddy', start: startCaddy, binary: CADDY, install: 'apt-get install caddy' },
+] as const;
