@@ -98,10 +98,11 @@ program
   .option('--traefik-version <version>', 'Traefik version to target (older than 3.1: report-only CSP via customResponseHeaders)', '3.1')
   .option('--report-uri <url>', 'send CSP, Permissions-Policy and COEP reports here (e.g. https://photos.example.org/__csp), and add the edge route to headerproof collect')
   .option('--collector <url>', 'where the edge reaches headerproof collect', 'http://127.0.0.1:8787')
-  .action((file: string, opts: { format: string; traefikVersion: string; reportUri?: string; collector: string }) => {
+  .option('--report-to', "also add CSP report-to (Chromium then sends CSP reports only through the Reporting API; see the README)")
+  .action((file: string, opts: { format: string; traefikVersion: string; reportUri?: string; collector: string; reportTo?: boolean }) => {
     if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     if (!/^\d+(\.\d+)?$/.test(opts.traefikVersion)) throw new UsageError('--traefik-version: a version such as 3.1 or 2.11');
-    process.stdout.write(exportPolicy(loadPolicy(file), opts.format as ExportFormat, { traefikVersion: opts.traefikVersion, reportUri: opts.reportUri, collector: opts.collector }));
+    process.stdout.write(exportPolicy(loadPolicy(file), opts.format as ExportFormat, { traefikVersion: opts.traefikVersion, reportUri: opts.reportUri, collector: opts.collector, reportTo: opts.reportTo }));
   });
 
 program

@@ -97,7 +97,7 @@ export function browserFamily(ua: string | undefined): string {
   if (/\bOPR\/|\bOpera\b/.test(s)) return 'Opera';
   if (/SamsungBrowser\//.test(s)) return 'Samsung Internet';
   if (/\bFirefox\/|\bFxiOS\//.test(s)) return 'Firefox';
-  if (/\bChrom(e|ium)\/|\bCriOS\//.test(s)) return 'Chrome';
+  if (/Chrom(e|ium)\/|\bCriOS\//.test(s)) return 'Chrome'; // HeadlessChrome too
   if (/\bVersion\/[\d.]+.*Safari\//.test(s)) return 'Safari';
   return 'Other';
 }

@@ -16,6 +16,8 @@ export interface ExportOptions {
   reportUri?: string;
   /** Where the edge forwards that path: the `headerproof collect` ingest address. */
   collector?: string;
+  /** Also add CSP report-to (see withReporting). */
+  reportTo?: boolean;
 }
 
 /** The Reporting API endpoint names the export declares: CSP's report-to, and everything else. */
@@ -23,11 +25,12 @@ export const CSP_ENDPOINT = 'csp-endpoint';
 export const DEFAULT_COLLECTOR = 'http://127.0.0.1:8787';
 
 /**
- * The policy with reporting to `reportUri`: `report-uri` (Firefox, Safari) and `report-to`
- * (Chromium) in the CSP, and Reporting-Endpoints naming it for CSP and, as "default", for
- * Permissions-Policy and the other report types.
+ * The policy with reporting to `reportUri`: `report-uri` in the CSP (every engine sends it), and
+ * Reporting-Endpoints naming it for Permissions-Policy and the other Reporting API types
+ * ("default"). `report-to` only on request: Chromium then drops report-uri and sends CSP reports
+ * through the Reporting API alone, which headless Chromium 156 did not deliver here in 75 s.
  */
-export function withReporting(policy: Policy, reportUri: string): Policy {
+export function withReporting(policy: Policy, reportUri: string, reportTo = false): Policy {
   let url: URL;
   try {
     url = new URL(reportUri);
@@ -37,7 +40,7 @@ export function withReporting(policy: Policy, reportUri: string): Policy {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ExportError('--report-uri: an https:// URL (browsers send reports only to https, or to localhost)');
   if (url.search || url.hash || url.username) throw new ExportError('--report-uri: no query, fragment or user info (browsers post to it as it is)');
   if (/[\s;,"]/.test(reportUri)) throw new ExportError('--report-uri: no spaces, quotes, commas or semicolons');
-  const csp = policy.csp ? { ...policy.csp, directives: { ...policy.csp.directives, 'report-uri': [url.href], 'report-to': [CSP_ENDPOINT] } } : undefined;
+  const csp = policy.csp ? { ...policy.csp, directives: { ...policy.csp.directives, 'report-uri': [url.href], ...(reportTo ? { 'report-to': [CSP_ENDPOINT] } : {}) } } : undefined;
   return { ...policy, ...(csp ? { csp } : {}), set: { ...policy.set, 'Reporting-Endpoints': `${CSP_ENDPOINT}="${url.href}", default="${url.href}"` } };
 }
 
@@ -137,7 +140,7 @@ function nginxQuote(name: string, value: string): string {
 
 export function exportPolicy(policy: Policy, format: ExportFormat, options: ExportOptions = {}): string {
   if (!options.reportUri) return exportHeaders(policy, format, options);
-  const reporting = withReporting(policy, options.reportUri);
+  const reporting = withReporting(policy, options.reportUri, options.reportTo);
   const route = new URL(options.reportUri);
   const collector = collectorUrl(options.collector);
   const upstream = collector.origin;

@@ -147,7 +147,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     `Tuned by headerproof ${new Date().toISOString()} from the journeys: ${journeysSeen.join(', ')}${production.length ? `, and ${production.reduce((n, v) => n + v.count, 0)} production reports (${options.fromReports!.replace(/\/\/[^@/]*@/, '//')})` : ''}`,
     `Target: ${first.summary.target}. ${converged ? `Proven: every journey passes with this CSP enforced and zero violations (iteration ${iteration}).` : 'NOT converged: see the tune log; do not deploy as is.'}`,
     ...(notes.some((n) => /^https?:/.test(n.source)) ? ['Third-party origins and the journeys that need them:'] : []),
-    ...notes.filter((n) => /^https?:/.test(n.source)).map((n) => `  ${n.source} (${n.directive}): ${[...n.journeys, ...(n.reports ? [`${n.reports.count} production reports`] : [])].join(', ')}`),
+    ...notes.filter((n) => /^https?:/.test(n.source)).map((n) => `  ${n.source} (${n.directive}): ${[...n.journeys, ...(n.reports ? [`${n.reports.count} production report${n.reports.count === 1 ? "" : "s"}`] : [])].join(', ')}`),
     ...(notes.some((n) => n.note?.includes('changes with every app build')) ? ['Hashes marked "changes with every app build" must be re-tuned after each app upgrade (the SvelteKit bootstrap script).'] : []),
     ...warnings.map((w) => `WARNING: ${w}`),
   ];
