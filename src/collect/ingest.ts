@@ -145,7 +145,10 @@ function sourceKey(file: string | null | undefined, line: string | number | null
   return `${url.origin}${url.path.slice(0, 300)}${n}`;
 }
 
-const sample = (s: string | null | undefined) => redact(String(s ?? '').replace(/\s+/g, ' ').trim()).slice(0, 120);
+// Script samples are the first characters of a page's own code: mask anything that looks like a
+// credential assignment too, not only the URL parameters and headers redact() knows.
+const ASSIGNED_SECRET = /\b((?:password|passwd|secret|token|access_token|api[_-]?key|key|sessionid)\s*[=:]\s*["']?)[^\s"'&;,]+/gi;
+const sample = (s: string | null | undefined) => redact(String(s ?? '').replace(/\s+/g, ' ').trim()).replace(ASSIGNED_SECRET, '$1[redacted]').slice(0, 120);
 
 interface Context {
   /** Origins whose pages' reports are kept, e.g. https://photos.example.org */

@@ -27,6 +27,18 @@ export class PostgresStore implements ReportStore {
   }
 
   async record(entries: ReportEntry[], dropped: Partial<Record<CounterName, number>>, now: number): Promise<{ stored: number; overflow: number }> {
+    // A deadlock or serialization failure between collectors is retried; the batch is all or nothing.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordOnce(entries, dropped, now);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+      }
+    }
+  }
+
+  private async recordOnce(entries: ReportEntry[], dropped: Partial<Record<CounterName, number>>, now: number): Promise<{ stored: number; overflow: number }> {
     const today = day(now);
     const client = await this.pool.connect();
     try {
@@ -51,7 +63,7 @@ export class PostgresStore implements ReportStore {
         await q(SQL.bumpDay, [id, today, g.count]);
         stored += g.count;
       }
-      for (const [name, n] of Object.entries({ ...dropped, overflow: (dropped.overflow ?? 0) + overflow })) if (n) await q(SQL.bumpCounter, [name, today, n]);
+      for (const [name, n] of Object.entries({ ...dropped, overflow: (dropped.overflow ?? 0) + overflow }).sort()) if (n) await q(SQL.bumpCounter, [name, today, n]);
       await client.query('COMMIT');
       return { stored, overflow };
     } catch (err) {

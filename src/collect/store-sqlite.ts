@@ -55,7 +55,7 @@ export class SqliteStore implements ReportStore {
         dayCount.run(id, today, g.count);
         stored += g.count;
       }
-      for (const [name, n] of Object.entries({ ...dropped, overflow: (dropped.overflow ?? 0) + overflow })) if (n) counter.run(name, today, n);
+      for (const [name, n] of Object.entries({ ...dropped, overflow: (dropped.overflow ?? 0) + overflow }).sort()) if (n) counter.run(name, today, n);
       return { stored, overflow };
     });
     return write();

@@ -70,7 +70,9 @@ export function fold(entries: ReportEntry[]): FoldedGroup[] {
     g.browsers.set(e.browser, (g.browsers.get(e.browser) ?? 0) + 1);
     groups.set(key, g);
   }
-  return [...groups.values()];
+  // One order for every writer: two collectors sharing a database then lock rows in the same
+  // order and cannot deadlock each other.
+  return [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** The tables, in SQL both engines read (ids differ: SQLite's rowid, PostgreSQL's identity). */

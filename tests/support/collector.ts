@@ -19,7 +19,7 @@ export async function startCollectorProcess(args: string[], port: number): Promi
     url: `http://127.0.0.1:${port}`,
     output: () => out,
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());
       proc.kill(signal);
     }),
