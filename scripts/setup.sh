@@ -53,4 +53,14 @@ install_edge() { # command package
 }
 install_edge nginx nginx-light
 install_edge caddy caddy
+# PostgreSQL only for the test of several collectors on one database (headerproof collect --db postgres://).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's postgresql (for the collector's PostgreSQL test)"
+    [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "setup: note: PostgreSQL is not installed; the collector's PostgreSQL test needs it (apt-get install postgresql)"
+  fi
+fi
 echo "setup: ready"

@@ -185,3 +185,23 @@ test('two collectors on one PostgreSQL add up; the reports outlive both', async 
     pg.stop();
   }
 });
+
+test('user mistakes get a clear error and exit 2, never a stack trace', async ({}, testInfo) => {
+  const db = testInfo.outputPath('x.sqlite');
+  const cases: [string[], RegExp][] = [
+    [['collect', '--db', db], /--origin: name the app's public origin/],
+    [['collect', '--db', db, '--origin', 'photos.example.org'], /--origin: "photos.example.org" is not an origin/],
+    [['collect', '--db', db, '--origin', ORIGIN, '--listen', '8787'], /--listen: "8787" is not host:port/],
+    [['collect', '--db', db, '--origin', ORIGIN, '--keep', '5x'], /--keep: "5x" is not a duration/],
+    [['collect', '--db', db, '--origin', ORIGIN, '--read', '0.0.0.0:0'], /off loopback it needs a token: set HEADERPROOF_READ_TOKEN/],
+    [['reports', testInfo.outputPath('missing.sqlite')], /no such report database/],
+    [['reports', path.join(import.meta.dirname, 'helpers.ts')], /not a headerproof report database/],
+    [['export', 'policies/bundle-e.yaml', '--format', 'nginx', '--report-uri', '/__csp'], /--report-uri: "\/__csp" is not an absolute URL/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args);
+    expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }
+});
