@@ -1,7 +1,7 @@
 // npm run bench: proxy overhead against direct and nginx, large-body throughput and memory,
 // journey-suite scaling, and violation volume. Results: reports/bench/latest.json and a table.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,6 +165,52 @@ function violationVolume() {
   return { violations: violations.length, groups: groups.length, htmlBytes: html.length, ms: Math.round(ms) };
 }
 
+/**
+ * headerproof collect: reports/s through HTTP (report-uri bodies, one report a request, 50
+ * connections, 2,000 groups), and the SQLite file's size after a million reports over 30 days.
+ */
+async function collectorBench() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-bench-collect-'));
+  const port = await freePort();
+  const origin = 'https://photos.example.org';
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), 'collect', '--db', path.join(dir, 'http.sqlite'), '--origin', origin, '--listen', `127.0.0.1:${port}`, '--rate', '100000', '--burst', '100000'], { cwd: ROOT, stdio: 'ignore' });
+  await waitForPort(port, 20_000);
+  let n = 0;
+  const body = () => JSON.stringify({ 'csp-report': { 'document-uri': `${origin}/photos/${n % 50}`, 'blocked-uri': `https://cdn${n++ % 2000}.example/x.js`, 'effective-directive': 'script-src-elem', disposition: 'report' } });
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/__csp`, connections: 50, duration: quick ? 3 : 8, method: 'POST',
+    headers: { 'content-type': 'application/csp-report' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+  });
+  const rssMB = Math.round(rssKb(proc.pid!) / 1024);
+  proc.kill('SIGTERM');
+
+  // A million reports straight into the store, as the writer batches them (1,000 a commit).
+  const { openStore } = await import('../src/collect/store.js');
+  const file = path.join(dir, 'million.sqlite');
+  const store = await openStore(file, { maxGroups: 100_000 });
+  const total = quick ? 200_000 : 1_000_000;
+  const browsers = ['Chrome', 'Firefox', 'Safari', 'Edge'];
+  const t0 = performance.now();
+  for (let b = 0; b < total / 1000; b++) {
+    const entries = Array.from({ length: 1000 }, (_, i) => {
+      const k = (b * 1000 + i) * 7919;
+      return { kind: 'csp' as const, directive: ['script-src-elem', 'img-src', 'connect-src'][k % 3]!, blocked: `https://cdn${k % 1000}.example`, document: `${origin}/p${k % 5}/:id`, source: `${origin}/_app/immutable/chunks/c${k % 20}.js:${k % 300}`, disposition: 'report' as const, sample: '', browser: browsers[k % 4]! };
+    });
+    await store.record(entries, {}, Date.UTC(2026, 10, 1) + (b % 30) * 86_400_000);
+  }
+  const storeSeconds = (performance.now() - t0) / 1000;
+  const groups = (await store.contents()).groups.length;
+  await store.close(); // checkpoints the write-ahead log into the file
+  const bytes = statSync(file).size;
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    httpReportsPerSecond: Math.round(r.requests.average), httpErrors: r.errors + r.non2xx, rssMB,
+    storeReportsPerSecond: Math.round(total / storeSeconds), reports: total, groups, fileMB: Number((bytes / 1024 / 1024).toFixed(1)),
+    mbPerMillion: Number(((bytes / 1024 / 1024) * (1_000_000 / total)).toFixed(1)),
+  };
+}
+
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / GiB)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`;
 mkdirSync(OUT, { recursive: true });
 console.log(`headerproof bench on ${machine}${quick ? ' (quick)' : ''}`);
@@ -175,7 +221,9 @@ console.log('proxy overhead done');
 const scaling = await suiteScaling();
 const boot = await bootFailure(scaling.seconds['baseline+1']!);
 console.log('boot failure done');
-const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, boot, volume };
+const collect = await collectorBench();
+console.log('collector done');
+const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, boot, volume, collect };
 writeFileSync(path.join(OUT, 'latest.json'), JSON.stringify(result, null, 2));
 
 const p = proxy as unknown as Record<string, { rps: number; p50ms: number; p99ms: number; errors: number; largeMBps: number; rssPeakWhileStreamingMB?: number; rssBeforeMB?: number }>;
@@ -195,6 +243,7 @@ const table = [
   `- proxy RSS ${p.headerproof!.rssBeforeMB} MB before, peak ${p.headerproof!.rssPeakWhileStreamingMB} MB while streaming ${(proxy.streamedBytes / GiB).toFixed(2)} GiB (flat = no buffering)`,
   `- suite (all journeys): ${Object.entries(scaling.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; each extra policy ${scaling.perExtraPolicy} s = ${scaling.ratio}× the baseline (target ≤ 0.5×: ${scaling.ratio <= 0.5 ? 'met' : 'NOT met'})`,
   `- a policy that blocks the app's boot (4 directives): run ${boot.blockedRun} s vs ${boot.passingRun} s for a passing policy = ${boot.ratio}× (target ≤ 1.5×: ${boot.ratio <= 1.5 ? 'met' : 'NOT met'}); its blame ${boot.blameSeconds} s (target ≤ 60 s: ${boot.blameSeconds <= 60 ? 'met' : 'NOT met'})`,
+  `- headerproof collect: ${collect.httpReportsPerSecond} reports/s over HTTP (one report a request, 50 connections, ${collect.httpErrors} errors, RSS ${collect.rssMB} MB); the SQLite store alone ${collect.storeReportsPerSecond} reports/s; ${collect.reports.toLocaleString('en')} reports in ${collect.groups} groups over 30 days = ${collect.fileMB} MB (${collect.mbPerMillion} MB per million reports: storage grows with groups and days, not reports)`,
   `- ${volume.violations} violations → ${volume.groups} groups → ${Math.round(volume.htmlBytes / 1024)} KiB HTML in ${volume.ms} ms (target < 2000 ms: ${volume.ms < 2000 ? 'met' : 'NOT met'})`,
 ].join('\n');
 writeFileSync(path.join(OUT, 'latest.md'), table + '\n');
