@@ -127,6 +127,23 @@ function cleanUrl(raw: string | null | undefined): { origin: string; path: strin
   }
 }
 
+/**
+ * The page a report is about. A blob: worker's reports (maplibre's tile worker on the real Immich
+ * v1.135.3 map) name the worker's blob: URL: they belong to the origin inside it, as page "/(blob)".
+ */
+function documentOf(raw: string | undefined, requestOrigin: string | undefined): { origin: string; path: string } | undefined {
+  if (raw && /^blob:https?:\/\//i.test(raw)) {
+    const inner = cleanUrl(raw.slice(5));
+    return inner && { origin: inner.origin, path: '/(blob)' };
+  }
+  // Chromium's report-uri body says only "blob" there; the request's Origin header names the page's.
+  if (raw === 'blob') {
+    const origin = cleanUrl(requestOrigin);
+    return origin && { origin: origin.origin, path: '/(blob)' };
+  }
+  return cleanUrl(raw);
+}
+
 /** A blocked URL as a group key: its origin, or the kind of thing blocked. */
 function blockedKey(raw: string | undefined): string {
   const b = (raw ?? '').trim();
@@ -155,6 +172,8 @@ interface Context {
   origins: ReadonlySet<string>;
   /** The request's User-Agent (report-uri bodies carry none). */
   userAgent?: string;
+  /** The request's Origin header: the page's origin when the body does not say (worker reports). */
+  requestOrigin?: string;
 }
 
 /**
@@ -175,7 +194,7 @@ export function ingest(contentType: string, body: string, ctx: Context): IngestR
   const result: IngestResult = { entries: [], dropped: {} };
   const drop = (why: DropReason) => (result.dropped[why] = (result.dropped[why] ?? 0) + 1);
   const keep = (entry: ReportEntry | undefined, documentUrl: string | undefined, blockedRaw: string | undefined, sourceRaw: string | null | undefined) => {
-    const doc = cleanUrl(documentUrl);
+    const doc = documentOf(documentUrl, ctx.requestOrigin);
     if (!doc || !ctx.origins.has(doc.origin)) return drop('foreign-origin');
     if (EXTENSION_SCHEMES.test(blockedRaw ?? '') || EXTENSION_SCHEMES.test(sourceRaw ?? '')) return drop('extension');
     if (entry) result.entries.push({ ...entry, document: doc.origin + pathPattern(doc.path) });

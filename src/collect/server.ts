@@ -54,8 +54,15 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return forwarded || req.socket.remoteAddress || 'unknown';
   };
 
+  let warnedCredentials = false;
   const ingestServer = http.createServer((req, res) => {
     stats.requests++;
+    // A same-origin report-uri POST carries the user's cookies (Immich's session token); the
+    // exported edge route strips them. Say so once if this edge does not; they are never stored.
+    if (!warnedCredentials && (req.headers.cookie || req.headers.authorization)) {
+      warnedCredentials = true;
+      console.warn('headerproof collect: reports arrive with Cookie/Authorization headers (users\' session tokens); they are not stored, but make the edge strip them (see headerproof export --report-uri)');
+    }
     const origin = String(req.headers.origin ?? '');
     const cors: Record<string, string> = origins.has(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
     const reply = (status: number, message = '', extra: Record<string, string> = {}) => {
@@ -95,7 +102,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (size > MAX_REPORT_BODY) return;
       let result;
       try {
-        result = ingest(String(req.headers['content-type'] ?? ''), Buffer.concat(chunks).toString('utf8'), { origins, userAgent: req.headers['user-agent'] });
+        result = ingest(String(req.headers['content-type'] ?? ''), Buffer.concat(chunks).toString('utf8'), { origins, userAgent: req.headers['user-agent'], requestOrigin: origin || undefined });
       } catch (err) {
         if (err instanceof IngestError) return reply(err.status, err.message);
         throw err;

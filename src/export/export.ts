@@ -147,11 +147,11 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
   const text = format === 'traefik' ? '' : exportHeaders(reporting, format, options);
   const intro = `reports go to ${route.href}; the edge forwards ${route.pathname} to headerproof collect at ${upstream} (start it with --origin ${route.origin})`;
   if (format === 'nginx') {
-    return `${text}# ${intro}\n# (a location inside the server block, or nested in the location above)\nlocation = ${route.pathname} {\n    proxy_pass ${upstream};\n    proxy_set_header X-Forwarded-For $remote_addr;\n    client_max_body_size 64k;\n}\n`;
+    return `${text}# ${intro}\n# (a location inside the server block, or nested in the location above)\nlocation = ${route.pathname} {\n    proxy_pass ${upstream};\n    proxy_set_header X-Forwarded-For $remote_addr;\n    proxy_set_header Cookie \"\";\n    proxy_set_header Authorization \"\";\n    client_max_body_size 64k;\n}\n`;
   }
   if (format === 'caddy') {
     // Caddy orders reverse_proxy directives by how specific their matcher is: this one goes first.
-    return `${text}# ${intro}\nreverse_proxy ${route.pathname} ${upstream}\n`;
+    return `${text}# ${intro}\nreverse_proxy ${route.pathname} ${upstream} {\n\theader_up -Cookie\n\theader_up -Authorization\n}\n`;
   }
   const name = middlewareName(policy).replace(/-headers$/, '');
   const rule = `Host(\`${route.hostname}\`) && Path(\`${route.pathname}\`)`;
@@ -159,8 +159,8 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
     // One document: the middleware, plus the router and service that take the reports.
     const { headers, notes } = traefikHeaders(reporting, options);
     const doc = { http: {
-      middlewares: { [middlewareName(policy)]: { headers } },
-      routers: { [`${name}-reports`]: { rule, service: `${name}-collector`, priority: 1000 } },
+      middlewares: { [middlewareName(policy)]: { headers }, [`${name}-reports-strip`]: { headers: { customRequestHeaders: { Cookie: '', Authorization: '' } } } },
+      routers: { [`${name}-reports`]: { rule, service: `${name}-collector`, priority: 1000, middlewares: [`${name}-reports-strip`] } },
       services: { [`${name}-collector`]: { loadBalancer: { servers: [{ url: upstream }] } } },
     } };
     return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# ${intro}\n# Traefik dynamic configuration (file provider). Reference the middleware from the Immich router\n#   middlewares: [${middlewareName(policy)}@file]\n# and give the ${name}-reports router the same entryPoints (and tls) as the Immich router.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
@@ -168,6 +168,9 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
   const labels = [
     `traefik.http.routers.${name}-reports.rule=${rule}`,
     `traefik.http.routers.${name}-reports.priority=1000`,
+    `traefik.http.middlewares.${name}-reports-strip.headers.customRequestHeaders.Cookie=`,
+    `traefik.http.middlewares.${name}-reports-strip.headers.customRequestHeaders.Authorization=`,
+    `traefik.http.routers.${name}-reports.middlewares=${name}-reports-strip`,
     `traefik.http.services.${name}-collector.loadbalancer.server.port=${collector.port || (collector.protocol === 'https:' ? '443' : '80')}`,
   ].map((l) => l.replace(/\$/g, '$$$$'));
   return `${text}# ${intro}\n# labels for the container that runs headerproof collect (listening on 0.0.0.0 inside its network):\n${YAML.stringify({ labels }, { lineWidth: 0 })}`;

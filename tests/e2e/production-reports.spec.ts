@@ -72,6 +72,9 @@ test('bundle E with --report-uri: Chromium\'s reports reach collect through ngin
   expect(before.browsers).toHaveProperty('Chrome');
   expect(before.groups.every((g) => g.document.startsWith(origin))).toBe(true);
 
+  // The exported route strips the users' cookies before the collector (it would warn).
+  expect(collector.output()).not.toContain('Cookie/Authorization');
+
   // Killed, not stopped: what it acknowledged is on disk.
   await collector.stop('SIGKILL');
   collector = await startCollectorProcess(['--db', db, '--origin', origin], collectorPort);

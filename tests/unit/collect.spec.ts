@@ -39,13 +39,22 @@ test('Reporting API list: CSP, Permissions-Policy and COEP kept; other origins, 
     { type: 'csp-violation', url: 'https://other.example/', body: { effectiveDirective: 'img-src', blockedURL: 'https://x' } },
     { type: 'csp-violation', url: 'https://photos.example.org/', body: { effectiveDirective: 'script-src-elem', blockedURL: 'inline', sourceFile: 'moz-extension://abc/content.js' } },
     { type: 'deprecation', url: 'https://photos.example.org/', body: { id: 'x' } },
+    { type: 'csp-violation', url: 'blob:https://photos.example.org/8c1f0a2e-1111-2222-3333-444455556666', body: { documentURL: 'blob:https://photos.example.org/8c1f0a2e-1111-2222-3333-444455556666', blockedURL: 'http://127.0.0.1:8089/tiles/0/0/0.pbf', effectiveDirective: 'connect-src', disposition: 'report' } },
   ]), ctx);
   expect(r.entries.map((e) => [e.kind, e.directive, e.blocked, e.document, e.disposition, e.browser])).toEqual([
     ['csp', 'worker-src', 'blob', 'https://photos.example.org/map', 'enforce', 'Firefox'],
     ['permissions-policy', 'fullscreen', '', 'https://photos.example.org/photos/:n', 'enforce', 'Edge'],
     ['corp', 'corp', 'https://cdn.example', 'https://photos.example.org/', 'report', 'Edge'],
+    ['csp', 'connect-src', 'http://127.0.0.1:8089', 'https://photos.example.org/(blob)', 'report', 'Edge'], // a blob: worker's report
   ]);
   expect(r.dropped).toEqual({ 'foreign-origin': 1, extension: 1, 'unknown-type': 1 });
+});
+
+test("a worker's report-uri body says only \"blob\": the request's Origin header places it", () => {
+  const body = JSON.stringify({ 'csp-report': { 'document-uri': 'blob', 'blocked-uri': 'http://127.0.0.1:8089/tiles/0/0/0.pbf', 'effective-directive': 'connect-src', disposition: 'report' } });
+  expect(ingest('application/csp-report', body, { ...ctx, requestOrigin: 'https://photos.example.org' }).entries[0]).toMatchObject({ document: 'https://photos.example.org/(blob)', blocked: 'http://127.0.0.1:8089' });
+  expect(ingest('application/csp-report', body, { ...ctx, requestOrigin: 'https://evil.example' }).dropped).toEqual({ 'foreign-origin': 1 });
+  expect(ingest('application/csp-report', body, ctx).dropped).toEqual({ 'foreign-origin': 1 });
 });
 
 test('bodies that are not reports: 415 for the type, 400 with what is wrong', () => {
