@@ -11,7 +11,7 @@ import { startLab, type LabTarget } from '../../src/lab/server.js';
 import { chromiumLaunchOptions } from '../../src/harness/browser.js';
 import type { ProductionReport } from '../../src/collect/report.js';
 import type { Summary } from '../../src/report/model.js';
-import { NGINX, startNginx, type Edge } from '../support/edges.js';
+import { EDGES, NGINX, startNginx, type Edge } from '../support/edges.js';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector.js';
 import { freePort } from '../support/ports.js';
 import { runCli } from './helpers.js';
@@ -93,7 +93,7 @@ test('bundle E with --report-uri: Chromium\'s reports reach collect through ngin
   const t = await runCli(['tune', '--from', policyFile, '--from-reports', db, '--journeys', 'login', '--workers', '1', '--out', tuned]);
   expect(t.code, t.stdout + t.stderr).toBe(0);
   const text = readFileSync(tuned, 'utf8');
-  expect(text).toMatch(/"https:\/\/tiles\.immich\.cloud"\s+# \d+ production reports? on \/map/);
+  expect(text).toMatch(/"https:\/\/tiles\.immich\.cloud"\s+# \d+ production reports? on .*\/map/); // and "/(blob)": the map worker
 
   // The tuned policy, proven on the map journey that tune did not run.
   const runOut = testInfo.outputPath('verify');
@@ -102,3 +102,34 @@ test('bundle E with --report-uri: Chromium\'s reports reach collect through ngin
   expect(summary.policies[0]!.verdict, summary.policies[0]!.reasons.join(' | ')).toBe('safe');
   expect(verify.code).toBe(0);
 });
+
+for (const edgeKind of EDGES) {
+  test(`${edgeKind.name} serving an export with --report-uri forwards reports to collect without the user's cookies`, async ({}, testInfo) => {
+    expect(edgeKind.binary, `${edgeKind.name} is needed: ${edgeKind.install}`).toBeTruthy();
+    const upstream = await startLab();
+    const [edgePort, collectorPort] = [await freePort(), await freePort()];
+    const origin = `http://127.0.0.1:${edgePort}`;
+    const exported = await runCli(['export', 'policies/bundle-e.yaml', '--format', edgeKind.name, '--report-uri', `${origin}/__csp`, '--collector', `http://127.0.0.1:${collectorPort}`]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const server = await edgeKind.start(testInfo.outputPath(edgeKind.name), upstream.url, exported.stdout, edgePort);
+    const db = testInfo.outputPath('reports.sqlite');
+    const c = await startCollectorProcess(['--db', db, '--origin', origin], collectorPort);
+    try {
+      const page = await fetch(`${origin}/photos`);
+      expect(page.headers.get('content-security-policy-report-only')).toContain(`report-uri ${origin}/__csp`);
+      expect(page.headers.get('reporting-endpoints')).toBe(`csp-endpoint="${origin}/__csp", default="${origin}/__csp"`);
+      const posted = await fetch(`${origin}/__csp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/csp-report', cookie: 'immich_access_token=SESSION-SECRET', origin },
+        body: JSON.stringify({ 'csp-report': { 'document-uri': `${origin}/map`, 'blocked-uri': 'https://tiles.example/x', 'effective-directive': 'connect-src', disposition: 'report' } }),
+      });
+      expect(posted.status).toBe(204);
+      expect((await storedReports(db)).groups.map((g) => [g.directive, g.blocked, g.document])).toEqual([['connect-src', 'https://tiles.example', `${origin}/map`]]);
+      expect(c.output()).not.toContain('Cookie/Authorization');
+    } finally {
+      await c.stop();
+      server.stop();
+      await upstream.close();
+    }
+  });
+}
