@@ -166,7 +166,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
 
 async function serveRead(req: IncomingMessage, res: ServerResponse, store: ReportStore, token?: string): Promise<void> {
   const send = (status: number, type: string, body: string) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    // The page shows what browsers sent: nothing in it may run, load or be framed.
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'", 'referrer-policy': 'no-referrer' });
     res.end(body);
   };
   if (token && req.headers.authorization !== `Bearer ${token}`) return send(401, 'text/plain', 'Authorization: Bearer <read token> required\n');

@@ -19,8 +19,8 @@ test.afterEach(async () => {
   for (const c of running.splice(0)) await c.stop('SIGKILL');
 });
 
-async function collector(args: string[]): Promise<CollectorProcess> {
-  const c = await startCollectorProcess(args, await freePort());
+async function collector(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
+  const c = await startCollectorProcess(args, await freePort(), env);
   running.push(c);
   return c;
 }
@@ -204,4 +204,22 @@ test('user mistakes get a clear error and exit 2, never a stack trace', async ({
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }
+});
+
+test('the read side: HTML and JSON on its own port, behind a token when one is set; the page can run nothing', async ({}, testInfo) => {
+  const readPort = await freePort();
+  const c = await collector(['--db', testInfo.outputPath('read.sqlite'), '--origin', ORIGIN, '--read', `127.0.0.1:${readPort}`], { HEADERPROOF_READ_TOKEN: 'read-token-123' });
+  expect(await post(c.url, CSP, JSON.stringify({ 'csp-report': { 'document-uri': `${ORIGIN}/`, 'blocked-uri': 'eval', 'effective-directive': 'script-src', 'script-sample': '<svg onload=alert(1)>' } }))).toBe(204);
+  const read = `http://127.0.0.1:${readPort}`;
+  expect((await fetch(`${read}/`)).status).toBe(401);
+  const auth = { headers: { authorization: 'Bearer read-token-123' } };
+  const html = await fetch(`${read}/`, auth);
+  expect(html.status).toBe(200);
+  expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+  const text = await html.text();
+  expect(text).toContain('&#60;svg onload=alert(1)&#62;');
+  expect(text).not.toContain('<svg');
+  const json = await (await fetch(`${read}/reports.json`, auth)).json() as ProductionReport;
+  expect(json.groups.map((g) => [g.directive, g.blocked])).toEqual([['script-src', 'eval']]);
+  expect(c.output()).not.toContain('read-token-123');
 });

@@ -8,8 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface CollectorProcess { proc: ChildProcess; url: string; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> }
 
-export async function startCollectorProcess(args: string[], port: number): Promise<CollectorProcess> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), 'collect', '--listen', `127.0.0.1:${port}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startCollectorProcess(args: string[], port: number, env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), 'collect', '--listen', `127.0.0.1:${port}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
