@@ -222,4 +222,14 @@ test('the read side: HTML and JSON on its own port, behind a token when one is s
   const json = await (await fetch(`${read}/reports.json`, auth)).json() as ProductionReport;
   expect(json.groups.map((g) => [g.directive, g.blocked])).toEqual([['script-src', 'eval']]);
   expect(c.output()).not.toContain('read-token-123');
+
+  // The Reporting API preflights its uploads: allowed for the configured origin only.
+  const preflight = (origin: string) => fetch(`${c.url}/__csp`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+  const ok = await preflight(ORIGIN);
+  expect(ok.status).toBe(204);
+  expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  expect(ok.headers.get('access-control-allow-headers')).toBe('content-type');
+  const foreign = await preflight('https://evil.example');
+  expect(foreign.status).toBe(403);
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
 });
