@@ -4,6 +4,24 @@
 import { CSS } from '../report/html.js';
 import { escapeHtml as e, truncate } from '../report/escape.js';
 import type { StoreContents, StoredGroup } from './store.js';
+import type { ViolationGroup } from '../observe/violation.js';
+import { neededSources, PRODUCTION } from '../tune/synthesize.js';
+
+/** A CSP report group as a violation of the pseudo-journey "production", for tune and suggestions. */
+export function asViolation(g: StoredGroup): ViolationGroup {
+  return {
+    kind: 'csp', directive: g.directive, blockedUrl: g.blocked, source: g.source, sample: g.sample, disposition: g.disposition,
+    journey: PRODUCTION, pageUrl: g.document, count: g.count, channels: ['report'],
+  };
+}
+
+/** What a CSP would have to allow for this group, e.g. "connect-src https://tiles.immich.cloud". */
+function toAllow(g: StoredGroup): string {
+  if (g.kind !== 'csp' || !g.blocked) return '';
+  if (g.blocked === 'inline') return 'a hash of that inline code (headerproof tune --from-reports computes it)';
+  const { directives } = neededSources({ violations: [asViolation(g)], inlineBlocks: [] });
+  return Object.entries(directives).map(([d, s]) => `${d} ${s.join(' ')}`).join('; ');
+}
 
 export interface ProductionReport {
   tool: 'headerproof';
@@ -38,6 +56,7 @@ export function productionJson(contents: StoreContents, now = new Date()): Produ
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+const seen = (g: StoredGroup) => (when(g.firstSeen) === when(g.lastSeen) ? when(g.firstSeen) : `${when(g.firstSeen)} – ${when(g.lastSeen)}`);
 const list = (r: Record<string, number>) => Object.entries(r).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${e(k)} ${n}`).join(', ');
 
 function bars(days: Record<string, number>): string {
@@ -60,10 +79,10 @@ export function renderProductionHtml(contents: StoreContents, now = new Date()):
     .map(([k, groups]) => {
       const total = groups.reduce((n, g) => n + g.count, 0);
       const rows = groups.map((g) => `<tr><td><code>${e(truncate(g.blocked || '(feature)', 200))}</code></td><td>${e(g.disposition)}</td><td>${g.count}</td>
-<td><code>${e(truncate(g.document, 200))}</code></td><td>${list(g.browsers)}</td><td>${e(when(g.firstSeen))} – ${e(when(g.lastSeen))}</td>
-<td><code>${e(truncate(g.source, 200))}</code></td><td><pre>${e(truncate(g.sample, 200))}</pre></td></tr>`).join('');
+<td><code>${e(truncate(g.document, 200))}</code></td><td>${list(g.browsers)}</td><td style="white-space:nowrap">${e(seen(g))}</td>
+<td><code>${e(truncate(g.source, 200))}</code></td><td><pre>${e(truncate(g.sample, 200))}</pre></td><td><code>${e(toAllow(g))}</code></td></tr>`).join('');
       return `<h2><code>${e(k)}</code> — ${total} report${total === 1 ? '' : 's'}</h2>
-<table><tr><th>blocked</th><th>disposition</th><th>reports</th><th>page</th><th>browsers</th><th>first – last seen (UTC)</th><th>source</th><th>sample</th></tr>${rows}</table>`;
+<table><tr><th>blocked</th><th>disposition</th><th>reports</th><th>page</th><th>browsers</th><th>seen (UTC)</th><th>source</th><th>sample</th><th>to allow it</th></tr>${rows}</table>`;
     });
   const notStored = Object.entries(r.totals.notStored).filter(([, n]) => n);
   const why: Record<string, string> = {

@@ -11,7 +11,8 @@ import { run, PROJECT_ROOT, type RunOptions } from '../cli/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';
-import { neededSources, PRODUCTION, STRICT_START, synthesize, widen, type SourceNote } from './synthesize.js';
+import { neededSources, STRICT_START, synthesize, widen, type SourceNote } from './synthesize.js';
+import { asViolation } from '../collect/report.js';
 import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
 import { tunedPolicyYaml } from './policy-file.js';
 
@@ -74,10 +75,7 @@ export async function productionViolations(db: string): Promise<ViolationGroup[]
   const store = await openStore(db, { readOnly: true, maxGroups: DEFAULT_MAX_GROUPS });
   try {
     const { groups } = await store.contents();
-    return groups.filter((g) => g.kind === 'csp' && g.directive && g.blocked).map((g) => ({
-      kind: 'csp', directive: g.directive, blockedUrl: g.blocked, source: g.source, sample: g.sample, disposition: g.disposition,
-      journey: PRODUCTION, pageUrl: g.document, count: g.count, channels: ['report'],
-    }));
+    return groups.filter((g) => g.kind === 'csp' && g.directive && g.blocked).map(asViolation);
   } finally {
     await store.close();
   }

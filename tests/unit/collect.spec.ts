@@ -132,6 +132,14 @@ test('the production HTML escapes every stored string', () => {
   expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
 });
 
+test('the production HTML says what a CSP would have to allow for each group', () => {
+  const group = (directive: string, blocked: string) => ({ kind: 'csp' as const, directive, blocked, document: 'https://photos.example.org/map', source: '', disposition: 'report' as const, sample: '', count: 3, firstSeen: 0, lastSeen: 0, browsers: {}, days: {} });
+  const html = renderProductionHtml({ counters: {}, groups: [group('connect-src', 'https://tiles.immich.cloud'), group('worker-src', 'blob'), group('script-src-elem', 'inline')] });
+  expect(html).toContain('<code>connect-src https://tiles.immich.cloud</code>');
+  expect(html).toContain('<code>worker-src blob:</code>');
+  expect(html).toContain('a hash of that inline code');
+});
+
 test('export --report-uri: report-uri in the CSP, Reporting-Endpoints, and the route to the collector', () => {
   const policy = loadPolicy('policies/bundle-e.yaml');
   const withUri = withReporting(policy, 'https://photos.example.org/__csp');
