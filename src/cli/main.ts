@@ -165,7 +165,7 @@ program
   .option('--max-groups <n>', 'store at most this many groups; later new groups are only counted', String(10_000))
   .option('--rate <n>', 'requests per second per client (after the burst)', '20')
   .option('--burst <n>', 'requests a client may send at once', '200')
-  .option('--trust-forwarded', "rate-limit by the last X-Forwarded-For address (your edge's), not the connection's")
+  .option('--trust-forwarded', "rate-limit by the last X-Forwarded-For address (your edge's) also when the edge is on another machine (from loopback it always is)")
   .action(async (opts: CollectFlags) => {
     await collectCommand(opts);
   });

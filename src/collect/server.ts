@@ -49,9 +49,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const writer = new BatchWriter(options.store);
   const stats: CollectorStats = { requests: 0, reportsAccepted: 0, refused: {} };
 
+  // Behind an edge every report comes from the edge's address: the client is the last
+  // X-Forwarded-For entry (the one the edge wrote). Trusted when asked to, or when the edge is on
+  // this machine (a loopback peer: nobody else can connect from there).
   const clientOf = (req: IncomingMessage) => {
-    const forwarded = options.trustForwarded ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
-    return forwarded || req.socket.remoteAddress || 'unknown';
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    const trusted = options.trustForwarded || /^(127\.|::1$|::ffff:127\.)/.test(peer);
+    const forwarded = trusted ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
+    return forwarded || peer;
   };
 
   let warnedCredentials = false;

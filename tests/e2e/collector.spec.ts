@@ -233,3 +233,12 @@ test('the read side: HTML and JSON on its own port, behind a token when one is s
   expect(foreign.status).toBe(403);
   expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
 });
+
+test('behind an edge on this machine the rate limit is per user (the X-Forwarded-For the edge wrote), not per edge', async ({}, testInfo) => {
+  const c = await collector(['--db', testInfo.outputPath('xff.sqlite'), '--origin', ORIGIN, '--burst', '1', '--rate', '1']);
+  const report = JSON.stringify({ 'csp-report': { 'document-uri': `${ORIGIN}/`, 'blocked-uri': 'eval', 'effective-directive': 'script-src' } });
+  const as = (client: string) => post(c.url, CSP, report, { headers: { 'x-forwarded-for': `198.51.100.9, ${client}` } });
+  expect(await as('203.0.113.1')).toBe(204);
+  expect(await as('203.0.113.1')).toBe(429); // that user's burst is spent
+  expect(await as('203.0.113.2')).toBe(204); // another user behind the same edge is not
+});
