@@ -62,6 +62,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const inlineBlocks = new InlineBlockRecorder();
   const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set() };
   const agent = upstreamAgent(target, options);
+  // A retry goes on a new connection: when the first kept-alive socket was stale, the next one in
+  // the pool may be too (seen in CI: a loaded worker's event loop outlived the idle timers).
+  const retryAgent = upstreamAgent(target, options, false);
   const proxy = httpProxy.createProxyServer({
     target: targetOrigin,
     changeOrigin: true,
@@ -126,7 +129,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // 5 s); like nginx's proxy_next_upstream, an idempotent request is sent once more instead of
   // failing the page with a 502 the target never meant.
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, retry: boolean) => {
-    proxy.web(req, res, retry ? { buffer: Readable.from([]) } : {}, (err) => {
+    proxy.web(req, res, retry ? { buffer: Readable.from([]), agent: retryAgent } : {}, (err) => {
       const code = (err as NodeJS.ErrnoException).code;
       const idempotent = req.method === 'GET' || req.method === 'HEAD';
       if (!retry && idempotent && !res.headersSent && !req.socket.destroyed && (code === 'ECONNRESET' || code === 'EPIPE')) {
@@ -185,6 +188,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         server.close(() => resolve());
         proxy.close();
         agent.destroy();
+        retryAgent.destroy();
       }),
   };
 }

@@ -19,8 +19,8 @@ export interface UpstreamOptions {
  * SNI, certificate checks and Host stay the target's name, so a staging host that DNS does not
  * know (or a test) behaves as the real name would.
  */
-export function upstreamAgent(target: URL, options: UpstreamOptions): http.Agent {
-  const base = { keepAlive: true, maxSockets: 256 };
+export function upstreamAgent(target: URL, options: UpstreamOptions, keepAlive = true): http.Agent {
+  const base = { keepAlive, maxSockets: 256 };
   const connectTo = options.connectTo;
   if (target.protocol === 'https:') {
     const agent = new https.Agent({ ...base, rejectUnauthorized: options.verifyTls !== false, ...(options.ca ? { ca: options.ca } : {}) });

@@ -171,3 +171,31 @@ test('a target that resets a kept-alive connection: GET is sent once more and su
     upstream.close();
   }
 });
+
+test('when every kept-alive connection went stale at once, the GET retry takes a new connection', async () => {
+  // Connections opened before `stale` turns true answer their next request with a reset, as a
+  // target whose idle timers all fired while the proxy's event loop was busy.
+  let stale = false;
+  const upstream = net.createServer((socket) => {
+    const old = () => stale;
+    const opened = stale;
+    socket.on('data', () => {
+      if (old() && !opened) return socket.resetAndDestroy();
+      socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const p = await startProxy({ target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, policy: null });
+  try {
+    // Three requests at once leave three kept-alive connections in the pool.
+    const warm = await Promise.all([1, 2, 3].map(() => fetch(`${p.url}/api/assets/${Math.random()}/thumbnail`).then((r) => r.text())));
+    expect(warm).toEqual(['ok', 'ok', 'ok']);
+    stale = true;
+    const get = await fetch(`${p.url}/api/assets/x/thumbnail`);
+    expect(get.status).toBe(200);
+    expect(p.stats).toMatchObject({ upstreamRetries: 1, upstreamErrors: 0 });
+  } finally {
+    await p.close();
+    upstream.close();
+  }
+});
