@@ -9,8 +9,7 @@ import { RateLimiter } from './rate-limit.js';
 import { BatchWriter } from './writer.js';
 import type { ReportStore } from './store.js';
 import { productionJson, renderProductionHtml } from './report.js';
-
-export const MAX_REPORT_BODY = 64 * 1024;
+import { MAX_REPORT_BODY } from '../proxy/collector.js';
 
 export interface CollectorOptions {
   store: ReportStore;
@@ -41,7 +40,8 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-const isLoopback = (host: string) => /^(127\.|::1$|localhost$)/.test(host);
+/** A loopback host or peer address (an IPv4-mapped one included). */
+export const isLoopback = (host: string) => /^(127\.|::1$|localhost$|::ffff:127\.)/.test(host);
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const origins = new Set(options.origins.map((o) => new URL(o).origin));
@@ -54,7 +54,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   // this machine (a loopback peer: nobody else can connect from there).
   const clientOf = (req: IncomingMessage) => {
     const peer = req.socket.remoteAddress ?? 'unknown';
-    const trusted = options.trustForwarded || /^(127\.|::1$|::ffff:127\.)/.test(peer);
+    const trusted = options.trustForwarded || isLoopback(peer);
     const forwarded = trusted ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
     return forwarded || peer;
   };
@@ -187,5 +187,3 @@ async function serveRead(req: IncomingMessage, res: ServerResponse, store: Repor
     send(500, 'text/plain', `could not read the store: ${(err as Error).message}\n`);
   }
 }
-
-export { isLoopback };

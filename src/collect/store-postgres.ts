@@ -38,14 +38,27 @@ export class PostgresStore implements ReportStore {
     }
   }
 
-  private async recordOnce(entries: ReportEntry[], dropped: Partial<Record<CounterName, number>>, now: number): Promise<{ stored: number; overflow: number }> {
-    const today = day(now);
+  /** Runs `work` in one transaction on one pooled connection; rolled back if it throws. */
+  private async transaction<T>(begin: string, work: (q: (sql: string, params?: unknown[]) => Promise<pg.QueryResult>) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const q = (sql: string, params: unknown[]) => client.query(numbered(sql), params);
+      await client.query(begin);
+      const result = await work((sql, params = []) => client.query(numbered(sql), params));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private recordOnce(entries: ReportEntry[], dropped: Partial<Record<CounterName, number>>, now: number): Promise<{ stored: number; overflow: number }> {
+    const today = day(now);
+    return this.transaction('BEGIN', async (q) => {
       // Several collectors share the table: the cap is checked against what the database holds.
-      let groupCount = Number((await client.query(SQL.countGroups)).rows[0].n);
+      let groupCount = Number((await q(SQL.countGroups)).rows[0].n);
       let stored = 0;
       let overflow = 0;
       for (const g of fold(entries)) {
@@ -64,47 +77,23 @@ export class PostgresStore implements ReportStore {
         stored += g.count;
       }
       for (const [name, n] of Object.entries({ ...dropped, overflow: (dropped.overflow ?? 0) + overflow }).sort()) if (n) await q(SQL.bumpCounter, [name, today, n]);
-      await client.query('COMMIT');
       return { stored, overflow };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
-  async contents(): Promise<StoreContents> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [groups, browsers, days, counters] = [
-        (await client.query(SQL.allGroups)).rows, (await client.query(SQL.allBrowsers)).rows,
-        (await client.query(SQL.allDays)).rows, (await client.query(SQL.allCounters)).rows,
-      ];
-      await client.query('COMMIT');
-      return assemble(groups, browsers, days, counters);
-    } finally {
-      client.release();
-    }
+  contents(): Promise<StoreContents> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (q) => assemble(
+      (await q(SQL.allGroups)).rows, (await q(SQL.allBrowsers)).rows, (await q(SQL.allDays)).rows, (await q(SQL.allCounters)).rows));
   }
 
-  async prune(before: number): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const deleted = (await client.query(numbered(SQL.pruneGroups), [before])).rowCount ?? 0;
-      await client.query(SQL.pruneOrphanBrowsers);
-      await client.query(numbered(SQL.pruneDays), [day(before)]);
-      await client.query(numbered(SQL.pruneCounters), [day(before)]);
-      await client.query('COMMIT');
+  prune(before: number): Promise<number> {
+    return this.transaction('BEGIN', async (q) => {
+      const deleted = (await q(SQL.pruneGroups, [before])).rowCount ?? 0;
+      await q(SQL.pruneOrphanBrowsers);
+      await q(SQL.pruneDays, [day(before)]);
+      await q(SQL.pruneCounters, [day(before)]);
       return deleted;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async close(): Promise<void> {

@@ -144,14 +144,13 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
   const route = new URL(options.reportUri);
   const collector = collectorUrl(options.collector);
   const upstream = collector.origin;
-  const text = format === 'traefik' ? '' : exportHeaders(reporting, format, options);
   const intro = `reports go to ${route.href}; the edge forwards ${route.pathname} to headerproof collect at ${upstream} (start it with --origin ${route.origin})`;
   if (format === 'nginx') {
-    return `${text}# ${intro}\n# (a location inside the server block, or nested in the location above)\nlocation = ${route.pathname} {\n    proxy_pass ${upstream};\n    proxy_set_header X-Forwarded-For $remote_addr;\n    proxy_set_header Cookie \"\";\n    proxy_set_header Authorization \"\";\n    client_max_body_size 64k;\n}\n`;
+    return `${exportHeaders(reporting, format, options)}# ${intro}\n# (a location inside the server block, or nested in the location above)\nlocation = ${route.pathname} {\n    proxy_pass ${upstream};\n    proxy_set_header X-Forwarded-For $remote_addr;\n    proxy_set_header Cookie \"\";\n    proxy_set_header Authorization \"\";\n    client_max_body_size 64k;\n}\n`;
   }
   if (format === 'caddy') {
     // Caddy orders reverse_proxy directives by how specific their matcher is: this one goes first.
-    return `${text}# ${intro}\nreverse_proxy ${route.pathname} ${upstream} {\n\theader_up -Cookie\n\theader_up -Authorization\n}\n`;
+    return `${exportHeaders(reporting, format, options)}# ${intro}\nreverse_proxy ${route.pathname} ${upstream} {\n\theader_up -Cookie\n\theader_up -Authorization\n}\n`;
   }
   const name = middlewareName(policy).replace(/-headers$/, '');
   const rule = `Host(\`${route.hostname}\`) && Path(\`${route.pathname}\`)`;
@@ -173,7 +172,7 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
     `traefik.http.routers.${name}-reports.middlewares=${name}-reports-strip`,
     `traefik.http.services.${name}-collector.loadbalancer.server.port=${collector.port || (collector.protocol === 'https:' ? '443' : '80')}`,
   ].map((l) => l.replace(/\$/g, '$$$$'));
-  return `${text}# ${intro}\n# labels for the container that runs headerproof collect (listening on 0.0.0.0 inside its network):\n${YAML.stringify({ labels }, { lineWidth: 0 })}`;
+  return `${exportHeaders(reporting, format, options)}# ${intro}\n# labels for the container that runs headerproof collect (listening on 0.0.0.0 inside its network):\n${YAML.stringify({ labels }, { lineWidth: 0 })}`;
 }
 
 function exportHeaders(policy: Policy, format: ExportFormat, options: ExportOptions): string {
