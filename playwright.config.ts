@@ -1,7 +1,8 @@
 // Projects: unit tests, end-to-end tests of headerproof itself, and the journey matrix —
 // "baseline" plus one project per policy (HEADERPROOF_POLICIES, default: every file in policies/).
 import { defineConfig, type Project } from '@playwright/test';
-import { chromiumLaunchOptions } from './src/harness/browser.js';
+import { chromiumLaunchOptions, firefoxLaunchOptions, firefoxProblem } from './src/harness/browser.js';
+import { DEFAULT_ENGINES, FIREFOX_SUFFIX, type Engine } from './src/harness/engines.js';
 import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/harness/projects.js';
 import { PolicyError, type Policy } from './src/policy/policy.js';
 import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
@@ -33,21 +34,37 @@ function journeyProjects(): Project[] {
   }
   // Desktop projects run the chosen journeys (default all); phone projects (HEADERPROOF_PHONE=1 or
   // name@phone in the list) run theirs in a phone-sized browser, reported as journey@phone.
-  const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1');
-  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => [
-    ...(chosen.desktop?.length === 0 ? [] : [{
-      name,
+  const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1', settings.browsers ?? DEFAULT_ENGINES);
+  if (chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
+    const problem = firefoxProblem();
+    if (problem) {
+      console.error(`headerproof: --browsers firefox: ${problem}`);
+      process.exit(2);
+    }
+  }
+  // Chromium projects keep the policy's name; a Firefox project is "<policy> · firefox" and its
+  // journeys are reported as journey@firefox within the policy's group.
+  const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => {
+    const list = chosen.desktop[engine];
+    if (!(engine in chosen.desktop) || list?.length === 0) return [];
+    const firefox = engine === 'firefox';
+    return [{
+      name: firefox ? `${name} · firefox` : name,
       testDir: './tests/journeys',
-      ...(chosen.desktop ? { testMatch: chosen.desktop.map((j) => `${j}.spec.ts`) } : {}),
-      use: { policyFile } as Project['use'],
-      metadata: { headerproof: { role, policyFile } },
-    }]),
+      ...(list ? { testMatch: list.map((j) => `${j}.spec.ts`) } : {}),
+      use: { policyFile, ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
+      metadata: { headerproof: { role, policyFile, browser: engine, ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
+    }];
+  };
+  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => [
+    ...desktopProject('chromium', name, policyFile, role),
+    ...desktopProject('firefox', name, policyFile, role),
     ...(chosen.phone.length ? [{
       name: `${name} · phone`,
       testDir: './tests/journeys',
       testMatch: chosen.phone.map((j) => `${j}.spec.ts`),
       use: { ...PHONE_DEVICE, browserName: 'chromium', policyFile } as Project['use'],
-      metadata: { headerproof: { role, policyFile, device: 'phone', group: name } },
+      metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone' } },
     }] : []),
   ];
   const baseline = process.env.HEADERPROOF_SKIP_BASELINE === '1' ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
@@ -78,7 +95,7 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
-  // One shared Chromium for all policy projects (see src/harness/global-setup.ts).
+  // One shared browser per engine for all policy projects (see src/harness/global-setup.ts).
   globalSetup: './src/harness/global-setup.ts',
   reporter: [
     // `headerproof run` shows a policy × journey grid (terminal) or one line per journey (CI).

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
 import { defaultRunDir, writeReports } from '../report/summary.js';
 import { blameRun } from '../blame/blame.js';
-import { browserHost } from '../harness/browser.js';
+import { browserHost, firefoxProblem } from '../harness/browser.js';
+import { EngineListError, FIREFOX_SUFFIX, parseEngines } from '../harness/engines.js';
 import type { Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   target?: string;
   policy?: string[];
   journeys?: string;
+  /** Browser engines, e.g. "chromium,firefox" (src/harness/engines.ts). */
+  browsers?: string;
   /** Also run the journeys whose layout differs in a phone-sized browser (journey@phone). */
   phone?: boolean;
   out?: string;
@@ -76,8 +79,18 @@ export async function run(options: RunOptions): Promise<number> {
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const known = availableJourneys();
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
-  const unknown = journeys.filter((j) => !known.includes(j.replace(/@phone$/, '')));
+  const baseName = (j: string) => j.replace(/@(phone|firefox)$/, '');
+  const unknown = journeys.filter((j) => !known.includes(baseName(j)));
   if (unknown.length) throw new UsageError(`--journeys: unknown journey "${unknown[0]}"; available: ${known.join(', ')}`);
+  let browsers: string | undefined;
+  try {
+    browsers = parseEngines(options.browsers)?.join(',');
+  } catch (err) {
+    if (err instanceof EngineListError) throw new UsageError(err.message);
+    throw err;
+  }
+  const engines = browsers?.split(',') ?? settings.browsers ?? ['chromium'];
+  if ((engines.includes('firefox') || journeys.some((j) => j.endsWith(FIREFOX_SUFFIX))) && firefoxProblem()) throw new UsageError(`--browsers firefox: ${firefoxProblem()}`);
   if (options.browserHost !== undefined) {
     try {
       browserHost({ HEADERPROOF_BROWSER_HOST: options.browserHost });
@@ -92,7 +105,7 @@ export async function run(options: RunOptions): Promise<number> {
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
   const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),
     ...(options.workers ? ['--workers', options.workers] : []),
-    ...[...new Set(journeys.map((j) => `tests/journeys/${j.replace(/@phone$/, '')}.spec.ts`))]];
+    ...[...new Set(journeys.map((j) => `tests/journeys/${baseName(j)}.spec.ts`))]];
   const env: NodeJS.ProcessEnv = {
     ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',
@@ -104,6 +117,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
     ...(options.skipBaseline ? { HEADERPROOF_SKIP_BASELINE: '1' } : {}),
     ...(options.phone ? { HEADERPROOF_PHONE: '1' } : {}),
+    ...(browsers ? { HEADERPROOF_BROWSERS: browsers } : {}),
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
@@ -122,7 +136,9 @@ export async function run(options: RunOptions): Promise<number> {
   let summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
-      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, phone: false });
+      // A failing journey names its engine (timeline@firefox runs in Firefox only); plain names are Chromium's.
+      const browsers = journeyList.some((j) => !j.endsWith(FIREFOX_SUFFIX)) ? 'chromium' : 'firefox';
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, phone: false, browsers });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
       return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     };

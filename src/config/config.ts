@@ -35,7 +35,9 @@ const schema = z.strictObject({
   /** Policy files (default: every file in policies/). */
   policies: z.array(z.string().min(1)).min(1).optional(),
   /** Journeys to run (default: all). */
-  journeys: z.array(z.string().regex(/^[a-z-]+(@phone)?$/, 'a journey name such as map, or map@phone for its run on a phone')).min(1).optional(),
+  journeys: z.array(z.string().regex(/^[a-z-]+(@phone|@firefox)?$/, 'a journey name such as map, map@phone for its run on a phone, or map@firefox for its run in Firefox')).min(1).optional(),
+  /** Browser engines (default: chromium). */
+  browsers: z.array(z.enum(['chromium', 'firefox'], { error: 'chromium or firefox (WebKit cannot run here)' })).min(1).optional(),
 });
 
 export type ConfigFile = z.infer<typeof schema>;
@@ -53,6 +55,8 @@ export interface TargetSettings {
   credentials?: Credentials;
   policies?: string[];
   journeys?: string[];
+  /** Browser engines to run the journeys in (undefined: chromium). */
+  browsers?: ('chromium' | 'firefox')[];
   /** The config file read, if any. */
   file?: string;
 }
@@ -100,10 +104,11 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
     preserveOrigin: env.HEADERPROOF_PRESERVE_ORIGIN === '1' ? true : undefined,
     policies: list(env.HEADERPROOF_POLICIES)?.length ? list(env.HEADERPROOF_POLICIES) : undefined,
     journeys: list(env.HEADERPROOF_JOURNEYS)?.length ? list(env.HEADERPROOF_JOURNEYS) : undefined,
+    browsers: list(env.HEADERPROOF_BROWSERS?.toLowerCase())?.length ? list(env.HEADERPROOF_BROWSERS?.toLowerCase()) : undefined,
   };
   const envParsed = schema.safeParse(Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)));
   if (!envParsed.success) {
-    const names: Record<string, string> = { target: 'HEADERPROOF_TARGET (--target)', connectTo: 'HEADERPROOF_CONNECT_TO (--connect-to)', caFile: 'HEADERPROOF_CA_FILE (--ca-file)', journeys: 'HEADERPROOF_JOURNEYS (--journeys)' };
+    const names: Record<string, string> = { target: 'HEADERPROOF_TARGET (--target)', connectTo: 'HEADERPROOF_CONNECT_TO (--connect-to)', caFile: 'HEADERPROOF_CA_FILE (--ca-file)', journeys: 'HEADERPROOF_JOURNEYS (--journeys)', browsers: 'HEADERPROOF_BROWSERS (--browsers)' };
     throw new ConfigError('environment / command line', problemsOf(envParsed.error).map((p) => ({ ...p, field: names[p.field.split('.')[0]!] ?? p.field })));
   }
   const merged: ConfigFile = { ...fromFile, ...envParsed.data };
@@ -121,6 +126,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
     preserveOrigin: merged.preserveOrigin === true,
     ...(merged.policies ? { policies: merged.policies.map((p) => path.resolve(file ? path.dirname(file) : dir, p)) } : {}),
     ...(merged.journeys ? { journeys: merged.journeys } : {}),
+    ...(merged.browsers ? { browsers: [...new Set(merged.browsers)] } : {}),
     ...(file ? { file } : {}),
   };
   if (!merged.target) {

@@ -1,7 +1,11 @@
-// How headerproof launches Chromium: Playwright's own build when installed, else Debian's
-// /usr/bin/chromium (the only browser a machine without browser downloads can have).
+// How headerproof launches its browsers. Chromium: Playwright's own build when installed, else
+// Debian's /usr/bin/chromium (the only Chromium a machine without browser downloads can have).
+// Firefox: a stock Firefox (Debian's firefox-esr) over WebDriver BiDi, Playwright's "moz-firefox"
+// channel; Playwright's patched Firefox build cannot be downloaded here.
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { chromium, type LaunchOptions } from 'playwright';
+import type { Engine } from './engines.js';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -56,4 +60,55 @@ export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
   // The name resolves to loopback inside this browser only; the proxy accepts it as its Host.
   const resolver = host ? [`--host-resolver-rules=MAP ${host} 127.0.0.1`] : [];
   return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...resolver, ...extraArgs] };
+}
+
+const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
+
+/** The Firefox to drive: HEADERPROOF_FIREFOX, else Debian's firefox-esr (or firefox). */
+export function firefoxExecutable(): string | undefined {
+  if (process.env.HEADERPROOF_FIREFOX) return process.env.HEADERPROOF_FIREFOX;
+  return SYSTEM_FIREFOX.find((p) => existsSync(p));
+}
+
+/**
+ * The oldest Firefox that Playwright 1.64's BiDi client works with, as measured here: 140 ESR
+ * fails at launch ("network.addDataCollector: unknown command"), 153 ESR works.
+ */
+export const MIN_FIREFOX_MAJOR = 153;
+
+/** Firefox's major version (from `firefox --version`), or undefined when it does not answer. */
+export function firefoxMajor(executable: string): number | undefined {
+  const out = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 15_000 }).stdout ?? '';
+  const m = /(\d+)\.\d+/.exec(out);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Why Firefox cannot run here (missing or too old), with the fix; undefined when it can. */
+export function firefoxProblem(): string | undefined {
+  const exe = firefoxExecutable();
+  if (!exe) return 'Firefox is not installed: run scripts/setup.sh (as root it installs Debian\'s firefox-esr), or apt-get install firefox-esr, or point HEADERPROOF_FIREFOX at a Firefox binary';
+  const major = firefoxMajor(exe);
+  if (major !== undefined && major < MIN_FIREFOX_MAJOR) return `${exe} is Firefox ${major}; Playwright's WebDriver BiDi client needs Firefox ${MIN_FIREFOX_MAJOR} or later (apt-get update && apt-get install firefox-esr brings Debian's security update)`;
+  return undefined;
+}
+
+/** Preferences for a Firefox that behaves like the Chromium runs: video autoplays, WebGL on. */
+const FIREFOX_PREFS: Record<string, string | number | boolean> = {
+  'media.autoplay.default': 0,
+  'media.autoplay.blocking_policy': 0,
+  'webgl.force-enabled': true,
+  // Deliver Reporting API reports promptly (Firefox batches them otherwise).
+  'dom.reporting.delivering.timeout': 1,
+};
+
+export function firefoxLaunchOptions(): LaunchOptions {
+  const executablePath = firefoxExecutable();
+  // A window on the run's virtual display (global setup's Xvfb, or the user's own DISPLAY) has
+  // WebGL; headless Firefox has none here, and the map needs it.
+  const headless = !process.env.DISPLAY;
+  return { channel: 'moz-firefox', ...(executablePath ? { executablePath } : {}), headless, firefoxUserPrefs: FIREFOX_PREFS };
+}
+
+export function launchOptionsFor(engine: Engine): LaunchOptions {
+  return engine === 'firefox' ? firefoxLaunchOptions() : chromiumLaunchOptions();
 }

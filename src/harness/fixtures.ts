@@ -15,11 +15,11 @@ import { generateCertificate, type GeneratedCertificate } from '../tls/certifica
 import { registerSecrets } from '../observe/violation.js';
 import { logIn, type SessionCookie } from './session.js';
 import type { Credentials } from '../config/config.js';
-import { SHARED_BROWSER_ENV } from './global-setup.js';
+import { sharedBrowserEnv } from './global-setup.js';
+import type { Engine } from './engines.js';
 import { fetchServerVersion, versionString } from '../immich/version.js';
 import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
 import { bootBlockedReason } from '../observe/boot-failure.js';
-import { PHONE_SUFFIX } from './devices.js';
 import type { Violation } from '../observe/violation.js';
 import type { ImmichIdentity } from '../report/model.js';
 
@@ -51,11 +51,13 @@ interface TestFixtures {
   /** What differs between Immich versions, for the detected version (src/immich/versions/). */
   web: JourneyHooks;
   /** What the journey's browser context leaves for the report (set as the context closes). */
-  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string };
+  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string };
   /** Writes the journey's report attachment after the test (automatic). */
   journeyAttachment: void;
   /** Where a client without a browser (the mobile app, the CLI) reaches the target: the proxy. */
   clientOrigin: string;
+  /** The paths of the websockets the browser opened through the proxy during this journey. */
+  openedWebsockets: () => string[];
 }
 
 /** A policy file as the report names it: relative to the project when it is inside it. */
@@ -108,9 +110,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(options);
   }, { scope: 'worker' }],
 
-  // Connect to the run's shared Chromium (global setup) instead of launching one per worker.
-  connectOptions: [async ({ connectOptions, target }, use) => {
-    const shared = process.env[SHARED_BROWSER_ENV];
+  // Connect to the run's shared browser of this engine (global setup) instead of launching one per worker.
+  connectOptions: [async ({ connectOptions, target, browserName }, use) => {
+    const shared = process.env[sharedBrowserEnv(browserName as Engine)];
     await use(shared && !target.preserveOrigin ? { wsEndpoint: shared } : connectOptions);
   }, { scope: 'worker' }],
 
@@ -140,10 +142,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   credentials: async ({ target }, use) => use(target.credentials),
 
-  // "timeline", or "timeline@phone" in a phone project (src/harness/devices.ts).
+  // "timeline", "timeline@phone" in a phone project (src/harness/devices.ts), "timeline@firefox"
+  // in a Firefox project (src/harness/engines.ts).
   journey: async ({}, use, testInfo) => {
-    const phone = (testInfo.project.metadata as { headerproof?: { device?: string } }).headerproof?.device === 'phone';
-    await use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '') + (phone ? PHONE_SUFFIX : ''));
+    const suffix = (testInfo.project.metadata as { headerproof?: { suffix?: string } }).headerproof?.suffix ?? '';
+    await use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '') + suffix);
   },
 
   signals: async ({ journey, headerProxy: proxy }, use) => {
@@ -158,6 +161,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   context: async ({ context, signals, pageRecord, policy, headerProxy: proxy, browserOrigin }, use, testInfo) => {
     await signals.attach(context);
+    pageRecord.browserVersion = context.browser()?.version();
     // Fail fast: a policy that stops the app's boot closes the page at once, with the reason, so
     // the journey's next step fails now instead of after its timeouts.
     const enforced = policy.csp && !policy.csp.reportOnly ? policy.csp.directives : undefined;
@@ -193,7 +197,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Every journey's report attachment: the policy, the target, the signals collected, the proxy's
   // view. Set up before (so torn down after) the browser context.
-  journeyAttachment: [async ({ signals, policy, headerProxy: proxy, journey, target, browserOrigin, immichIdentity, pageRecord }, use, testInfo) => {
+  journeyAttachment: [async ({ signals, policy, headerProxy: proxy, journey, target, browserOrigin, immichIdentity, pageRecord, browserName }, use, testInfo) => {
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await use();
     const waitForReports = Boolean(policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
@@ -201,6 +205,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const lastUrl = pageRecord.lastUrl?.startsWith('http') ? pageRecord.lastUrl : browserOrigin;
     const attachment: JourneyAttachment = {
       journey,
+      browser: browserName as Engine,
+      ...(pageRecord.browserVersion ? { browserVersion: pageRecord.browserVersion } : {}),
       policy: {
         name: policy.name, file: displayPath(policy.file), description: policy.description,
         served: servedHeaders(policy, `${browserOrigin}/__headerproof/report`),
@@ -248,6 +254,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const api = new ImmichApi(session.request);
     await use(api);
     await api.cleanup(); // the shared links, API keys and uploads the journey made
+  },
+
+  // Counted at the proxy (real upgrades on the wire), so it works in every engine.
+  openedWebsockets: async ({ headerProxy }, use) => {
+    const before = headerProxy.stats.websocketUpgrades;
+    await use(() => {
+      const { websocketUpgrades, websocketPaths } = headerProxy.stats;
+      const since = Math.min(websocketUpgrades - before, websocketPaths.length);
+      return since > 0 ? websocketPaths.slice(-since) : [];
+    });
   },
 
   // Node reaches the proxy on loopback (it cannot resolve a --browser-host or preserved-origin name).

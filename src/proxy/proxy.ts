@@ -40,6 +40,9 @@ export interface ProxyStats {
   upstreamRetries: number;
   /** Headers the upstream already sent that the policy replaced. */
   replacedUpstreamHeaders: Set<string>;
+  /** Websocket upgrades forwarded so far (the count) and the paths of the latest ones. */
+  websocketUpgrades: number;
+  websocketPaths: string[];
 }
 
 export interface RunningProxy {
@@ -60,7 +63,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const targetOrigin = target.origin;
   const collector = new ReportCollector();
   const inlineBlocks = new InlineBlockRecorder();
-  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set() };
+  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set(), websocketUpgrades: 0, websocketPaths: [] };
   const agent = upstreamAgent(target, options);
   // A retry goes on a new connection: when the first kept-alive socket was stale, the next one in
   // the pool may be too (seen in CI: a loaded worker's event loop outlived the idle timers).
@@ -165,6 +168,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
+    // What the browser really opened, whatever the engine tells its driver (Firefox over BiDi
+    // reports no websocket events to Playwright).
+    stats.websocketUpgrades++;
+    stats.websocketPaths.push((req.url ?? '').split('?')[0]!);
+    if (stats.websocketPaths.length > 100) stats.websocketPaths.shift();
     proxy.ws(req, socket, head);
   });
   server.on('clientError', (_err, socket) => socket.destroy());

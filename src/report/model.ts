@@ -2,6 +2,7 @@
 import type { ViolationGroup } from '../observe/violation.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { PolicyModel, Suggestion } from '../blame/suggest.js';
+import type { Engine } from '../harness/engines.js';
 
 export const JOURNEY_ATTACHMENT = 'headerproof-journey.json';
 export const SCREENSHOT_ATTACHMENT = 'headerproof-screenshot';
@@ -37,6 +38,9 @@ export interface Blame {
 /** Attached to every journey test by the fixtures; the reporter builds the verdicts from these. */
 export interface JourneyAttachment {
   journey: string;
+  /** The engine the journey ran in (src/harness/engines.ts) and its version. */
+  browser?: Engine;
+  browserVersion?: string;
   policy: PolicyInfo;
   /** 'lab' or the staging origin. */
   target: string;
@@ -62,6 +66,8 @@ export type JourneyStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
 export interface JourneyResult {
   journey: string;
+  /** The engine it ran in ("timeline@firefox" ran in firefox). */
+  browser?: Engine;
   status: JourneyStatus;
   /** First line(s) of the failure, or the skip reason. */
   error?: string;
@@ -80,6 +86,7 @@ export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
 
 export interface JourneyComparison {
   journey: string;
+  browser?: Engine;
   baseline: JourneyStatus | 'missing';
   candidate: JourneyStatus;
   error?: string;
@@ -107,6 +114,18 @@ export interface PolicyVerdict {
   suggestions: Suggestion[];
   /** Filled in by the blame pass for policies that break a journey. */
   blame?: Blame[];
+  /** With more than one engine: the verdict in each (the overall verdict is the worst of them). */
+  engines?: EngineVerdict[];
+}
+
+/** A policy's verdict from one engine's journeys alone. */
+export interface EngineVerdict {
+  browser: Engine;
+  /** e.g. "153.7.0", as the browser reported it. */
+  version?: string;
+  verdict: Verdict;
+  /** Headers of the policy this engine ignores: its passing journeys prove nothing about them. */
+  notEnforced: string[];
 }
 
 export interface Summary {
@@ -121,6 +140,8 @@ export interface Summary {
   baselineAdvice?: BaselineAdvice[];
   startedAt: string;
   durationMs: number;
+  /** The engines the journeys ran in, with their versions. */
+  browsers?: { browser: Engine; version?: string }[];
   baseline: JourneyResult[];
   policies: PolicyVerdict[];
   /** 0 all safe, 1 a policy breaks / would break, 3 nothing decided (baseline failing, inconclusive). */

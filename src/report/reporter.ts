@@ -6,7 +6,7 @@ import path from 'node:path';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
 import { redact, registerSecrets } from '../observe/violation.js';
 import { resolveSettings, secretsOf } from '../config/config.js';
-import { PHONE_SUFFIX } from '../harness/devices.js';
+import type { Engine } from '../harness/engines.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -54,8 +54,9 @@ export default class HeaderproofReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const project = test.parent.project();
-    // A phone project's results belong to its policy's group (the desktop project's name).
-    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string } | undefined;
+    // A phone or Firefox project's results belong to its policy's group (the Chromium desktop
+    // project's name); their journeys carry the project's suffix (journey@phone, journey@firefox).
+    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine } | undefined;
     if (!project || !meta) return;
     const raw = result.attachments.find((a) => a.name === JOURNEY_ATTACHMENT)?.body;
     let attachment: JourneyAttachment | undefined;
@@ -65,7 +66,7 @@ export default class HeaderproofReporter implements Reporter {
       attachment = undefined;
     }
     const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : result.status === 'interrupted' ? 'interrupted' : 'failed';
-    const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '') + (meta.group ? PHONE_SUFFIX : '');
+    const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '') + (meta.suffix ?? '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
     const message = [...new Set((result.error?.message ?? `test ${result.status}`).replace(ANSI, '').split('\n').map((l) => l.trim()).filter(Boolean))].slice(0, 4).join(' ');
     // Redacted (then cut to 600 characters) in onEnd, once the configured secrets are known. A boot
@@ -81,7 +82,7 @@ export default class HeaderproofReporter implements Reporter {
       role: meta.role,
       policyFile: meta.policyFile,
       attachment,
-      result: { journey, status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}),
+      result: { journey, browser: attachment?.browser ?? meta.browser ?? 'chromium', status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}),
         ...(status === 'skipped' && attachment?.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
         ...(screenshot ? { screenshot } : {}) },
     });

@@ -1,7 +1,8 @@
 // From per-test journey records to the Summary (verdict per policy), and onto disk.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decideVerdict, exitCodeFor } from '../verdict/verdict.js';
+import { decideByEngine, decideVerdict, exitCodeFor } from '../verdict/verdict.js';
+import type { Engine } from '../harness/engines.js';
 import { adviseBaseline } from '../verdict/advice.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
@@ -21,6 +22,9 @@ export const VERSION = '0.1.0';
 export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number }): Summary {
   const sortJ = (a: JourneyResult, b: JourneyResult) => a.journey.localeCompare(b.journey);
   const baseline = records.filter((r) => r.role === 'baseline').map((r) => r.result).sort(sortJ);
+  // The engines' versions, as the browsers reported them.
+  const versions: Partial<Record<Engine, string>> = {};
+  for (const r of records) if (r.attachment?.browserVersion) versions[r.result.browser ?? 'chromium'] ??= r.attachment.browserVersion;
   const byProject = new Map<string, JourneyRecord[]>();
   for (const r of records.filter((x) => x.role === 'candidate')) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
   const policies = [...byProject.entries()]
@@ -29,7 +33,8 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
       const info: PolicyInfo = recs.find((r) => r.attachment)?.attachment?.policy ?? { name: project, file: recs[0]!.policyFile, description: '', served: {} };
       const replaced = [...new Set(recs.flatMap((r) => r.attachment?.proxy.replacedUpstreamHeaders ?? []))];
       const warnings = [...new Set(recs.flatMap((r) => r.attachment?.warnings ?? []))];
-      return decideVerdict(info, baseline, recs.map((r) => r.result).sort(sortJ), replaced, warnings);
+      const candidate = recs.map((r) => r.result).sort(sortJ);
+      return decideByEngine(decideVerdict(info, baseline, candidate, replaced, warnings), baseline, candidate, versions);
     });
   const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
   const preservedOrigin = records.find((r) => r.attachment?.preservedOrigin)?.attachment?.preservedOrigin;
@@ -43,6 +48,7 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
     baselineAdvice: adviseBaseline(baseline, immich),
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,
+    browsers: [...new Set(records.map((r) => r.result.browser ?? 'chromium'))].sort().map((browser) => ({ browser, ...(versions[browser] ? { version: versions[browser] } : {}) })),
     baseline,
     policies,
     exitCode: exitCodeFor(baseline, policies),

@@ -2,7 +2,8 @@
 // caused is blamed. Pure function of the two result lists.
 import { groupKey, POLICY_KINDS, type ViolationGroup } from '../observe/violation.js';
 import { suggestFixes } from '../blame/suggest.js';
-import type { JourneyComparison, JourneyResult, PolicyInfo, PolicyVerdict, Verdict } from '../report/model.js';
+import type { EngineVerdict, JourneyComparison, JourneyResult, PolicyInfo, PolicyVerdict, Verdict } from '../report/model.js';
+import { ENGINE_LABEL, ENGINES, notEnforcedBy, type Engine } from '../harness/engines.js';
 
 export function newViolations(baseline: ViolationGroup[], candidate: ViolationGroup[]): ViolationGroup[] {
   const seen = new Set(baseline.map(groupKey));
@@ -44,6 +45,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     const b = byJourney.get(c.journey);
     return {
       journey: c.journey,
+      ...(c.browser ? { browser: c.browser } : {}),
       baseline: b?.status ?? 'missing',
       candidate: c.status,
       ...(c.error ? { error: c.error } : {}),
@@ -59,7 +61,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
   // A baseline journey the candidate never reported is a finding too, not a silent omission.
   const seen = new Set(candidate.map((c) => c.journey));
   const absent: JourneyResult[] = baseline.filter((b) => !seen.has(b.journey))
-    .map((b) => ({ journey: b.journey, status: 'interrupted', error: 'no result with the policy', violations: [], upstreamErrors: 0 }));
+    .map((b) => ({ journey: b.journey, ...(b.browser ? { browser: b.browser } : {}), status: 'interrupted', error: 'no result with the policy', violations: [], upstreamErrors: 0 }));
   const journeys = [...candidate, ...absent].map(compare).sort((a, b) => a.journey.localeCompare(b.journey));
   const upstreamErrors = new Map(candidate.map((c) => [c.journey, c.upstreamErrors]));
   const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0) }));
@@ -84,6 +86,31 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     ? suggestFixes(policy.model, journeys.flatMap((j) => j.candidate === 'failed' ? j.violations.filter((v) => POLICY_KINDS.has(v.kind)) : j.newViolations), journeys.flatMap((j) => j.inlineBlocks ?? []))
     : [];
   return { policy, verdict, reasons, journeys, replacedUpstreamHeaders, warnings, suggestions };
+}
+
+/**
+ * The verdict of each engine's journeys alone, for a run in more than one engine (or in one that
+ * ignores some of the policy's headers). The overall verdict, over all journeys, is the worst of
+ * these. A header the engine ignores is named, and a reason says so, so a pass there never reads
+ * as "safe" for that header.
+ */
+export function decideByEngine(verdict: PolicyVerdict, baseline: JourneyResult[], candidate: JourneyResult[], versions: Partial<Record<Engine, string>> = {}): PolicyVerdict {
+  const engineOf = (r: { browser?: Engine }) => r.browser ?? 'chromium';
+  const used = ENGINES.filter((e) => candidate.some((c) => engineOf(c) === e) || baseline.some((b) => engineOf(b) === e));
+  if (used.length === 1 && used[0] === 'chromium') return verdict;
+  const engines: EngineVerdict[] = used.map((browser) => {
+    const own = decideVerdict(verdict.policy, baseline.filter((b) => engineOf(b) === browser), candidate.filter((c) => engineOf(c) === browser));
+    return { browser, ...(versions[browser] ? { version: versions[browser] } : {}), verdict: own.verdict, notEnforced: notEnforcedBy(browser, verdict.policy.served) };
+  });
+  const reasons = [...verdict.reasons];
+  for (const e of engines.filter((x) => x.notEnforced.length)) {
+    const others = engines.filter((x) => !x.notEnforced.length).map((x) => ENGINE_LABEL[x.browser]);
+    reasons.push(`${ENGINE_LABEL[e.browser]}${e.version ? ` ${e.version}` : ''} does not enforce ${e.notEnforced.join(', ')}: its journeys there prove nothing about ${e.notEnforced.length > 1 ? 'them' : 'it'}${others.length ? ` (${others.join(', ')}'s do)` : ''}`);
+  }
+  if (new Set(engines.map((e) => e.verdict)).size > 1) {
+    reasons.unshift(`the engines differ: ${engines.map((e) => `${ENGINE_LABEL[e.browser]} ${e.verdict}`).join(', ')}`);
+  }
+  return { ...verdict, reasons, engines };
 }
 
 function summarize(groups: ViolationGroup[]): string {

@@ -3,16 +3,16 @@ import { PHONE_JOURNEYS, selectJourneys } from '../../src/harness/devices.js';
 import { ConfigError, resolveSettings } from '../../src/config/config.js';
 
 test('no list: every desktop journey, and phones only when asked for', () => {
-  expect(selectJourneys(undefined, false)).toEqual({ desktop: undefined, phone: [] });
-  expect(selectJourneys(undefined, true)).toEqual({ desktop: undefined, phone: PHONE_JOURNEYS });
+  expect(selectJourneys(undefined, false)).toEqual({ desktop: { chromium: undefined }, phone: [] });
+  expect(selectJourneys(undefined, true)).toEqual({ desktop: { chromium: undefined }, phone: PHONE_JOURNEYS });
   expect(PHONE_JOURNEYS).not.toContain('api-clients'); // no page, no layout
 });
 
 test('a list: name@phone runs on the phone only; --phone adds the listed journeys that have a layout', () => {
-  expect(selectJourneys(['timeline@phone'], false)).toEqual({ desktop: [], phone: ['timeline'] });
-  expect(selectJourneys(['map', 'search@phone'], false)).toEqual({ desktop: ['map'], phone: ['search'] });
-  expect(selectJourneys(['map', 'api-clients'], true)).toEqual({ desktop: ['map', 'api-clients'], phone: ['map'] });
-  expect(selectJourneys(['map', 'map@phone'], true)).toEqual({ desktop: ['map'], phone: ['map'] });
+  expect(selectJourneys(['timeline@phone'], false)).toEqual({ desktop: { chromium: [] }, phone: ['timeline'] });
+  expect(selectJourneys(['map', 'search@phone'], false)).toEqual({ desktop: { chromium: ['map'] }, phone: ['search'] });
+  expect(selectJourneys(['map', 'api-clients'], true)).toEqual({ desktop: { chromium: ['map', 'api-clients'] }, phone: ['map'] });
+  expect(selectJourneys(['map', 'map@phone'], true)).toEqual({ desktop: { chromium: ['map'] }, phone: ['map'] });
 });
 
 test('HEADERPROOF_JOURNEYS accepts name@phone and names the fix for anything else', async () => {
@@ -21,4 +21,12 @@ test('HEADERPROOF_JOURNEYS accepts name@phone and names the fix for anything els
   const err = await resolveSettings('/nonexistent-dir', { HEADERPROOF_JOURNEYS: 'timeline@tablet' }).catch((e) => e);
   expect(err).toBeInstanceOf(ConfigError);
   expect((err as Error).message).toContain('map@phone');
+});
+
+test('engines: plain names run in every engine of the run, name@firefox in Firefox only', () => {
+  expect(selectJourneys(undefined, false, ['chromium', 'firefox'])).toEqual({ desktop: { chromium: undefined, firefox: undefined }, phone: [] });
+  expect(selectJourneys(['map', 'login'], false, ['chromium', 'firefox'])).toEqual({ desktop: { chromium: ['map', 'login'], firefox: ['map', 'login'] }, phone: [] });
+  // Blame re-runs name the engine: timeline@firefox brings Firefox in even when the run is Chromium's.
+  expect(selectJourneys(['timeline@firefox'], false)).toEqual({ desktop: { chromium: [], firefox: ['timeline'] }, phone: [] });
+  expect(selectJourneys(['map', 'timeline@firefox'], false, ['firefox'])).toEqual({ desktop: { firefox: ['map', 'timeline'] }, phone: [] });
 });
