@@ -40,6 +40,25 @@ else
   fi
   have_browser || { echo "setup: Chromium still not found after installing" >&2; exit 1; }
 fi
+# Firefox (the second engine, --browsers firefox): Debian's firefox-esr, recent enough for
+# Playwright's WebDriver BiDi client (153 ESR; the 140 ESR of Debian 12's first release is too old:
+# apt-get update brings the security update), and Xvfb, on whose virtual display Firefox has WebGL.
+firefox_ok() {
+  node --import tsx -e "
+    const { firefoxProblem } = await import('./src/harness/browser.ts');
+    const p = firefoxProblem(); if (p) { console.error('setup: ' + p); process.exit(1); }
+  " 2>/dev/null
+}
+if ! firefox_ok || ! command -v Xvfb >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian's firefox-esr and xvfb (for --browsers firefox)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr xvfb >/dev/null
+    firefox_ok || echo "setup: note: Firefox is still not usable; --browsers firefox will say why"
+  else
+    echo "setup: note: --browsers firefox needs Firefox ESR 153+ and Xvfb: apt-get update && apt-get install firefox-esr xvfb"
+  fi
+fi
 # nginx and Caddy are only needed by the tests that serve an export for real.
 install_edge() { # command package
   command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ] && return 0

@@ -46,7 +46,8 @@ export const NOT_ENFORCED: Record<Engine, readonly string[]> = {
 
 /** The headers of a served header set that this engine does not enforce. */
 export function notEnforcedBy(engine: Engine, served: Record<string, string | null>): string[] {
-  return NOT_ENFORCED[engine].filter((h) => typeof served[h] === 'string');
+  const set = new Set(Object.entries(served).filter(([, v]) => typeof v === 'string').map(([k]) => k.toLowerCase()));
+  return NOT_ENFORCED[engine].filter((h) => set.has(h.toLowerCase()));
 }
 
 export const ENGINE_LABEL: Record<Engine, string> = { chromium: 'Chromium', firefox: 'Firefox' };

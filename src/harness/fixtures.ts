@@ -15,7 +15,7 @@ import { generateCertificate, type GeneratedCertificate } from '../tls/certifica
 import { registerSecrets } from '../observe/violation.js';
 import { logIn, type SessionCookie } from './session.js';
 import type { Credentials } from '../config/config.js';
-import { sharedBrowserEnv } from './global-setup.js';
+import { sharedBrowserEndpoint } from './global-setup.js';
 import type { Engine } from './engines.js';
 import { fetchServerVersion, versionString } from '../immich/version.js';
 import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
@@ -111,8 +111,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   }, { scope: 'worker' }],
 
   // Connect to the run's shared browser of this engine (global setup) instead of launching one per worker.
-  connectOptions: [async ({ connectOptions, target, browserName }, use) => {
-    const shared = process.env[sharedBrowserEnv(browserName as Engine)];
+  connectOptions: [async ({ connectOptions, target, browserName }, use, workerInfo) => {
+    const shared = sharedBrowserEndpoint(browserName as Engine, workerInfo.parallelIndex);
     await use(shared && !target.preserveOrigin ? { wsEndpoint: shared } : connectOptions);
   }, { scope: 'worker' }],
 

@@ -1,7 +1,12 @@
-// One browser per engine for the whole run: every worker (one per policy project) connects to it
-// instead of launching its own, so an extra policy costs its journeys, not another browser start-up.
+// One Chromium for the whole run: every worker (one per policy project) connects to it instead of
+// launching its own, so an extra policy costs its journeys, not another browser start-up.
 // Origin-preserving mode keeps a browser per worker: its launch flags name that worker's proxy.
-// Firefox gets a virtual display first (src/harness/display.ts): headless Firefox has no WebGL here.
+// Firefox is shared between workers one at a time, never at once: one Firefox window is focused at
+// a time, and Firefox refuses fullscreen to a page whose window is not (measured: two workers'
+// slideshows in one Firefox, one of five failed "could not enter fullscreen"; a Firefox per
+// worker, 10 of 10 passed). So there is one Firefox per worker slot (Playwright's parallelIndex),
+// kept across the slot's projects (a launch per project cost ~8 s each). It gets a virtual display
+// first (src/harness/display.ts): headless Firefox has no WebGL here.
 import { chromium, firefox } from 'playwright';
 import type { FullConfig } from '@playwright/test';
 import { chromiumLaunchOptions, firefoxLaunchOptions } from './browser.js';
@@ -12,6 +17,13 @@ import { resolveSettings } from '../config/config.js';
 /** Chromium's endpoint keeps its old name (headerproof's own tests nest runs and clear it). */
 export function sharedBrowserEnv(engine: Engine): string {
   return engine === 'chromium' ? 'HEADERPROOF_BROWSER_WS' : 'HEADERPROOF_BROWSER_WS_FIREFOX';
+}
+
+/** The shared browser endpoint for this engine and worker slot, if the run has one. */
+export function sharedBrowserEndpoint(engine: Engine, parallelIndex: number, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const endpoints = env[sharedBrowserEnv(engine)]?.split(' ').filter(Boolean) ?? [];
+  // Chromium: one for all. Firefox: one per worker slot (a slot runs one worker at a time).
+  return endpoints.length ? endpoints[parallelIndex % endpoints.length] : undefined;
 }
 export const SHARED_BROWSER_ENV = sharedBrowserEnv('chromium');
 
@@ -32,12 +44,15 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
   const closers: (() => Promise<void>)[] = [];
   if (process.env.HEADERPROOF_SHARED_BROWSER !== '0' && !(await resolveSettings(process.cwd())).preserveOrigin) {
-    for (const engine of engines) {
-      const server = engine === 'firefox'
-        ? await firefox.launchServer({ ...firefoxLaunchOptions(), host: '127.0.0.1' })
-        : await chromium.launchServer({ ...chromiumLaunchOptions(), host: '127.0.0.1' });
-      process.env[sharedBrowserEnv(engine)] = server.wsEndpoint();
+    if (engines.includes('chromium')) {
+      const server = await chromium.launchServer({ ...chromiumLaunchOptions(), host: '127.0.0.1' });
+      process.env[sharedBrowserEnv('chromium')] = server.wsEndpoint();
       closers.push(() => server.close());
+    }
+    if (engines.includes('firefox')) {
+      const servers = await Promise.all(Array.from({ length: Math.max(1, config.workers) }, () => firefox.launchServer({ ...firefoxLaunchOptions(), host: '127.0.0.1' })));
+      process.env[sharedBrowserEnv('firefox')] = servers.map((s) => s.wsEndpoint()).join(' ');
+      for (const server of servers) closers.push(() => server.close());
     }
   }
   return async () => {

@@ -231,6 +231,13 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
     }
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  // Every socket, upgraded ones too (closeAllConnections does not see those): close() ends them all,
+  // so a browser that outlives this lab (Firefox, kept by a worker slot) cannot hold it open.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
 
   async function handleApi(
     req: http.IncomingMessage,
@@ -475,6 +482,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabTarget> {
     close: async () => {
       io.close();
       server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await tiles.close();
       rmSync(uploadDir, { recursive: true, force: true });

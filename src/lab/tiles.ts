@@ -111,8 +111,14 @@ export async function startTileServer(host = '127.0.0.1'): Promise<TileServer> {
     res.writeHead(405);
     res.end();
   });
+  // CONNECTed sockets leave the HTTP server's books (closeAllConnections does not see them); a
+  // browser that outlives this lab (Firefox, shared by a worker slot's projects) keeps its pooled
+  // tunnels open, so close() ends them itself.
+  const tunnels = new Set<net.Socket>();
   tunnel.on('connect', (req, socket: net.Socket, head) => {
     socket.on('error', () => undefined);
+    tunnels.add(socket);
+    socket.on('close', () => tunnels.delete(socket));
     const [name, port] = (req.url ?? '').split(':');
     if ((name !== TILE_HOST && name !== STATIC_HOST) || port !== '443') {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
@@ -125,6 +131,7 @@ export async function startTileServer(host = '127.0.0.1'): Promise<TileServer> {
       socket.pipe(upstream);
     });
     upstream.on('error', () => socket.destroy());
+    socket.on('close', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => tunnel.listen(0, host, resolve));
   return {
@@ -136,6 +143,7 @@ export async function startTileServer(host = '127.0.0.1'): Promise<TileServer> {
     close: async () => {
       server.closeAllConnections();
       tunnel.closeAllConnections();
+      for (const s of tunnels) s.destroy();
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
         new Promise<void>((resolve) => tunnel.close(() => resolve())),

@@ -161,8 +161,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     stats.refused++;
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
+  // Upgraded sockets leave the server's books: close() ends them (a browser shared across
+  // projects would otherwise hold the proxy open).
+  const upgraded = new Set<Socket>();
   server.on('upgrade', (req, socket: Socket, head) => {
     socket.on('error', () => undefined);
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     if (refusal(req)) {
       stats.refused++;
       socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -193,6 +198,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();
+        for (const s of upgraded) s.destroy();
         server.close(() => resolve());
         proxy.close();
         agent.destroy();

@@ -4,7 +4,8 @@ import type { ViolationGroup } from '../observe/violation.js';
 import { escapeHtml as e, truncate } from './escape.js';
 import { groupByDirective } from './group.js';
 import { byVerdict } from '../verdict/verdict.js';
-import type { JourneyResult, PolicyVerdict, Summary } from './model.js';
+import type { EngineVerdict, JourneyResult, PolicyVerdict, Summary } from './model.js';
+import { ENGINE_LABEL, type Engine } from '../harness/engines.js';
 
 export const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;max-width:80rem}
@@ -21,6 +22,18 @@ function statusCell(baseline: string, candidate: string): string {
   return `<td><span class="${e(candidate)}">${e(candidate)}</span>${differs}</td>`;
 }
 
+
+/** The engines of the run ("Chromium 150.0, Firefox 153.7.0"). */
+export function browsersLine(summary: Summary): string {
+  return (summary.browsers ?? []).map((b) => `${ENGINE_LABEL[b.browser]}${b.version ? ` ${b.version}` : ''}`).join(', ');
+}
+
+/** One engine's verdict, and what it does not enforce (a pass there says nothing about those). */
+function engineCell(v: EngineVerdict | undefined): string {
+  if (!v) return '<td class="meta">not run</td>';
+  const ignored = v.notEnforced.length ? `<br><span class="meta">not enforced: ${e(v.notEnforced.join(', '))}</span>` : '';
+  return `<td><span class="v ${e(v.verdict)}">${e(v.verdict)}</span>${ignored}</td>`;
+}
 
 function immichLine(summary: Summary): string {
   const i = summary.immich;
@@ -84,6 +97,7 @@ function policySection(p: PolicyVerdict, image: ImageLoader): string {
     .map((j) => `<li><b>${e(j.journey)}</b> (${e(j.candidate)}${j.baseline !== j.candidate ? `; baseline ${e(j.baseline)}` : ''}): <pre>${e(truncate(j.error ?? '', 1000))}</pre></li>`).join('');
   return `<section id="policy-${e(p.policy.name)}">
 <h2>${e(p.policy.name)} <span class="v ${e(p.verdict)}">${e(p.verdict)}</span></h2>
+${p.engines ? `<p>${p.engines.map((x) => `${e(ENGINE_LABEL[x.browser])}${x.version ? ` ${e(x.version)}` : ''}: <span class="v ${e(x.verdict)}">${e(x.verdict)}</span>${x.notEnforced.length ? ` <span class="meta">(does not enforce ${e(x.notEnforced.join(', '))})</span>` : ''}`).join(' · ')}</p>` : ''}
 <p>${e(p.policy.description)}</p><p class="meta">File: <code>${e(p.policy.file)}</code></p>
 <ul>${p.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>
 ${p.warnings.length ? `<div class="warn"><b>Warnings</b><ul>${p.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></div>` : ''}
@@ -101,13 +115,16 @@ ${p.replacedUpstreamHeaders.length ? `<p><b>Note:</b> the target already sends $
 export function renderHtml(summary: Summary, image: ImageLoader = () => undefined): string {
   const journeys = [...new Set([...summary.baseline.map((b) => b.journey), ...summary.policies.flatMap((p) => p.journeys.map((j) => j.journey))])];
   const policies = byVerdict(summary.policies);
+  // With more than one engine (or one that is not Chromium), a column per engine beside the overall verdict.
+  const engines: Engine[] = policies.some((p) => p.engines) ? [...new Set(policies.flatMap((p) => p.engines?.map((x) => x.browser) ?? []))] : [];
   const matrix = policies
     .map((p) => {
       const cells = journeys.map((name) => {
         const j = p.journeys.find((x) => x.journey === name);
         return j ? statusCell(j.baseline, j.candidate) : '<td class="meta">not run</td>';
       });
-      return `<tr><th><a href="#policy-${e(p.policy.name)}">${e(p.policy.name)}</a></th><td><span class="v ${e(p.verdict)}">${e(p.verdict)}</span></td>${cells.join('')}</tr>`;
+      const perEngine = engines.map((b) => engineCell(p.engines?.find((x) => x.browser === b)));
+      return `<tr><th><a href="#policy-${e(p.policy.name)}">${e(p.policy.name)}</a></th><td><span class="v ${e(p.verdict)}">${e(p.verdict)}</span></td>${perEngine.join('')}${cells.join('')}</tr>`;
     })
     .join('');
   const baselineRows = summary.baseline
@@ -119,10 +136,10 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
 <title>headerproof report: ${e(summary.target)}</title><style>${CSS}</style></head>
 <body>
 <h1>headerproof report</h1>
-<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''}${immichLine(summary)} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
+<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''}${immichLine(summary)}${summary.browsers?.length ? ` · ${e(browsersLine(summary))}` : ''} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
 <h2>Verdicts</h2>
-<table><tr><th>policy</th><th>verdict</th>${journeys.map((j) => `<th>${e(j)}</th>`).join('')}</tr>${matrix}</table>
-<p class="meta">A cell shows the journey with the policy, and the baseline's outcome only where it differs. breaks: a journey that passes without the policy fails with it (or is skipped because of what its page showed) · would-break: the policy reported (or silently blocked) things the baseline does not have · inconclusive: nothing can be said about some journey (it fails on the baseline too, the target erred, or it was skipped or interrupted with the policy only) · safe: every journey conclusive, passing, nothing new reported.</p>
+<table><tr><th>policy</th><th>verdict${engines.length ? ' (worst)' : ''}</th>${engines.map((b) => `<th>${e(ENGINE_LABEL[b])}</th>`).join('')}${journeys.map((j) => `<th>${e(j)}</th>`).join('')}</tr>${matrix}</table>
+<p class="meta">A cell shows the journey with the policy, and the baseline's outcome only where it differs. breaks: a journey that passes without the policy fails with it (or is skipped because of what its page showed) · would-break: the policy reported (or silently blocked) things the baseline does not have · inconclusive: nothing can be said about some journey (it fails on the baseline too, the target erred, or it was skipped or interrupted with the policy only) · safe: every journey conclusive, passing, nothing new reported. With several browser engines, journey@firefox ran in Firefox, the others in Chromium; the overall verdict is the worst engine's, and a header an engine does not enforce is named there (its pass says nothing about that header).</p>
 <h2>Baseline (no policy)</h2>
 ${baselineAdvice(summary, image)}
 <table><tr><th>journey</th><th>status</th><th>error</th><th>signal groups</th></tr>${baselineRows}</table>

@@ -2,6 +2,14 @@
 import { escapeMarkdown as m, truncate } from './escape.js';
 import type { Summary } from './model.js';
 import { byVerdict } from '../verdict/verdict.js';
+import { ENGINE_LABEL } from '../harness/engines.js';
+import type { PolicyVerdict } from './model.js';
+
+/** "Chromium ❌ breaks, Firefox ✅ safe (does not enforce Permissions-Policy)" for a run in several engines. */
+function perEngine(p: PolicyVerdict): string {
+  if (!p.engines) return '';
+  return ` (${p.engines.map((x) => `${ENGINE_LABEL[x.browser]} ${ICON[x.verdict] ?? ''} ${x.verdict}${x.notEnforced.length ? `, does not enforce ${x.notEnforced.join(', ')}` : ''}`).join('; ')})`;
+}
 
 const ICON: Record<string, string> = { safe: '✅', 'would-break': '⚠️', breaks: '❌', inconclusive: '❔' };
 
@@ -9,10 +17,11 @@ export function renderMarkdown(summary: Summary): string {
   const lines = [
     `### headerproof: ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} against ${m(summary.target)}`,
     '',
+    ...(summary.browsers?.length ? [`Browsers: ${summary.browsers.map((b) => `${ENGINE_LABEL[b.browser]}${b.version ? ` ${m(b.version)}` : ''}`).join(', ')}.`, ''] : []),
     ...(summary.immich ? [`Immich ${m(summary.immich.version ?? '(version not reported)')}, journeys for version shape ${m(summary.immich.shape)}${summary.immich.supported ? '' : ' (no shape for this version)'}.`, ''] : []),
     '| policy | verdict | why |',
     '| --- | --- | --- |',
-    ...byVerdict(summary.policies).map((p) => `| ${m(p.policy.name)} | ${ICON[p.verdict] ?? ''} ${p.verdict} | ${m(truncate(p.reasons.join('; '), 300))} |`),
+    ...byVerdict(summary.policies).map((p) => `| ${m(p.policy.name)} | ${ICON[p.verdict] ?? ''} ${p.verdict}${m(perEngine(p))} | ${m(truncate(p.reasons.join('; '), 300))} |`),
     '',
   ];
   for (const p of summary.policies) for (const w of p.warnings) lines.push(`> ⚠️ ${m(p.policy.name)}: ${m(w)}`);

@@ -10,6 +10,7 @@ import { runCli } from '../e2e/helpers.js';
 import type { PolicyVerdict, Summary, Verdict } from '../../src/report/model.js';
 import { SHAPES, shapeFor, type VersionShape } from '../../src/immich/versions/index.js';
 import { parseServerVersion } from '../../src/immich/version.js';
+import type { Engine } from '../../src/harness/engines.js';
 
 interface Expectation {
   verdict: Verdict;
@@ -17,6 +18,8 @@ interface Expectation {
   failing?: string[];
   /** would-break: a new violation that must be named (kind, directive, blocked target). */
   names?: { kind: string; directive: string; blocked: string; journey: string };
+  /** Headers the engine's verdict must name as not enforced. */
+  notEnforced?: string[];
 }
 
 interface Row {
@@ -24,6 +27,8 @@ interface Row {
   what: string;
   policy: { set?: Record<string, string>; remove?: string[]; csp?: { reportOnly?: boolean; directives: Record<string, string[]> } };
   expect: Expectation;
+  /** Where Firefox differs (measured on Firefox ESR 153, tests below): its own expectation. */
+  firefox?: Expectation;
 }
 
 /** Stands for the map's tile origin: tiles.immich.cloud on the lab, the server's style origin on a real target. */
@@ -65,14 +70,19 @@ const ROWS: Row[] = [
     expect: { verdict: 'would-break', names: { kind: 'csp', directive: 'img-src', blocked: 'data', journey: 'map' } } },
   { name: 'fullscreen-denied', what: 'Permissions-Policy fullscreen=(): the slideshow (and, where the version has one, the map fullscreen control) fails',
     policy: { set: { 'Permissions-Policy': 'fullscreen=()' } },
-    expect: { verdict: 'breaks', failing: ['slideshow'] } },
+    expect: { verdict: 'breaks', failing: ['slideshow'] },
+    // Firefox does not enforce the Permissions-Policy header: fullscreen works, reported as not enforced.
+    firefox: { verdict: 'safe', notEnforced: ['Permissions-Policy'] } },
   // Headers that must not break anything, proven together (one row, one pass: CI time).
   { name: 'benign-hardening', what: "CORP same-origin, XFO DENY + frame-ancestors 'none', Referrer-Policy no-referrer, nosniff, no X-Powered-By: nothing on Immich's own pages breaks",
     policy: { set: { 'Cross-Origin-Resource-Policy': 'same-origin', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' }, remove: ['X-Powered-By'], csp: { directives: { 'frame-ancestors': ["'none'"] } } },
     expect: { verdict: 'safe' } },
   { name: 'referrer-unsafe-url', what: "Referrer-Policy unsafe-url: a shared link's key leaves in the Referer to the tile server",
     policy: { set: { 'Referrer-Policy': 'unsafe-url' } },
-    expect: { verdict: 'breaks', failing: ['share-link'] } },
+    expect: { verdict: 'breaks', failing: ['share-link'] },
+    // Firefox ignores a policy that relaxes the default for cross-site requests
+    // (network.http.referer.disallowCrossSiteRelaxingDefault): the tile server gets the origin only.
+    firefox: { verdict: 'safe' } },
 ];
 
 // upgrade-insecure-requests needs the app reached under a non-loopback name (loopback is exempt).
@@ -116,12 +126,19 @@ function failingFor(row: Row, expectation: Expectation, shape: VersionShape, jou
   return failing.filter((j) => journeys.includes(j)).sort();
 }
 
-function check(row: Row, p: PolicyVerdict | undefined, shape: VersionShape, journeys: string[], tileOrigin = 'https://tiles.immich.cloud'): void {
-  const expected = expectationFor(row, shape, journeys);
+function check(row: Row, p: PolicyVerdict | undefined, shape: VersionShape, journeys: string[], tileOrigin = 'https://tiles.immich.cloud', engine: Engine = 'chromium'): void {
+  const expected = engine === 'firefox' && row.firefox ? row.firefox : expectationFor(row, shape, journeys);
   expect(p, `${row.name}: no verdict`).toBeDefined();
+  // In Firefox every journey is journey@firefox; the table names them plainly.
+  p = { ...p!, journeys: p!.journeys.map((j) => ({ ...j, journey: j.journey.replace(/@firefox$/, '') })) };
   expect(p!.verdict, `${row.name} (${row.what}): ${p!.reasons.join(' | ')}`).toBe(expected.verdict);
   for (const j of p!.journeys) expect(`${row.name} ${j.journey} baseline: ${j.baseline}`).toBe(`${row.name} ${j.journey} baseline: passed`);
   const failed = p!.journeys.filter((j) => j.candidate !== 'passed').map((j) => j.journey).sort();
+  if (engine !== 'chromium' || expected.notEnforced) {
+    const own = p!.engines?.find((e) => e.browser === engine);
+    expect(own?.verdict, `${row.name}: the ${engine} verdict`).toBe(expected.verdict);
+    expect(own?.notEnforced, `${row.name}: what ${engine} does not enforce`).toEqual(expected.notEnforced ?? []);
+  }
   expect(failed, `${row.name}: the journeys that fail with the policy (${p!.reasons.join(' | ')})`).toEqual(failingFor(row, expected, shape, journeys));
   if (expected.names) {
     const { kind, directive, journey } = expected.names;
@@ -180,4 +197,15 @@ test('known breakage: upgrade-insecure-requests, with the app reached by host na
   for (const row of UIR_ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, ['login', 'timeline']);
   const enforced = summary.policies.find((p) => p.policy.name === 'uir')!;
   expect(enforced.warnings.join()).toContain('upgrade-insecure-requests on a plain-HTTP target');
+});
+
+// The same table in Firefox (Gecko), against the newest shape (or the real target): where the engines
+// differ, the row's `firefox` expectation says how (measured, not assumed).
+test(`known breakage in Firefox (${REAL_TARGET ? 'real Immich' : 'lab as Immich'} ${(REAL_TARGET?.shape ?? SHAPES[SHAPES.length - 1]!).name})`, async ({}, testInfo) => {
+  if (REAL_TARGET) test.setTimeout(1_800_000);
+  const shape = REAL_TARGET?.shape ?? SHAPES[SHAPES.length - 1]!;
+  const summary = await runTable(ROWS, testInfo.outputPath('run'), ['--workers', '2', '--browsers', 'firefox', '--journeys', ALL_JOURNEYS.join(','), '--no-blame'], shape);
+  expect(summary.browsers?.map((b) => b.browser)).toEqual(['firefox']);
+  expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
+  for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, ALL_JOURNEYS, REAL_TARGET?.tileOrigin, 'firefox');
 });
