@@ -87,6 +87,7 @@ export function firefoxMajor(executable: string): number | undefined {
 export function firefoxProblem(): string | undefined {
   const exe = firefoxExecutable();
   if (!exe) return 'Firefox is not installed: run scripts/setup.sh (as root it installs Debian\'s firefox-esr), or apt-get install firefox-esr, or point HEADERPROOF_FIREFOX at a Firefox binary';
+  if (!existsSync(exe)) return `${exe} does not exist (HEADERPROOF_FIREFOX): point it at a Firefox binary, or unset it to use Debian's firefox-esr`;
   const major = firefoxMajor(exe);
   if (major !== undefined && major < MIN_FIREFOX_MAJOR) return `${exe} is Firefox ${major}; Playwright's WebDriver BiDi client needs Firefox ${MIN_FIREFOX_MAJOR} or later (apt-get update && apt-get install firefox-esr brings Debian's security update)`;
   return undefined;

@@ -93,7 +93,27 @@ const CSP_CONSOLE = /Content Security Policy directive/i;
 const PP_CONSOLE = /Permissions policy violation: ([a-z0-9-]+) is not allowed in this document/i;
 const QUOTED_URL = /'((?:https?|wss?|data|blob):[^']*)'/i;
 
+// Firefox's wording (it arrives as a page error over WebDriver BiDi): "(Report-Only policy) The
+// page’s settings would block the loading of a resource (img-src) at data:… because it violates
+// the following directive: “img-src 'self'”", "…blocked an inline script (script-src-elem)…",
+// "…blocked WebAssembly (script-src)…".
+const FIREFOX_CSP = /The page[’']s settings (blocked|would block) (.+?) \(([a-z-]+)\)(?: at (\S+))? (?:from being|because)/;
+
+/** A Firefox CSP message as a violation (a fallback, like Chromium's console text), or null. */
+export function fromFirefoxCspMessage(text: string, pageUrl: string, base: Base): Violation | null {
+  const m = FIREFOX_CSP.exec(text);
+  if (!m) return null;
+  const what = m[2]!;
+  const blocked = m[4] ? m[4].replace(/…$/, '') : /inline/i.test(what) ? 'inline' : /WebAssembly/i.test(what) ? 'wasm-eval' : /eval/i.test(what) ? 'eval' : '';
+  return {
+    kind: 'csp', directive: m[3]!, blockedUrl: normalizeBlocked(blocked, pageUrl), source: '', sample: text,
+    disposition: m[1] === 'would block' || /^\(Report-Only policy\)/.test(text) ? 'report' : 'enforce', journey: base.journey, pageUrl, channel: 'console',
+  };
+}
+
 export function fromConsole(text: string, type: string, pageUrl: string, base: Base): Violation | null {
+  const firefox = fromFirefoxCspMessage(text, pageUrl, base);
+  if (firefox) return firefox;
   const pp = PP_CONSOLE.exec(text);
   if (pp) {
     return {
@@ -133,9 +153,14 @@ export function fromConsole(text: string, type: string, pageUrl: string, base: B
 
 /** A failed request; CSP and CORP blocks have distinctive error texts. */
 export function fromRequestFailed(url: string, errorText: string, pageUrl: string, base: Base): Violation | null {
-  if (/ERR_ABORTED/.test(errorText)) return null; // navigation away or a cancelled preload
+  if (/ERR_ABORTED|NS_BINDING_ABORTED/.test(errorText)) return null; // navigation away or a cancelled preload (Chromium's, Firefox's)
   if (/ERR_BLOCKED_BY_CSP/.test(errorText)) {
     return { kind: 'csp', directive: '', blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: errorText, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network' };
+  }
+  // Firefox names no CORP value: its message (a page error) says "blocked due to its
+  // Cross-Origin-Resource-Policy header".
+  if (/NS_ERROR_DOM_CORP_FAILED/.test(errorText)) {
+    return { kind: 'corp', directive: 'blocked-by-response', blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: errorText, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network' };
   }
   if (/ERR_BLOCKED_BY_RESPONSE/.test(errorText)) {
     return {
@@ -147,5 +172,7 @@ export function fromRequestFailed(url: string, errorText: string, pageUrl: strin
 }
 
 export function fromPageError(message: string, pageUrl: string, base: Base): Violation {
+  const firefox = fromFirefoxCspMessage(message, pageUrl, base);
+  if (firefox) return firefox;
   return { kind: 'page-error', directive: '', blockedUrl: '', source: '', sample: message, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'pageerror' };
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { fromConsole, fromCspEvent, fromReport, fromRequestFailed } from '../../src/observe/parse.js';
+import { fromConsole, fromCspEvent, fromPageError, fromReport, fromRequestFailed } from '../../src/observe/parse.js';
 import { dedupe, normalizeBlocked, type Violation } from '../../src/observe/violation.js';
 
 const base = { journey: 'map' };
@@ -95,4 +95,25 @@ test('redaction: share keys, tokens and cookies never reach a report', async () 
   expect(JSON.stringify(v)).not.toContain('S3CRET');
   expect(v.pageUrl).toBe('https://p.example/share/x');
   expect(v.source).toBe('https://p.example/s/x:12:3');
+});
+
+test('Firefox CSP messages (page errors over BiDi) become CSP violations, as a fallback channel', () => {
+  const base = { journey: 'map@firefox' };
+  const page = 'http://127.0.0.1:4000/map';
+  const worker = fromPageError("(Report-Only policy) The page’s settings would block a worker script (worker-src) at blob:http://127.0.0.1:4000/7c7d from being executed because it violates the following directive: “worker-src 'self'”", page, base);
+  expect(worker).toMatchObject({ kind: 'csp', directive: 'worker-src', blockedUrl: 'blob', disposition: 'report', channel: 'console' });
+  const img = fromPageError("The page’s settings blocked the loading of a resource (img-src) at data:image/png;base64,iVBORw0KGgoAAAANSU… because it violates the following directive: “img-src 'self'”", page, base);
+  expect(img).toMatchObject({ kind: 'csp', directive: 'img-src', blockedUrl: 'data', disposition: 'enforce' });
+  const tiles = fromPageError("The page’s settings blocked the loading of a resource (connect-src) at https://tiles.immich.cloud/v1/style/light.json because it violates the following directive: “connect-src 'self'”", page, base);
+  expect(tiles).toMatchObject({ directive: 'connect-src', blockedUrl: 'https://tiles.immich.cloud' });
+  expect(fromPageError("The page’s settings blocked an inline script (script-src-elem) from being executed because it violates the following directive: “script-src 'self'”", page, base)).toMatchObject({ directive: 'script-src-elem', blockedUrl: 'inline' });
+  expect(fromPageError("The page’s settings blocked WebAssembly (script-src) from being executed because it violates the following directive: “script-src 'self'” (Missing 'wasm-unsafe-eval' or 'unsafe-eval')", page, base)).toMatchObject({ directive: 'script-src', blockedUrl: 'wasm-eval' });
+  // Anything else stays a page error.
+  expect(fromPageError('TypeError: x is undefined', page, base).kind).toBe('page-error');
+});
+
+test("Firefox's network errors: CORP failures are CORP, aborted loads are nothing", () => {
+  const page = 'http://127.0.0.1:4000/photos';
+  expect(fromRequestFailed('http://localhost:5000/x.png', 'NS_ERROR_DOM_CORP_FAILED', page, { journey: 'timeline@firefox' })).toMatchObject({ kind: 'corp', blockedUrl: 'http://localhost:5000' });
+  expect(fromRequestFailed('http://127.0.0.1:4000/api/assets', 'NS_BINDING_ABORTED', page, { journey: 'timeline@firefox' })).toBeNull();
 });
