@@ -7,7 +7,7 @@ import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/ha
 import { PolicyError, type Policy } from './src/policy/policy.js';
 import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
 import { labShape } from './src/immich/versions/index.js';
-import { PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
+import { PAGELESS_JOURNEYS, PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
@@ -45,13 +45,14 @@ function journeyProjects(): Project[] {
   // Chromium projects keep the policy's name; a Firefox project is "<policy> · firefox" and its
   // journeys are reported as journey@firefox within the policy's group.
   const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => {
-    const list = chosen.desktop[engine];
-    if (!(engine in chosen.desktop) || list?.length === 0) return [];
     const firefox = engine === 'firefox';
+    // A journey without a page proves nothing about an engine: Chromium's run of it is the one.
+    const list = firefox ? chosen.desktop.firefox?.filter((j) => !PAGELESS_JOURNEYS.includes(j)) : chosen.desktop[engine];
+    if (!(engine in chosen.desktop) || list?.length === 0) return [];
     return [{
       name: firefox ? `${name} · firefox` : name,
       testDir: './tests/journeys',
-      ...(list ? { testMatch: list.map((j) => `${j}.spec.ts`) } : {}),
+      ...(list ? { testMatch: list.map((j) => `${j}.spec.ts`) } : firefox ? { testIgnore: PAGELESS_JOURNEYS.map((j) => `${j}.spec.ts`) } : {}),
       use: { policyFile, ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
       metadata: { headerproof: { role, policyFile, browser: engine, ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
     }];

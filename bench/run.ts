@@ -137,6 +137,13 @@ async function suiteScaling() {
   return { seconds: out, perExtraPolicy: Number(perPolicy.toFixed(1)), baselineEstimate: Number(baselineOnly.toFixed(1)), ratio: Number((perPolicy / baselineOnly).toFixed(2)) };
 }
 
+// The second engine's share: the same baseline + 1 run in Chromium only and in Chromium and Firefox.
+async function secondEngine(chromiumOnly: number) {
+  const file = path.join(OUT, 'policies', 'copy-1.yaml');
+  const both = await runCli(['run', '--no-blame', '--no-screenshots', '--workers', '2', '--browsers', 'chromium,firefox', '--out', path.join(OUT, 'engines-both'), '--policy', file]);
+  return { chromiumOnly: Number(chromiumOnly.toFixed(1)), chromiumAndFirefox: Number(both.toFixed(1)), firefoxShare: Number(((both - chromiumOnly) / both).toFixed(2)) };
+}
+
 // A policy that stops the app's boot (a 4-directive CSP whose script-src omits the bootstrap):
 // with fail fast its run should cost about what a passing policy's does, and its blame stay short.
 async function bootFailure(passingRun: number) {
@@ -221,9 +228,11 @@ console.log('proxy overhead done');
 const scaling = await suiteScaling();
 const boot = await bootFailure(scaling.seconds['baseline+1']!);
 console.log('boot failure done');
+const engines = await secondEngine(scaling.seconds['baseline+1']!);
+console.log('second engine done');
 const collect = await collectorBench();
 console.log('collector done');
-const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, boot, volume, collect };
+const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, boot, engines, volume, collect };
 writeFileSync(path.join(OUT, 'latest.json'), JSON.stringify(result, null, 2));
 
 const p = proxy as unknown as Record<string, { rps: number; p50ms: number; p99ms: number; errors: number; largeMBps: number; rssPeakWhileStreamingMB?: number; rssBeforeMB?: number }>;
@@ -243,6 +252,7 @@ const table = [
   `- proxy RSS ${p.headerproof!.rssBeforeMB} MB before, peak ${p.headerproof!.rssPeakWhileStreamingMB} MB while streaming ${(proxy.streamedBytes / GiB).toFixed(2)} GiB (flat = no buffering)`,
   `- suite (all journeys): ${Object.entries(scaling.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; each extra policy ${scaling.perExtraPolicy} s = ${scaling.ratio}× the baseline (target ≤ 0.5×: ${scaling.ratio <= 0.5 ? 'met' : 'NOT met'})`,
   `- a policy that blocks the app's boot (4 directives): run ${boot.blockedRun} s vs ${boot.passingRun} s for a passing policy = ${boot.ratio}× (target ≤ 1.5×: ${boot.ratio <= 1.5 ? 'met' : 'NOT met'}); its blame ${boot.blameSeconds} s (target ≤ 60 s: ${boot.blameSeconds <= 60 ? 'met' : 'NOT met'})`,
+  `- second engine (baseline + 1 policy, all journeys): Chromium only ${engines.chromiumOnly} s, Chromium and Firefox ${engines.chromiumAndFirefox} s: Firefox is ${Math.round(engines.firefoxShare * 100)}% of the two-engine run`,
   `- headerproof collect: ${collect.httpReportsPerSecond} reports/s over HTTP (one report a request, 50 connections, ${collect.httpErrors} errors, RSS ${collect.rssMB} MB); the SQLite store alone ${collect.storeReportsPerSecond} reports/s; ${collect.reports.toLocaleString('en')} reports in ${collect.groups} groups over 30 days = ${collect.fileMB} MB (${collect.mbPerMillion} MB per million reports: storage grows with groups and days, not reports)`,
   `- ${volume.violations} violations → ${volume.groups} groups → ${Math.round(volume.htmlBytes / 1024)} KiB HTML in ${volume.ms} ms (target < 2000 ms: ${volume.ms < 2000 ? 'met' : 'NOT met'})`,
 ].join('\n');

@@ -9,6 +9,9 @@ export const PHONE_SUFFIX = '@phone';
 /** Playwright's Pixel 7: Chromium's mobile emulation (412×915, touch, Android Chrome user agent). */
 export const PHONE_DEVICE = devices['Pixel 7']!;
 
+/** Journeys without a browser page (the mobile app's and the CLI's API calls): one engine runs them. */
+export const PAGELESS_JOURNEYS = ['api-clients'];
+
 /** The journeys whose pages Immich lays out differently on a phone (api-clients has no page). */
 export const PHONE_JOURNEYS = ['login', 'timeline', 'full-image', 'video', 'map', 'search', 'slideshow', 'share-link', 'upload'];
 
