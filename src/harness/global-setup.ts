@@ -38,9 +38,13 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   for (const e of ENGINES) delete process.env[sharedBrowserEnv(e)];
   const engines = enginesOf(config);
   let display: VirtualDisplay | undefined;
-  if (engines.includes('firefox') && !process.env.DISPLAY && hasXvfb()) {
-    display = await startVirtualDisplay();
-    process.env.DISPLAY = display.display; // workers are started after global setup and inherit it
+  if (engines.includes('firefox') && !process.env.DISPLAY) {
+    if (hasXvfb()) {
+      display = await startVirtualDisplay();
+      process.env.DISPLAY = display.display; // workers are started after global setup and inherit it
+    } else {
+      console.warn('headerproof: Xvfb is not installed, so Firefox runs headless, without WebGL: its map journeys cannot pass (apt-get install xvfb, or run scripts/setup.sh)');
+    }
   }
   const closers: (() => Promise<void>)[] = [];
   if (process.env.HEADERPROOF_SHARED_BROWSER !== '0' && !(await resolveSettings(process.cwd())).preserveOrigin) {
