@@ -35,7 +35,8 @@ function journeyProjects(): Project[] {
   // Desktop projects run the chosen journeys (default all); phone projects (HEADERPROOF_PHONE=1 or
   // name@phone in the list) run theirs in a phone-sized browser, reported as journey@phone.
   const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1', settings.browsers ?? DEFAULT_ENGINES);
-  if (chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
+  // Checked once, in the runner (workers re-read this file; the check runs `firefox --version`).
+  if (!process.env.TEST_WORKER_INDEX && chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
     const problem = firefoxProblem();
     if (problem) {
       console.error(`headerproof: --browsers firefox: ${problem}`);
@@ -96,7 +97,7 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
-  // One shared browser per engine for all policy projects (see src/harness/global-setup.ts).
+  // One Chromium for all policy projects, one Firefox per worker slot (src/harness/global-setup.ts).
   globalSetup: './src/harness/global-setup.ts',
   reporter: [
     // `headerproof run` shows a policy × journey grid (terminal) or one line per journey (CI).
