@@ -15,7 +15,7 @@ import { ENGINES, type Engine } from './engines.js';
 import { resolveSettings } from '../config/config.js';
 
 /** Chromium's endpoint keeps its old name (headerproof's own tests nest runs and clear it). */
-export function sharedBrowserEnv(engine: Engine): string {
+function sharedBrowserEnv(engine: Engine): string {
   return engine === 'chromium' ? 'HEADERPROOF_BROWSER_WS' : 'HEADERPROOF_BROWSER_WS_FIREFOX';
 }
 
@@ -25,7 +25,6 @@ export function sharedBrowserEndpoint(engine: Engine, parallelIndex: number, env
   // Chromium: one for all. Firefox: one per worker slot (a slot runs one worker at a time).
   return endpoints.length ? endpoints[parallelIndex % endpoints.length] : undefined;
 }
-export const SHARED_BROWSER_ENV = sharedBrowserEnv('chromium');
 
 /** The engines the run's projects use (from their metadata). */
 function enginesOf(config: FullConfig): Engine[] {

@@ -5,10 +5,8 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { startLab, type LabTarget } from '../../src/lab/server.js';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, runCli, writePolicy } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
 let lab: LabTarget;
@@ -19,12 +17,6 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 const env = () => ({ HEADERPROOF_TARGET: lab.url, IMMICH_EMAIL: lab.credentials.email, IMMICH_PASSWORD: lab.credentials.password });
 const summaryOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
 
-function policy(dir: string, name: string, body: object): string {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(file, YAML.stringify({ name, description: name, ...body }));
-  return file;
-}
 
 test('naming the shipped baseline runs the baseline alone; a failing baseline exits 3 with advice', async ({}, testInfo) => {
   const out = testInfo.outputPath('run');
@@ -48,9 +40,9 @@ test('with part of the baseline failing: a break still breaks (exit 1), reported
   const dir = testInfo.outputPath('policies');
   const files = [
     // Stops the timeline's API calls: the grid renders but never shows a cell. Never a skip.
-    policy(dir, 'blank-grid', { csp: { directives: { 'connect-src': ["'none'"] } } }),
-    policy(dir, 'bootstrap-ro', { csp: { reportOnly: true, directives: { 'script-src': ["'self'"] } } }),
-    policy(dir, 'nosniff', { set: { 'X-Content-Type-Options': 'nosniff' } }),
+    writePolicy(dir, 'blank-grid', { csp: { directives: { 'connect-src': ["'none'"] } } }),
+    writePolicy(dir, 'bootstrap-ro', { csp: { reportOnly: true, directives: { 'script-src': ["'self'"] } } }),
+    writePolicy(dir, 'nosniff', { set: { 'X-Content-Type-Options': 'nosniff' } }),
   ];
   const out = testInfo.outputPath('run');
   const r = await runCli(['run', '--out', out, '--no-blame', '--journeys', 'timeline,map', '--policy', 'policies/baseline.yaml', ...files], env());

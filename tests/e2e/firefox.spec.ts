@@ -1,20 +1,13 @@
 // A second engine: the real CLI runs the lab in Chromium and in Firefox (Debian's firefox-esr over
 // WebDriver BiDi) through the real proxy; verdicts per engine and overall, in every report.
 import { test, expect } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { runCli } from './helpers.js';
+import { runCli, writePolicy } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
 test.describe.configure({ timeout: 600_000 });
 
-function writePolicy(dir: string, name: string, body: object): string {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(file, YAML.stringify({ name, description: name, ...body }));
-  return file;
-}
 
 test('--browsers chromium,firefox: the baseline passes in both; worker-src without blob: breaks the map in both; fullscreen=() breaks Chromium and is not enforced by Firefox', async ({}, testInfo) => {
   const out = testInfo.outputPath('run');

@@ -1,6 +1,7 @@
 // Shared plumbing for headerproof's own end-to-end tests: run the real CLI as a child process.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import YAML from 'yaml';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 
@@ -49,4 +50,12 @@ export function allText(dir: string): { file: string; text: string }[] {
   };
   walk(dir);
   return out;
+}
+
+/** Writes a policy file `<dir>/<name>.yaml` (the name is its description too); returns its path. */
+export function writePolicy(dir: string, name: string, body: object): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.yaml`);
+  writeFileSync(file, YAML.stringify({ name, description: name, ...body }));
+  return file;
 }
