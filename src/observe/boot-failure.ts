@@ -26,12 +26,25 @@ export interface BootContext {
   appOrigin: string;
 }
 
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Whether a violation's sample (the browser's first 40 characters) is the start of this inline block;
+ *  a violation without a sample (sources with 'none' get no 'report-sample') matches any block. */
+function samplesMatch(blockSample: string, violationSample: string): boolean {
+  const reported = squash(violationSample);
+  return !reported || squash(blockSample).startsWith(reported);
+}
+
 /** Why the app cannot boot, when this violation shows that it cannot; else undefined. */
 export function bootBlockedReason(v: Violation, ctx: BootContext): string | undefined {
   if (!ctx.enforced || v.kind !== 'csp' || v.disposition !== 'enforce') return undefined;
   if (v.directive !== 'script-src-elem' && v.directive !== 'script-src') return undefined;
   if (v.blockedUrl === 'inline') {
-    const bootstrap = ctx.inlineBlocks.find((b) => b.kind === 'script' && b.buildSpecific && !allowsInlineScript(ctx.enforced!, b.hash));
+    // Only the bootstrap's own violation decides (its sample names it): closing the page on an earlier
+    // blocked script (Immich's theme script) would drop the bootstrap's violation from the run, so the
+    // same policy would report one violation in one run and two in the next.
+    const bootstrap = ctx.inlineBlocks.find((b) => b.kind === 'script' && b.buildSpecific && !allowsInlineScript(ctx.enforced!, b.hash)
+      && samplesMatch(b.sample, v.sample));
     return bootstrap
       ? `the app cannot boot: the enforced CSP (${v.directive}) blocks its inline bootstrap script (${bootstrap.hash}, changes with every app build)`
       : undefined;

@@ -31,6 +31,16 @@ test('a blocked inline bootstrap stops the boot; a blocked theme script alone do
   expect(bootBlockedReason(csp('script-src-elem', 'inline'), ctx({ 'script-src': ["'self'"] }, [THEME]))).toBeUndefined();
 });
 
+test("only the bootstrap's own violation stops the boot: the theme script's, blocked first, does not", () => {
+  const blocked = ctx({ 'script-src': ["'self'"] });
+  const theme = { ...csp('script-src-elem', 'inline'), sample: 'var storedTheme' };
+  const boot = { ...csp('script-src-elem', 'inline'), sample: '__sveltekit_x = {' };
+  expect(bootBlockedReason(theme, blocked)).toBeUndefined();
+  expect(bootBlockedReason(boot, blocked)).toContain('blocks its inline bootstrap script');
+  // The browser's sample may wrap the same text differently.
+  expect(bootBlockedReason({ ...boot, sample: '__sveltekit_x\n   =' }, blocked)).toContain('blocks its inline bootstrap script');
+});
+
 test('a blocked entry module stops the boot; other blocks, report-only and other origins do not', () => {
   expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/entry/start.abc.js`), ctx({ 'script-src': ["'unsafe-inline'"] }))).toBe(
     'the app cannot boot: the enforced CSP (script-src-elem) blocks its entry module /_app/immutable/entry/start.abc.js');
