@@ -7,6 +7,7 @@ import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/ha
 import { PolicyError, type Policy } from './src/policy/policy.js';
 import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
 import { labShape } from './src/immich/versions/index.js';
+import { planStack, STACK_PROJECT } from './src/proxy/stack.js';
 import { PAGELESS_JOURNEYS, PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
@@ -45,7 +46,11 @@ function journeyProjects(): Project[] {
   }
   // Chromium projects keep the policy's name; a Firefox project is "<policy> · firefox" and its
   // journeys are reported as journey@firefox within the policy's group.
-  const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => {
+  // A stacked project serves its members side by side (src/proxy/stack.ts); the reporter splits its
+  // results into one per member.
+  const stackUse = (stack?: Policy[]) => (stack ? { stackFiles: stack.map((p) => p.file) } : {});
+  const stackMeta = (stack?: Policy[]) => (stack ? { stack: stack.map((p) => ({ name: p.name, file: p.file })) } : {});
+  const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Policy[]): Project[] => {
     const firefox = engine === 'firefox';
     // A journey without a page proves nothing about an engine: Chromium's run of it is the one.
     const list = firefox ? chosen.desktop.firefox?.filter((j) => !PAGELESS_JOURNEYS.includes(j)) : chosen.desktop[engine];
@@ -54,23 +59,29 @@ function journeyProjects(): Project[] {
       name: firefox ? `${name} · firefox` : name,
       testDir: './tests/journeys',
       ...(list ? { testMatch: list.map((j) => `${j}.spec.ts`) } : firefox ? { testIgnore: PAGELESS_JOURNEYS.map((j) => `${j}.spec.ts`) } : {}),
-      use: { policyFile, ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
-      metadata: { headerproof: { role, policyFile, browser: engine, ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
+      use: { policyFile, ...stackUse(stack), ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
+      metadata: { headerproof: { role, policyFile, browser: engine, ...stackMeta(stack), ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
     }];
   };
-  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate'): Project[] => [
-    ...desktopProject('chromium', name, policyFile, role),
-    ...desktopProject('firefox', name, policyFile, role),
+  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Policy[]): Project[] => [
+    ...desktopProject('chromium', name, policyFile, role, stack),
+    ...desktopProject('firefox', name, policyFile, role, stack),
     ...(chosen.phone.length ? [{
       name: `${name} · phone`,
       testDir: './tests/journeys',
       testMatch: chosen.phone.map((j) => `${j}.spec.ts`),
-      use: { ...PHONE_DEVICE, browserName: 'chromium', policyFile } as Project['use'],
-      metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone' } },
+      use: { ...PHONE_DEVICE, browserName: 'chromium', policyFile, ...stackUse(stack) } as Project['use'],
+      metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),
   ];
   const baseline = process.env.HEADERPROOF_SKIP_BASELINE === '1' ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
-  return [...baseline, ...policies.flatMap((p) => journey(p.name, p.file, 'candidate'))];
+  // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`).
+  const { stacked, alone } = planStack(policies, process.env.HEADERPROOF_STACK !== '0');
+  return [
+    ...baseline,
+    ...(stacked.length ? journey(STACK_PROJECT, BASELINE_POLICY_FILE, 'candidate', stacked) : []),
+    ...alone.flatMap((p) => journey(p.name, p.file, 'candidate')),
+  ];
 }
 
 // Against a staging host only the journey matrix runs (headerproof's own suites need the lab).

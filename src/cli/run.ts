@@ -46,6 +46,8 @@ export interface RunOptions {
   blame?: boolean;
   /** false: no screenshots in the report (commander's --no-screenshots). */
   screenshots?: boolean;
+  /** false: every report-only candidate gets a pass of its own (commander's --no-stack). */
+  stack?: boolean;
 }
 
 export function availableJourneys(): string[] {
@@ -119,6 +121,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(options.phone ? { HEADERPROOF_PHONE: '1' } : {}),
     ...(browsers ? { HEADERPROOF_BROWSERS: browsers } : {}),
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
+    ...(options.stack === false ? { HEADERPROOF_STACK: '0' } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
   // The chosen journeys win over a config file's list (the child re-reads the file).

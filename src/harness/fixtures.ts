@@ -20,14 +20,19 @@ import type { Engine } from './engines.js';
 import { fetchServerVersion, versionString } from '../immich/version.js';
 import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
 import { bootBlockedReason } from '../observe/boot-failure.js';
+import { STACK_PROJECT } from '../proxy/stack.js';
 import type { Violation } from '../observe/violation.js';
 import type { ImmichIdentity } from '../report/model.js';
 
 interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
   policyFile: string;
+  /** A stacked project's report-only candidates, served side by side (src/proxy/stack.ts). */
+  stackFiles: string[];
   target: Target;
+  /** The project's policy; in a stacked project, an empty one (the members are in `stack`). */
   policy: Policy;
+  stack: Policy[];
   headerProxy: RunningProxy;
   /** Origin-preserving mode: the throwaway certificate the proxy presents for the target's name. */
   originCertificate: GeneratedCertificate | undefined;
@@ -68,6 +73,7 @@ function displayPath(file: string): string {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   policyFile: ['policies/baseline.yaml', { option: true, scope: 'worker' }],
+  stackFiles: [[], { option: true, scope: 'worker' }],
 
   target: [async ({}, use) => {
     const target = await resolveTarget();
@@ -75,19 +81,26 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await target.close();
   }, { scope: 'worker' }],
 
-  policy: [async ({ policyFile }, use) => {
-    await use(loadPolicy(policyFile));
+  stack: [async ({ stackFiles }, use) => {
+    await use(stackFiles.map((f) => loadPolicy(f)));
+  }, { scope: 'worker' }],
+
+  policy: [async ({ policyFile, stack }, use) => {
+    await use(stack.length
+      ? { name: STACK_PROJECT, description: `${stack.length} report-only candidates in one pass`, file: '', set: {}, remove: [] }
+      : loadPolicy(policyFile));
   }, { scope: 'worker' }],
 
   originCertificate: [async ({ target }, use) => {
     await use(target.preserveOrigin ? await generateCertificate([new URL(target.url).hostname]) : undefined);
   }, { scope: 'worker' }],
 
-  headerProxy: [async ({ target, policy, originCertificate }, use) => {
+  headerProxy: [async ({ target, policy, stack, originCertificate }, use) => {
     const targetUrl = new URL(target.url);
     const proxy = await startProxy({
       target: target.url,
       policy,
+      stack,
       ...target.upstream,
       ...(originCertificate ? { tls: { cert: originCertificate.cert, key: originCertificate.key } } : {}),
       ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
@@ -197,21 +210,24 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Every journey's report attachment: the policy, the target, the signals collected, the proxy's
   // view. Set up before (so torn down after) the browser context.
-  journeyAttachment: [async ({ signals, policy, headerProxy: proxy, journey, target, browserOrigin, immichIdentity, pageRecord, browserName }, use, testInfo) => {
+  journeyAttachment: [async ({ signals, policy, stack, headerProxy: proxy, journey, target, browserOrigin, immichIdentity, pageRecord, browserName }, use, testInfo) => {
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await use();
-    const waitForReports = Boolean(policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
+    const waitForReports = Boolean(stack.length || policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
+    const reportUrl = `${browserOrigin}/__headerproof/report`;
+    const info = (p: Policy, served: Record<string, string | null>) => ({
+      name: p.name, file: displayPath(p.file), description: p.description, served,
+      model: { set: p.set, remove: p.remove, ...(p.csp ? { csp: p.csp } : {}) },
+    });
     const violations = await signals.finish({ waitForReports });
     const lastUrl = pageRecord.lastUrl?.startsWith('http') ? pageRecord.lastUrl : browserOrigin;
     const attachment: JourneyAttachment = {
       journey,
       browser: browserName as Engine,
       ...(pageRecord.browserVersion ? { browserVersion: pageRecord.browserVersion } : {}),
-      policy: {
-        name: policy.name, file: displayPath(policy.file), description: policy.description,
-        served: servedHeaders(policy, `${browserOrigin}/__headerproof/report`),
-        model: { set: policy.set, remove: policy.remove, ...(policy.csp ? { csp: policy.csp } : {}) },
-      },
+      policy: info(policy, servedHeaders(policy, reportUrl)),
+      // Each member as it would be served alone (the reporter gives each its own journey result).
+      ...(stack.length ? { stack: stack.map((p) => ({ policy: info(p, servedHeaders(p, reportUrl)), warnings: policyWarnings(p, browserOrigin) })) } : {}),
       target: target.lab ? 'lab' : target.url,
       immich: immichIdentity.identity,
       ...(pageRecord.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),

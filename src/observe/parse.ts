@@ -2,6 +2,16 @@
 // they are unit tested on recorded samples of both Chromium console formats.
 import type { RawReport } from '../proxy/collector.js';
 import { normalizeBlocked, type Violation } from './violation.js';
+import { stackSlotOf } from '../proxy/stack.js';
+
+/** The stacked member a report names (its report path, or the report-uri in its policy), if any. */
+const slotField = (...texts: (string | undefined)[]): Pick<Violation, 'stackSlot'> => {
+  for (const t of texts) {
+    const slot = stackSlotOf(t);
+    if (slot !== undefined) return { stackSlot: slot };
+  }
+  return {};
+};
 
 type Base = Pick<Violation, 'journey'>;
 
@@ -16,6 +26,8 @@ export interface CspEventData {
   columnNumber: number;
   sample: string;
   disposition: string;
+  /** The whole policy that reported it: names the member in a stacked pass. */
+  originalPolicy?: string;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -36,6 +48,7 @@ export function fromCspEvent(e: CspEventData, base: Base): Violation {
     journey: base.journey,
     pageUrl: e.documentURI,
     channel: 'event',
+    ...slotField(e.originalPolicy),
   };
 }
 
@@ -54,6 +67,7 @@ export function fromReport(r: RawReport, base: Base, channel: 'report' | 'observ
       journey: base.journey,
       pageUrl: doc,
       channel: 'report',
+      ...slotField(r.path, str(b['original-policy'])),
     };
   }
   if (r.type === 'csp-violation') {
@@ -68,6 +82,7 @@ export function fromReport(r: RawReport, base: Base, channel: 'report' | 'observ
       journey: base.journey,
       pageUrl: doc,
       channel,
+      ...slotField(r.path, str(b.originalPolicy)),
     };
   }
   if (r.type === 'permissions-policy-violation') {

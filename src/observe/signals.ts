@@ -17,7 +17,7 @@ const INIT_SCRIPT = `(() => {
       window.${BINDING}({
         documentURI: e.documentURI, blockedURI: e.blockedURI, effectiveDirective: e.effectiveDirective,
         violatedDirective: e.violatedDirective, sourceFile: e.sourceFile, lineNumber: e.lineNumber,
-        columnNumber: e.columnNumber, sample: e.sample, disposition: e.disposition,
+        columnNumber: e.columnNumber, sample: e.sample, disposition: e.disposition, originalPolicy: e.originalPolicy,
       });
     } catch (err) {}
   }, true);

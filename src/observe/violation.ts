@@ -28,6 +28,8 @@ export interface Violation {
   journey: string;
   pageUrl: string;
   channel: Channel;
+  /** In a stacked pass (src/proxy/stack.ts): the report-only member whose header reported it. */
+  stackSlot?: number;
 }
 
 export interface ViolationGroup extends Omit<Violation, 'channel'> {
@@ -65,8 +67,8 @@ export function normalizeBlocked(blocked: string, pageUrl = ''): string {
 /** Inline code and eval have no URL: their location tells two blocked scripts apart. */
 const LOCATED = new Set(['inline', 'eval', 'wasm-eval']);
 
-export function groupKey(v: Pick<Violation, 'kind' | 'directive' | 'blockedUrl' | 'disposition' | 'source'>): string {
-  return [v.kind, v.directive, v.blockedUrl, v.disposition, LOCATED.has(v.blockedUrl) ? v.source : ''].join('\u0000');
+export function groupKey(v: Pick<Violation, 'kind' | 'directive' | 'blockedUrl' | 'disposition' | 'source' | 'stackSlot'>): string {
+  return [v.kind, v.directive, v.blockedUrl, v.disposition, LOCATED.has(v.blockedUrl) ? v.source : '', v.stackSlot ?? ''].join('\u0000');
 }
 
 /** Groups violations by (journey, kind, directive, blocked target, disposition). */

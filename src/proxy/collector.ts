@@ -1,6 +1,7 @@
 // The report collector the proxy serves on REPORT_PATH. It accepts exactly the two formats browsers
 // send, bounds body size and memory, and keeps raw reports for observe/ to normalize.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { REPORT_PATH } from './header-edits.js';
 
 export interface RawReport {
   receivedAt: number;
@@ -10,6 +11,8 @@ export interface RawReport {
   body: Record<string, unknown>;
   /** Document URL for Reporting API reports. */
   url?: string;
+  /** The path it was posted to, when not the plain report path (a stacked member's, src/proxy/stack.ts). */
+  path?: string;
 }
 
 export interface CollectorStats {
@@ -77,7 +80,9 @@ export class ReportCollector {
       }
       const reports = toReports(parsed);
       if (!reports) return reply(400, 'not a CSP report or a Reporting API report list');
+      const path = (req.url ?? '').split('?')[0]!;
       for (const r of reports) {
+        if (path !== REPORT_PATH) r.path = path;
         if (this.reports.length >= MAX_STORED_REPORTS) this.stats.dropped++;
         else {
           this.reports.push(r);

@@ -7,6 +7,7 @@ import httpProxy from 'http-proxy';
 import type { Policy } from '../policy/policy.js';
 import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
+import { applyStackEdits } from './stack.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
 import { redact } from '../observe/violation.js';
 import { upstreamAgent, type UpstreamOptions } from './upstream.js';
@@ -18,6 +19,8 @@ export interface ProxyOptions extends UpstreamOptions {
   target: string;
   /** null = baseline: forward untouched. */
   policy: Policy | null;
+  /** Report-only candidates served side by side in one pass (src/proxy/stack.ts). */
+  stack?: Policy[];
   /** Interface to listen on; 127.0.0.1 unless the user says otherwise. */
   listenHost?: string;
   port?: number;
@@ -109,9 +112,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const urlPath = (req.url ?? '/').split('?')[0]!;
     // The path is reported (where the inline block was seen): a shared link's key in it is masked.
     if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, redact(urlPath));
+    const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
+    if (options.stack?.length && applyStackEdits(proxyRes.headers, options.stack, origin, urlPath).replaced) {
+      stats.replacedUpstreamHeaders.add('content-security-policy-report-only');
+    }
     if (!options.policy) return;
     if (!policyApplies(options.policy, urlPath)) return;
-    const reportUrl = `${options.tls ? 'https' : 'http'}://${req.headers.host}${REPORT_PATH}`;
+    const reportUrl = `${origin}${REPORT_PATH}`;
     const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl, { reportTo: options.reportTo });
     for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
   });
@@ -153,7 +160,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.end(`headerproof: ${why}\n`);
       return;
     }
-    if (req.url === REPORT_PATH || req.url!.startsWith(`${REPORT_PATH}?`)) return collector.handle(req, res);
+    if (req.url === REPORT_PATH || req.url!.startsWith(`${REPORT_PATH}?`) || req.url!.startsWith(`${REPORT_PATH}/`)) return collector.handle(req, res);
     forward(req, res, false);
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);

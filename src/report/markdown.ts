@@ -28,6 +28,8 @@ export function renderMarkdown(summary: Summary): string {
   if (summary.policies.some((p) => p.warnings.length)) lines.push('');
   for (const a of summary.baselineAdvice ?? []) lines.push(`- Baseline ${m(a.journey)} ${a.status}: ${m(truncate(a.what, 200))}. ${m(a.advice)}`);
   if (summary.baselineAdvice?.length) lines.push('');
+  const stacked = summary.policies.filter((p) => p.stackedWith).map((p) => m(p.policy.name));
+  if (stacked.length) lines.push(`Report-only candidates ${stacked.join(', ')} shared one journey pass (each reported to its own path).`, '');
   lines.push(`Started ${m(summary.startedAt)}, ${(summary.durationMs / 1000).toFixed(0)} s. Full report: index.html.`);
   return lines.join('\n') + '\n';
 }

@@ -52,6 +52,10 @@ export interface JourneyAttachment {
   skippedAfterNavigation?: boolean;
   /** The page was closed early because the policy stopped the app's boot (src/observe/boot-failure.ts). */
   bootFailure?: string;
+  /** A stacked pass's members (src/proxy/stack.ts): each gets this journey's result with its own violations. */
+  stack?: { policy: PolicyInfo; warnings: string[] }[];
+  /** Set on a member's copy of a stacked pass's attachment: the other members. */
+  stackedWith?: string[];
   violations: ViolationGroup[];
   /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy). */
   inlineBlocks: InlineBlock[];
@@ -116,6 +120,8 @@ export interface PolicyVerdict {
   blame?: Blame[];
   /** With more than one engine: the verdict in each (the overall verdict is the worst of them). */
   engines?: EngineVerdict[];
+  /** The report-only candidates it shared its journey pass with (src/proxy/stack.ts). */
+  stackedWith?: string[];
 }
 
 /** A policy's verdict from one engine's journeys alone. */

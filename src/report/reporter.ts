@@ -8,6 +8,7 @@ import { redact, registerSecrets } from '../observe/violation.js';
 import { resolveSettings, secretsOf } from '../config/config.js';
 import type { Engine } from '../harness/engines.js';
 import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
+import { splitStack } from './stack-records.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -56,7 +57,7 @@ export default class HeaderproofReporter implements Reporter {
     const project = test.parent.project();
     // A phone or Firefox project's results belong to its policy's group (the Chromium desktop
     // project's name); their journeys carry the project's suffix (journey@phone, journey@firefox).
-    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine } | undefined;
+    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine; stack?: { name: string; file: string }[] } | undefined;
     if (!project || !meta) return;
     const raw = result.attachments.find((a) => a.name === JOURNEY_ATTACHMENT)?.body;
     let attachment: JourneyAttachment | undefined;
@@ -76,8 +77,7 @@ export default class HeaderproofReporter implements Reporter {
       : status === 'skipped' ? skipReason : undefined;
     const screenshot = this.keepScreenshot(result, project.name, journey);
     const failedStep = status === 'failed' ? failedStepOf(result.steps) : undefined;
-    // Keyed by project + test: a retry replaces the earlier attempt.
-    this.records.set(`${project.name}\u0000${test.id}`, {
+    const record: JourneyRecord = {
       project: meta.group ?? project.name,
       role: meta.role,
       policyFile: meta.policyFile,
@@ -85,7 +85,11 @@ export default class HeaderproofReporter implements Reporter {
       result: { journey, browser: attachment?.browser ?? meta.browser ?? 'chromium', status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}),
         ...(status === 'skipped' && attachment?.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
         ...(screenshot ? { screenshot } : {}) },
-    });
+    };
+    // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one
+    // record per member, as if each had run alone.
+    const records = meta.stack ? splitStack(record, meta.stack) : [record];
+    records.forEach((r, i) => this.records.set(`${project.name}\u0000${test.id}\u0000${i}`, r));
   }
 
   async onEnd(_result: FullResult): Promise<void> {

@@ -1,0 +1,69 @@
+// Stacked report-only candidates. A browser evaluates every Content-Security-Policy-Report-Only
+// header on its own and a report-only header changes nothing the page does, so several report-only
+// candidates can share one journey pass: N candidates cost one pass instead of N. Each member is
+// served with its own report path (…/report/stack-<i>), so every violation names its candidate:
+// report-uri reports by the path they were posted to, DOM events and ReportingObserver reports by
+// the report-uri inside their originalPolicy. Pure: the proxy, the signal parsers and the reporter
+// call it.
+import type { IncomingHttpHeaders } from 'node:http';
+import { effectiveSources } from '../policy/csp.js';
+import type { Policy } from '../policy/policy.js';
+import { cspHeaderValue, policyApplies, REPORT_PATH } from './header-edits.js';
+
+/** The name of the project that serves the stack (never a policy name: policy names have no spaces). */
+export const STACK_PROJECT = 'report-only stack';
+const SLOT_PREFIX = 'stack-';
+const SLOT_IN_TEXT = new RegExp(`${REPORT_PATH.replace(/\//g, '\\/')}\\/${SLOT_PREFIX}(\\d+)(?![\\d])`);
+
+/** A policy that can share a pass: report-only CSP and nothing else (no enforced header, no removal). */
+export function isStackable(policy: Policy): boolean {
+  return Boolean(policy.csp?.reportOnly) && !Object.keys(policy.set).length && !policy.remove.length;
+}
+
+/** Splits the candidates: the report-only ones share one pass (when there are two or more), the rest run alone. */
+export function planStack(policies: Policy[], enabled: boolean): { stacked: Policy[]; alone: Policy[] } {
+  const stackable = enabled ? policies.filter(isStackable) : [];
+  if (stackable.length < 2) return { stacked: [], alone: policies };
+  return { stacked: stackable, alone: policies.filter((p) => !stackable.includes(p)) };
+}
+
+/** The report path of the stack's member at `slot`. */
+export function stackReportPath(slot: number): string {
+  return `${REPORT_PATH}/${SLOT_PREFIX}${slot}`;
+}
+
+/** The member slot a report path, report-uri or originalPolicy names; undefined when it names none. */
+export function stackSlotOf(text: string | undefined): number | undefined {
+  const m = text ? SLOT_IN_TEXT.exec(text) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Serves every member's report-only CSP (one header line each) on a response in scope of it;
+ * `reportBase` is the proxy's origin as the browser sees it. Returns whether the upstream's own
+ * report-only CSP was replaced.
+ */
+export function applyStackEdits(headers: IncomingHttpHeaders, members: Policy[], reportBase: string, urlPath: string): { replaced: boolean } {
+  const key = 'content-security-policy-report-only';
+  const values = members.flatMap((m, slot) => (policyApplies(m, urlPath) ? [cspHeaderValue(m, `${reportBase}${stackReportPath(slot)}`)!] : []));
+  if (!values.length) return { replaced: false };
+  const replaced = headers[key] !== undefined;
+  headers[key] = values;
+  return { replaced };
+}
+
+/**
+ * The members a violation belongs to. A structured one names its slot; a fallback (console text,
+ * which names no policy) goes to the members whose served header holds the directive text it
+ * quotes, else to every member that governs its directive — as each would have seen it alone.
+ */
+export function membersOf(v: { kind: string; directive: string; sample: string; stackSlot?: number }, members: Policy[]): number[] {
+  if (v.stackSlot !== undefined) return v.stackSlot < members.length ? [v.stackSlot] : [];
+  const all = members.map((_m, i) => i);
+  if (v.kind !== 'csp') return all; // page errors and failed requests are the page's, shared by all
+  const quoted = /directive:? ["“']([^"”]+)["”]/.exec(v.sample)?.[1]?.trim();
+  const served = members.map((m) => cspHeaderValue(m, '') ?? '');
+  const byText = quoted ? all.filter((i) => served[i]!.split(';').some((d) => d.trim() === quoted)) : [];
+  if (byText.length) return byText;
+  return all.filter((i) => v.directive && effectiveSources(members[i]!.csp!.directives, v.directive) !== undefined);
+}
