@@ -195,6 +195,11 @@ for (const shape of REAL_TARGET ? [REAL_TARGET.shape] : SHAPES) {
     expect(summary.immich?.shape).toBe(shape.name);
     expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
     for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, journeys, REAL_TARGET?.tileOrigin);
+    // The report-only rows shared one pass (src/proxy/stack.ts): the verdicts above are theirs stacked.
+    const reportOnly = ROWS.filter((r) => r.policy.csp?.reportOnly).map((r) => r.name).sort();
+    for (const name of reportOnly) {
+      expect(summary.policies.find((p) => p.policy.name === name)?.stackedWith?.sort(), `${name} ran stacked`).toEqual(reportOnly.filter((n) => n !== name));
+    }
   });
 }
 
