@@ -47,9 +47,11 @@ function journeyProjects(): Project[] {
   // Chromium projects keep the policy's name; a Firefox project is "<policy> · firefox" and its
   // journeys are reported as journey@firefox within the policy's group.
   // A stacked project serves its members side by side (src/proxy/stack.ts); the reporter splits its
-  // results into one per member.
+  // results into one per member, and one for the baseline, which rides along (report-only headers
+  // change nothing a page does; the violations no member caused are the baseline's).
+  const skipBaseline = process.env.HEADERPROOF_SKIP_BASELINE === '1';
   const stackUse = (stack?: Policy[]) => (stack ? { stackFiles: stack.map((p) => p.file) } : {});
-  const stackMeta = (stack?: Policy[]) => (stack ? { stack: stack.map((p) => ({ name: p.name, file: p.file })) } : {});
+  const stackMeta = (stack?: Policy[]) => (stack ? { stack: stack.map((p) => ({ name: p.name, file: p.file })), baselineInStack: !skipBaseline } : {});
   const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Policy[]): Project[] => {
     const firefox = engine === 'firefox';
     // A journey without a page proves nothing about an engine: Chromium's run of it is the one.
@@ -74,9 +76,9 @@ function journeyProjects(): Project[] {
       metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),
   ];
-  const baseline = process.env.HEADERPROOF_SKIP_BASELINE === '1' ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
   // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`).
   const { stacked, alone } = planStack(policies, process.env.HEADERPROOF_STACK !== '0');
+  const baseline = skipBaseline || stacked.length ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
   return [
     ...baseline,
     ...(stacked.length ? journey(STACK_PROJECT, BASELINE_POLICY_FILE, 'candidate', stacked) : []),

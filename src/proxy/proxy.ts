@@ -113,7 +113,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     // The path is reported (where the inline block was seen): a shared link's key in it is masked.
     if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, redact(urlPath));
     const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
-    if (options.stack?.length && applyStackEdits(proxyRes.headers, options.stack, origin, urlPath).replaced) {
+    if (options.stack?.length && applyStackEdits(proxyRes.headers, options.stack, origin, urlPath).upstreamHadOne) {
       stats.replacedUpstreamHeaders.add('content-security-policy-report-only');
     }
     if (!options.policy) return;

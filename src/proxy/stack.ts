@@ -40,30 +40,39 @@ export function stackSlotOf(text: string | undefined): number | undefined {
 
 /**
  * Serves every member's report-only CSP (one header line each) on a response in scope of it;
- * `reportBase` is the proxy's origin as the browser sees it. Returns whether the upstream's own
- * report-only CSP was replaced.
+ * `reportBase` is the proxy's origin as the browser sees it. An upstream's own report-only CSP stays
+ * beside them (the browser evaluates each on its own), so the pass still shows the page as the
+ * baseline sees it. Returns whether the upstream sent one (each member alone would replace it).
  */
-export function applyStackEdits(headers: IncomingHttpHeaders, members: Policy[], reportBase: string, urlPath: string): { replaced: boolean } {
+export function applyStackEdits(headers: IncomingHttpHeaders, members: Policy[], reportBase: string, urlPath: string): { upstreamHadOne: boolean } {
   const key = 'content-security-policy-report-only';
   const values = members.flatMap((m, slot) => (policyApplies(m, urlPath) ? [cspHeaderValue(m, `${reportBase}${stackReportPath(slot)}`)!] : []));
-  if (!values.length) return { replaced: false };
-  const replaced = headers[key] !== undefined;
-  headers[key] = values;
-  return { replaced };
+  const own = headers[key];
+  if (!values.length) return { upstreamHadOne: false };
+  headers[key] = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), ...values];
+  return { upstreamHadOne: own !== undefined };
 }
 
+const STRUCTURED = new Set(['event', 'report', 'observer']);
+
 /**
- * The members a violation belongs to. A structured one names its slot; a fallback (console text,
- * which names no policy) goes to the members whose served header holds the directive text it
- * quotes, else to every member that governs its directive — as each would have seen it alone.
+ * Whose a violation of a stacked pass is: its members' (indices) and/or the baseline's (the page
+ * as it is without any candidate). A violation that names its slot is that member's. Page errors,
+ * console errors and failed requests are the page's: everyone's. A CSP violation that a structured
+ * channel saw without naming a slot came from the page's own policy: the baseline's. An enforced
+ * one cannot be a member's (members only report). A console line (which names no policy) goes to
+ * the members whose served header holds the directive text it quotes, else to every member that
+ * governs its directive — as each would have seen it alone — else to the baseline.
  */
-export function membersOf(v: { kind: string; directive: string; sample: string; stackSlot?: number }, members: Policy[]): number[] {
-  if (v.stackSlot !== undefined) return v.stackSlot < members.length ? [v.stackSlot] : [];
+export function ownersOf(v: { kind: string; directive: string; sample: string; disposition: string; channels: string[]; stackSlot?: number }, members: Policy[]): { members: number[]; baseline: boolean } {
+  if (v.stackSlot !== undefined) return { members: v.stackSlot < members.length ? [v.stackSlot] : [], baseline: false };
   const all = members.map((_m, i) => i);
-  if (v.kind !== 'csp') return all; // page errors and failed requests are the page's, shared by all
+  if (v.kind !== 'csp') return { members: all, baseline: true };
+  if (v.disposition !== 'report' || v.channels.some((c) => STRUCTURED.has(c))) return { members: [], baseline: true };
   const quoted = /directive:? ["“']([^"”]+)["”]/.exec(v.sample)?.[1]?.trim();
   const served = members.map((m) => cspHeaderValue(m, '') ?? '');
   const byText = quoted ? all.filter((i) => served[i]!.split(';').some((d) => d.trim() === quoted)) : [];
-  if (byText.length) return byText;
-  return all.filter((i) => v.directive && effectiveSources(members[i]!.csp!.directives, v.directive) !== undefined);
+  if (byText.length) return { members: byText, baseline: false };
+  const governing = all.filter((i) => v.directive && members[i]!.csp && effectiveSources(members[i]!.csp!.directives, v.directive) !== undefined);
+  return governing.length ? { members: governing, baseline: false } : { members: [], baseline: true };
 }

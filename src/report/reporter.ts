@@ -57,7 +57,7 @@ export default class HeaderproofReporter implements Reporter {
     const project = test.parent.project();
     // A phone or Firefox project's results belong to its policy's group (the Chromium desktop
     // project's name); their journeys carry the project's suffix (journey@phone, journey@firefox).
-    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine; stack?: { name: string; file: string }[] } | undefined;
+    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine; stack?: { name: string; file: string }[]; baselineInStack?: boolean } | undefined;
     if (!project || !meta) return;
     const raw = result.attachments.find((a) => a.name === JOURNEY_ATTACHMENT)?.body;
     let attachment: JourneyAttachment | undefined;
@@ -88,7 +88,7 @@ export default class HeaderproofReporter implements Reporter {
     };
     // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one
     // record per member, as if each had run alone.
-    const records = meta.stack ? splitStack(record, meta.stack) : [record];
+    const records = meta.stack ? splitStack(record, meta.stack, Boolean(meta.baselineInStack)) : [record];
     records.forEach((r, i) => this.records.set(`${project.name}\u0000${test.id}\u0000${i}`, r));
   }
 

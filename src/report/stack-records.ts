@@ -1,35 +1,38 @@
-// A stacked pass (src/proxy/stack.ts) as one journey record per member: the journey's outcome is
-// shared (report-only headers change nothing the page does), the violations are each member's own.
-import { membersOf } from '../proxy/stack.js';
+// A stacked pass (src/proxy/stack.ts) as one journey record per member, and one for the baseline
+// when it rode along: the journey's outcome is shared (report-only headers change nothing the page
+// does), the violations are each one's own.
+import { ownersOf } from '../proxy/stack.js';
+import { BASELINE_POLICY_FILE } from '../harness/projects.js';
 import type { Policy } from '../policy/policy.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { JourneyRecord } from './summary.js';
 
-/** One record per member, named and filed as the member, holding only the violations it reported. */
-export function splitStack(record: JourneyRecord, members: { name: string; file: string }[]): JourneyRecord[] {
+/**
+ * One record per member, named and filed as the member, holding only the violations it reported;
+ * with `baseline`, also the baseline's record (the violations no member caused).
+ */
+export function splitStack(record: JourneyRecord, members: { name: string; file: string }[], baseline: boolean): JourneyRecord[] {
   const stack = record.attachment?.stack;
-  // membersOf needs each member's CSP: the attachment carries the models (none when the test died early).
+  // ownersOf needs each member's CSP: the attachment carries the models (none when the test died early).
   const models = members.map((m, i) => ({ name: m.name, file: m.file, description: '', set: {}, remove: [], ...(stack?.[i]?.policy.model?.csp ? { csp: stack[i]!.policy.model!.csp } : {}) }) as Policy);
-  const own = (violations: ViolationGroup[], slot: number) => violations
-    .filter((v) => models[slot]!.csp ? membersOf(v, models).includes(slot) : v.stackSlot === undefined)
-    .map(({ stackSlot: _s, ...v }) => v);
-  return members.map((m, slot) => {
-    const member = stack?.[slot];
-    const violations = own(record.result.violations, slot);
-    return {
-      ...record,
-      project: m.name,
-      policyFile: m.file,
-      result: { ...record.result, violations },
-      ...(record.attachment ? {
-        attachment: {
-          ...record.attachment,
-          violations,
-          stack: undefined,
-          ...(member ? { policy: member.policy, warnings: member.warnings } : {}),
-          stackedWith: members.filter((o) => o !== m).map((o) => o.name),
-        },
-      } : {}),
-    };
+  const owners = record.result.violations.map((v) => ({ v, owners: ownersOf(v, models) }));
+  const withoutSlot = (list: ViolationGroup[]) => list.map(({ stackSlot: _s, ...v }) => v);
+  const as = (project: string, role: JourneyRecord['role'], policyFile: string, violations: ViolationGroup[], own: Partial<NonNullable<JourneyRecord['attachment']>>): JourneyRecord => ({
+    ...record, project, role, policyFile,
+    result: { ...record.result, violations },
+    ...(record.attachment ? { attachment: { ...record.attachment, violations, stack: undefined, ...own } } : {}),
   });
+  const out = members.map((m, slot) => {
+    const member = stack?.[slot];
+    return as(m.name, 'candidate', m.file, withoutSlot(owners.filter((o) => o.owners.members.includes(slot)).map((o) => o.v)), {
+      ...(member ? { policy: member.policy, warnings: member.warnings } : {}),
+      stackedWith: members.filter((o) => o !== m).map((o) => o.name),
+    });
+  });
+  if (baseline) {
+    out.unshift(as('baseline', 'baseline', BASELINE_POLICY_FILE, withoutSlot(owners.filter((o) => o.owners.baseline).map((o) => o.v)), {
+      policy: { name: 'baseline', file: BASELINE_POLICY_FILE, description: 'no policy (rode along in the report-only stack pass)', served: {} }, warnings: [],
+    }));
+  }
+  return out;
 }

@@ -9,13 +9,15 @@ import type { Summary } from '../../src/report/model.js';
 
 test.describe.configure({ timeout: 600_000 });
 
-/** Each policy's verdict and its journeys' outcomes and new violations, without the run's own port. */
+/** The baseline, each policy's verdict and its journeys' outcomes and new violations, without the run's own port. */
 function outcome(summary: Summary): string[] {
-  return summary.policies.map((p) => `${p.policy.name} ${p.verdict}: ${p.journeys.map((j) => `${j.journey}=${j.candidate} [${j.newViolations
-    .map((v) => `${v.kind} ${v.directive} ${v.blockedUrl} ${v.source}`.replace(/127\.0\.0\.1:\d+/g, 'ORIGIN')).sort().join(', ')}]`).join(' ')}`);
+  const violations = (list: { kind: string; directive: string; blockedUrl: string; source: string }[]) => list
+    .map((v) => `${v.kind} ${v.directive} ${v.blockedUrl} ${v.source}`.replace(/127\.0\.0\.1:\d+/g, 'ORIGIN')).sort().join(', ');
+  return [`baseline: ${summary.baseline.map((b) => `${b.journey}=${b.status} [${violations(b.violations)}]`).join(' ')}`, 
+    ...summary.policies.map((p) => `${p.policy.name} ${p.verdict}: ${p.journeys.map((j) => `${j.journey}=${j.candidate} [${violations(j.newViolations)}]`).join(' ')}`)];
 }
 
-test('three report-only candidates in one pass get the verdicts and violations each gets alone; an enforced one still runs alone', async ({}, testInfo) => {
+test('four report-only candidates and the baseline in one pass get the verdicts and violations each gets alone; an enforced one still runs alone', async ({}, testInfo) => {
   const dir = testInfo.outputPath('policies');
   const files = [
     writePolicy(dir, 'ro-scripts', { csp: { reportOnly: true, directives: { 'script-src': ["'self'"] } } }),
@@ -33,8 +35,8 @@ test('three report-only candidates in one pass get the verdicts and violations e
   const stacked = await run('stacked', []);
   const alone = await run('alone', ['--no-stack']);
 
-  // One pass for the four report-only candidates: baseline, the stack and the enforced one.
-  expect(stacked.stdout).toContain('9 journey run(s): 3 project(s) × 3 journey(s)');
+  // One pass for the baseline and the four report-only candidates, one for the enforced one.
+  expect(stacked.stdout).toContain('6 journey run(s): 2 project(s) × 3 journey(s)');
   expect(alone.stdout).toContain('18 journey run(s): 6 project(s) × 3 journey(s)');
   expect(stacked.summary.policies.find((p) => p.policy.name === 'ro-images')?.stackedWith).toEqual(['ro-scripts', 'ro-connect', 'ro-roomy']);
   expect(stacked.summary.policies.find((p) => p.policy.name === 'enforced-images')?.stackedWith).toBeUndefined();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { applyStackEdits, isStackable, membersOf, planStack, stackReportPath, stackSlotOf } from '../../src/proxy/stack.js';
+import { applyStackEdits, isStackable, ownersOf, planStack, stackReportPath, stackSlotOf } from '../../src/proxy/stack.js';
 import { fromCspEvent, fromReport, type CspEventData } from '../../src/observe/parse.js';
 import { dedupe } from '../../src/observe/violation.js';
 import { splitStack } from '../../src/report/stack-records.js';
@@ -20,11 +20,12 @@ test('only report-only CSP without other headers stacks, and only two or more of
   expect(planStack([SCRIPTS, IMAGES], false)).toEqual({ stacked: [], alone: [SCRIPTS, IMAGES] });
 });
 
-test('each member is served as its own report-only header, reporting to its own path', () => {
+test("each member is served as its own report-only header, reporting to its own path, beside the upstream's own", () => {
   const headers: Record<string, string | string[]> = { 'content-security-policy-report-only': "default-src 'self'" };
-  const { replaced } = applyStackEdits(headers, [SCRIPTS, ro('under-api', { 'img-src': ["'none'"] }, { paths: ['/api'] }), IMAGES], 'http://127.0.0.1:9', '/photos');
-  expect(replaced).toBe(true);
+  const { upstreamHadOne } = applyStackEdits(headers, [SCRIPTS, ro('under-api', { 'img-src': ["'none'"] }, { paths: ['/api'] }), IMAGES], 'http://127.0.0.1:9', '/photos');
+  expect(upstreamHadOne).toBe(true);
   expect(headers['content-security-policy-report-only']).toEqual([
+    "default-src 'self'",
     "script-src 'self' 'report-sample'; report-uri http://127.0.0.1:9/__headerproof/report/stack-0",
     // slot 1 is out of scope on /photos; slot 2 keeps its own number
     "img-src 'self'; report-uri http://127.0.0.1:9/__headerproof/report/stack-2",
@@ -55,13 +56,18 @@ test('events and reports name their member; the same block in two members stays 
   expect(fromCspEvent({ ...EVENT, originalPolicy: "img-src 'self'; report-uri http://127.0.0.1:9/__headerproof/report" }, { journey: 'map' }).stackSlot).toBeUndefined();
 });
 
-test('a fallback without a slot goes to the members whose header quotes it, else to those governing its directive', () => {
+test("whose a violation is: its slot's member; the page's own (structured, no slot, or enforced) the baseline's; a console line the members it quotes or that govern it", () => {
   const members = [SCRIPTS, IMAGES, ro('images-wide', { 'img-src': ["'self'", 'data:'] }), ro('default', { 'default-src': ["'self'"] })];
+  const csp = { kind: 'csp', directive: 'img-src', sample: '', disposition: 'report', channels: ['console'] };
   const consoleText = `[Report Only] Refused to load the image 'data:…' because it violates the following Content Security Policy directive: "img-src 'self'".`;
-  expect(membersOf({ kind: 'csp', directive: 'img-src', sample: consoleText }, members)).toEqual([1]);
-  expect(membersOf({ kind: 'csp', directive: 'img-src', sample: 'blocked' }, members)).toEqual([1, 2, 3]);
-  expect(membersOf({ kind: 'csp', directive: 'img-src', sample: '', stackSlot: 2 }, members)).toEqual([2]);
-  expect(membersOf({ kind: 'page-error', directive: '', sample: 'boom' }, members)).toEqual([0, 1, 2, 3]);
+  expect(ownersOf({ ...csp, channels: ['event'], stackSlot: 2 }, members)).toEqual({ members: [2], baseline: false });
+  expect(ownersOf({ ...csp, sample: consoleText }, members)).toEqual({ members: [1], baseline: false });
+  expect(ownersOf({ ...csp, sample: 'blocked' }, members)).toEqual({ members: [1, 2, 3], baseline: false });
+  expect(ownersOf({ ...csp, directive: 'frame-src', sample: 'blocked' }, [SCRIPTS, IMAGES])).toEqual({ members: [], baseline: true });
+  // The upstream's own policy: reported without a slot, or enforced.
+  expect(ownersOf({ ...csp, channels: ['event', 'console'] }, members)).toEqual({ members: [], baseline: true });
+  expect(ownersOf({ ...csp, disposition: 'enforce' }, members)).toEqual({ members: [], baseline: true });
+  expect(ownersOf({ kind: 'page-error', directive: '', sample: 'boom', disposition: 'enforce', channels: ['pageerror'] }, members)).toEqual({ members: [0, 1, 2, 3], baseline: true });
 });
 
 test("a stacked journey record becomes one per member, each with only its own violations and its own policy", () => {
@@ -70,11 +76,14 @@ test("a stacked journey record becomes one per member, each with only its own vi
   const info = (p: Policy) => ({ policy: { name: p.name, file: p.file, description: p.description, served: {}, model: { set: {}, remove: [], csp: p.csp! } }, warnings: [`${p.name} warning`] });
   const record: JourneyRecord = {
     project: 'report-only stack', role: 'candidate', policyFile: 'policies/baseline.yaml',
-    result: { journey: 'login', status: 'passed', violations: [v('script-src-elem', 0), v('img-src', 1), { ...v('', undefined), kind: 'page-error' as never }], upstreamErrors: 0 },
+    result: { journey: 'login', status: 'passed', violations: [v('script-src-elem', 0), v('img-src', 1), { ...v('', undefined), kind: 'page-error' as never }, { ...v('frame-src', undefined), disposition: 'enforce' as const }], upstreamErrors: 0 },
     attachment: { journey: 'login', policy: { name: 'report-only stack', file: '', description: '', served: {} }, target: 'lab', violations: [], inlineBlocks: [], warnings: [], droppedViolations: 0,
       proxy: { upstreamErrors: 0, replacedUpstreamHeaders: [] }, stack: [info(SCRIPTS), info(IMAGES)] },
   };
-  const [scripts, images] = splitStack(record, [SCRIPTS, IMAGES]);
+  const [baseline, scripts, images] = splitStack(record, [SCRIPTS, IMAGES], true);
+  expect(baseline!.role).toBe('baseline');
+  expect(baseline!.result.violations.map((x) => x.kind + ' ' + x.directive)).toEqual(['page-error ', 'csp frame-src']);
+  expect(splitStack(record, [SCRIPTS, IMAGES], false).map((r) => r.project)).toEqual(['scripts', 'images']);
   expect(scripts!.project).toBe('scripts');
   expect(scripts!.policyFile).toBe('policies/scripts.yaml');
   expect(scripts!.result.violations.map((x) => x.kind + ' ' + x.directive)).toEqual(['csp script-src-elem', 'page-error ']);
