@@ -113,6 +113,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     // The path is reported (where the inline block was seen): a shared link's key in it is masked.
     if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, redact(urlPath));
     const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
+    // The target's own report-only CSP stays beside a stack's members; each member alone would
+    // replace it, so their reports say so as they would alone.
     if (options.stack?.length && applyStackEdits(proxyRes.headers, options.stack, origin, urlPath).upstreamHadOne) {
       stats.replacedUpstreamHeaders.add('content-security-policy-report-only');
     }
