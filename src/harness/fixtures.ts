@@ -9,7 +9,7 @@ import { resolveTarget, type Target } from './target.js';
 import { ImmichApi } from './immich-api.js';
 import { browserHost, originPreservingArgs } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
-import { servedHeaders } from '../proxy/header-edits.js';
+import { REPORT_PATH, servedHeaders } from '../proxy/header-edits.js';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
 import { generateCertificate, type GeneratedCertificate } from '../tls/certificate.js';
 import { registerSecrets } from '../observe/violation.js';
@@ -214,7 +214,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await use();
     const waitForReports = Boolean(stack.length || policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
-    const reportUrl = `${browserOrigin}/__headerproof/report`;
+    const reportUrl = `${browserOrigin}${REPORT_PATH}`;
     const info = (p: Policy, served: Record<string, string | null>) => ({
       name: p.name, file: displayPath(p.file), description: p.description, served,
       model: { set: p.set, remove: p.remove, ...(p.csp ? { csp: p.csp } : {}) },

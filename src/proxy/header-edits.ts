@@ -33,7 +33,7 @@ const SAMPLED_DIRECTIVES = ['script-src', 'script-src-elem', 'script-src-attr', 
  * styles are governed (so reports carry the first characters of what was blocked; it changes no
  * decision), and our reporting endpoint.
  */
-export function cspHeaderValue(policy: Policy, reportUrl: string, options: ReportingOptions = {}): string | undefined {
+export function cspHeaderValue(policy: Pick<Policy, 'csp'>, reportUrl: string, options: ReportingOptions = {}): string | undefined {
   if (!policy.csp) return undefined;
   const { 'report-uri': _u, 'report-to': _t, ...rest } = policy.csp.directives;
   const withSamples = Object.fromEntries(

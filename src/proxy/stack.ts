@@ -64,7 +64,7 @@ const STRUCTURED = new Set(['event', 'report', 'observer']);
  * the members whose served header holds the directive text it quotes, else to every member that
  * governs its directive — as each would have seen it alone — else to the baseline.
  */
-export function ownersOf(v: { kind: string; directive: string; sample: string; disposition: string; channels: string[]; stackSlot?: number }, members: Policy[]): { members: number[]; baseline: boolean } {
+export function ownersOf(v: { kind: string; directive: string; sample: string; disposition: string; channels: string[]; stackSlot?: number }, members: Pick<Policy, 'csp'>[]): { members: number[]; baseline: boolean } {
   if (v.stackSlot !== undefined) return { members: v.stackSlot < members.length ? [v.stackSlot] : [], baseline: false };
   const all = members.map((_m, i) => i);
   if (v.kind !== 'csp') return { members: all, baseline: true };

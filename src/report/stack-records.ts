@@ -3,7 +3,6 @@
 // does), the violations are each one's own.
 import { ownersOf } from '../proxy/stack.js';
 import { BASELINE_POLICY_FILE } from '../harness/projects.js';
-import type { Policy } from '../policy/policy.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { JourneyRecord } from './summary.js';
 
@@ -13,9 +12,9 @@ import type { JourneyRecord } from './summary.js';
  */
 export function splitStack(record: JourneyRecord, members: { name: string; file: string }[], baseline: boolean): JourneyRecord[] {
   const stack = record.attachment?.stack;
-  // ownersOf needs each member's CSP: the attachment carries the models (none when the test died early).
-  const models = members.map((m, i) => ({ name: m.name, file: m.file, description: '', set: {}, remove: [], ...(stack?.[i]?.policy.model?.csp ? { csp: stack[i]!.policy.model!.csp } : {}) }) as Policy);
-  const owners = record.result.violations.map((v) => ({ v, owners: ownersOf(v, models) }));
+  // ownersOf needs each member's CSP: the attachment carries it (none when the test died early).
+  const csps = members.map((_m, i) => ({ csp: stack?.[i]?.policy.model?.csp }));
+  const owners = record.result.violations.map((v) => ({ v, owners: ownersOf(v, csps) }));
   const withoutSlot = (list: ViolationGroup[]) => list.map(({ stackSlot: _s, ...v }) => v);
   const as = (project: string, role: JourneyRecord['role'], policyFile: string, violations: ViolationGroup[], own: Partial<NonNullable<JourneyRecord['attachment']>>): JourneyRecord => ({
     ...record, project, role, policyFile,
