@@ -1,5 +1,5 @@
 // Small page checks the journeys share: "did this image really decode", "is this canvas drawn".
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 
 export function isDecoded(img: Locator): Promise<boolean> {
@@ -28,4 +28,22 @@ export async function typeSecret(input: Locator, value: string): Promise<void> {
     el.dispatchEvent(new Event('input', { bubbles: true }));
     el.dispatchEvent(new Event('change', { bubbles: true }));
   }, value);
+}
+
+/**
+ * Waits until the page has started no request and finished none for `quietMs` (at most `capMs`).
+ * Playwright's 'networkidle' cannot do this after a client-side navigation: the load state it waits
+ * for was already reached by the first page load.
+ */
+export async function settle(page: Page, quietMs = 500, capMs = 5000): Promise<void> {
+  let last = Date.now();
+  const touch = () => { last = Date.now(); };
+  page.on('request', touch);
+  page.on('requestfinished', touch);
+  page.on('requestfailed', touch);
+  const deadline = Date.now() + capMs;
+  while (Date.now() < deadline && Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, 100));
+  page.off('request', touch);
+  page.off('requestfinished', touch);
+  page.off('requestfailed', touch);
 }

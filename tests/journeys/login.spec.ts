@@ -1,5 +1,5 @@
 import { test, expect } from '../../src/harness/fixtures.js';
-import { typeSecret } from '../../src/harness/dom.js';
+import { settle, typeSecret } from '../../src/harness/dom.js';
 
 // Proves: the app boots (the login form renders), the login form works, and the app takes the
 // user where Immich sends them: the timeline, or the onboarding pages for a user who has not
@@ -28,5 +28,5 @@ test('login: signs in through the login form and lands on /photos', async ({ pag
   // The grid is there before the timeline has finished starting (buckets, then the layout module):
   // let it finish, so what it reports (a blocked WebAssembly compile) is in every run of this
   // journey, not only in the runs where the page happened to get that far. Bounded: it proves nothing.
-  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
+  await settle(page);
 });
