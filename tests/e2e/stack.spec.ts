@@ -7,9 +7,7 @@ import path from 'node:path';
 import { runCli, writePolicy } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
-// One retry: in a fresh-clone run with other suites in parallel this failed once and passed on every
-// run alone or beside the Firefox suite (cause not found; a retried pass is reported as flaky).
-test.describe.configure({ timeout: 600_000, retries: 1 });
+test.describe.configure({ timeout: 600_000 });
 
 /** The baseline, each policy's verdict and its journeys' outcomes and new violations, without the run's own port. */
 function outcome(summary: Summary): string[] {
