@@ -166,6 +166,19 @@ async function bootFailure(passingRun: number) {
   return { passingRun: Number(passingRun.toFixed(1)), blockedRun: Number(noBlame.toFixed(1)), ratio: Number((noBlame / passingRun).toFixed(2)), blameSeconds: Number((withBlame - noBlame).toFixed(1)) };
 }
 
+// Blame of a 16-part policy that breaks the map (one directive): every part at once against
+// bisection (--bisect), each as the time from the end of the verdict run to the end of blame.
+async function blameSearch() {
+  const file = path.join(ROOT, 'tests', 'fixtures', 'policies', 'csp-no-blob-worker.yaml');
+  const common = ['run', '--no-screenshots', '--workers', '2', '--journeys', 'map', '--policy', file];
+  const noBlame = await runCli([...common, '--no-blame', '--out', path.join(OUT, 'blame-none')]);
+  const allAtOnce = await runCli([...common, '--out', path.join(OUT, 'blame-all')]);
+  const bisected = await runCli([...common, '--bisect', '--out', path.join(OUT, 'blame-bisect')]);
+  const summary = JSON.parse(readFileSync(path.join(OUT, 'blame-bisect', 'summary.json'), 'utf8')) as Summary;
+  const bisection = summary.policies[0]?.blame?.[0]?.bisection;
+  return { parts: bisection?.parts ?? 0, reruns: bisection?.reruns ?? 0, allAtOnceSeconds: Number((allAtOnce - noBlame).toFixed(1)), bisectedSeconds: Number((bisected - noBlame).toFixed(1)) };
+}
+
 // Stacked report-only candidates (src/proxy/stack.ts): baseline + 10 report-only CSPs in one pass,
 // against the baseline alone (naming only the baseline file runs just the baseline).
 async function stackedCandidates() {
@@ -263,11 +276,13 @@ const stacked = await stackedCandidates();
 console.log('stacked report-only candidates done');
 const boot = await bootFailure(scaling.seconds['baseline+1']!);
 console.log('boot failure done');
+const blame = await blameSearch();
+console.log('blame search done');
 const engines = await secondEngine(scaling.seconds['baseline+1']!);
 console.log('second engine done');
 const collect = await collectorBench();
 console.log('collector done');
-const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, stacked, boot, engines, volume, collect };
+const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, stacked, boot, blame, engines, volume, collect };
 writeFileSync(path.join(OUT, 'latest.json'), JSON.stringify(result, null, 2));
 
 const p = proxy as unknown as Record<string, { rps: number; p50ms: number; p99ms: number; errors: number; largeMBps: number; rssPeakWhileStreamingMB?: number; rssBeforeMB?: number }>;
@@ -291,6 +306,7 @@ const table = [
   `- suite (all journeys): ${Object.entries(scaling.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; each extra policy ${scaling.perExtraPolicy} s = ${scaling.ratio}× the baseline (target ≤ 0.5×: ${scaling.ratio <= 0.5 ? 'met' : 'NOT met'})`,
   `- baseline + 10 report-only candidates, stacked in one pass: ${stacked.baselinePlus10Stacked} s vs ${stacked.baselineOnly} s for the baseline alone = ${stacked.ratio}× (target ≤ 1.5×: ${stacked.ratio <= 1.5 ? 'met' : 'NOT met'})`,
   `- a policy that blocks the app's boot (4 directives): run ${boot.blockedRun} s vs ${boot.passingRun} s for a passing policy = ${boot.ratio}× (target ≤ 1.5×: ${boot.ratio <= 1.5 ? 'met' : 'NOT met'}); its blame ${boot.blameSeconds} s (target ≤ 60 s: ${boot.blameSeconds <= 60 ? 'met' : 'NOT met'})`,
+  `- blame of a ${blame.parts}-part policy that breaks the map: every part at once ${blame.allAtOnceSeconds} s (${blame.parts} re-runs), bisected (--bisect) ${blame.bisectedSeconds} s (${blame.reruns} re-runs)`,
   `- second engine (baseline + 1 policy, all journeys): Chromium only ${engines.chromiumOnly} s, Chromium and Firefox ${engines.chromiumAndFirefox} s: Firefox is ${Math.round(engines.firefoxShare * 100)}% of the two-engine run`,
   `- headerproof collect: ${collect.httpReportsPerSecond} reports/s over HTTP (one report a request, 50 connections, ${collect.httpErrors} errors, RSS ${collect.rssMB} MB); the SQLite store alone ${collect.storeReportsPerSecond} reports/s; ${collect.reports.toLocaleString('en')} reports in ${collect.groups} groups over 30 days = ${collect.fileMB} MB (${collect.mbPerMillion} MB per million reports: storage grows with groups and days, not reports)`,
   `- ${volume.violations} violations → ${volume.groups} groups → ${Math.round(volume.htmlBytes / 1024)} KiB HTML in ${volume.ms} ms (target < 2000 ms: ${volume.ms < 2000 ? 'met' : 'NOT met'})`,

@@ -45,6 +45,7 @@ program
   .option('--preserve-origin', 'the browser uses the target\'s real https:// origin; the proxy terminates TLS for that name with a throwaway certificate this browser alone trusts')
   .option('--no-blame', 'do not re-run failing journeys to find which header breaks them')
   .option('--no-screenshots', 'keep screenshots out of the report (private libraries)')
+  .option('--bisect', "blame: bisect a breaking policy's parts instead of re-running each one (fewer journey re-runs against the target, more wall time on a small machine; see README)")
   .option('--no-stack', 'give every report-only CSP candidate a pass of its own (default: they share one pass, each header reporting to its own path)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
   .action(async (opts) => {

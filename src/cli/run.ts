@@ -44,6 +44,8 @@ export interface RunOptions {
   skipBaseline?: boolean;
   /** false: no blame pass for breaking policies (commander's --no-blame). */
   blame?: boolean;
+  /** Blame bisects the parts instead of re-running each (src/blame/blame.ts). */
+  bisect?: boolean;
   /** false: no screenshots in the report (commander's --no-screenshots). */
   screenshots?: boolean;
   /** false: every report-only candidate gets a pass of its own (commander's --no-stack). */
@@ -141,11 +143,11 @@ export async function run(options: RunOptions): Promise<number> {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
       // A failing journey names its engine (timeline@firefox runs in Firefox only); plain names are Chromium's.
       const browsers = journeyList.some((j) => !j.endsWith(FIREFOX_SUFFIX)) ? 'chromium' : 'firefox';
-      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, phone: false, browsers });
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, bisect: false, phone: false, browsers });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
       return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     };
-    summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); });
+    summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); }, { bisect: options.bisect === true });
     writeReports(outDir, summary);
   }
   if (options.quiet) return summary.exitCode;

@@ -78,7 +78,7 @@ function screenshots(p: PolicyVerdict, image: ImageLoader): string {
 
 function blameSection(p: PolicyVerdict): string {
   if (!p.blame?.length) return '';
-  return `<h3>Blame</h3><ul>${p.blame.map((b) => `<li><b>${e(b.journey)}</b>: ${b.blamed.length ? `caused by <code>${b.blamed.map(e).join('</code> + <code>')}</code>` : 'no single part of the policy reproduces it'}${b.note ? ` <span class="meta">(${e(b.note)})</span>` : ''}</li>`).join('')}</ul>`;
+  return `<h3>Blame</h3><ul>${p.blame.map((b) => `<li><b>${e(b.journey)}</b>: ${b.blamed.length ? `caused by <code>${b.blamed.map(e).join('</code> + <code>')}</code>` : 'no single part of the policy reproduces it'}${b.note ? ` <span class="meta">(${e(b.note)})</span>` : ''}${b.bisection ? ` <span class="meta">(bisected: ${b.bisection.parts} parts, ${b.bisection.rounds} rounds, ${b.bisection.reruns} journey re-runs)</span>` : ''}</li>`).join('')}</ul>`;
 }
 
 function suggestionTable(p: PolicyVerdict): string {

@@ -33,7 +33,12 @@ export interface Blame {
   /** The minimal set of headers / CSP directives / Permissions-Policy features that reproduces it. */
   blamed: string[];
   note?: string;
+  /** Set when the parts were bisected (src/blame/blame.ts): how many runs it took. */
+  bisection?: Bisection;
 }
+
+/** A bisected blame: the policy's parts, the rounds (runs one after another), the journey re-runs. */
+export interface Bisection { parts: number; rounds: number; reruns: number }
 
 /** Attached to every journey test by the fixtures; the reporter builds the verdicts from these. */
 export interface JourneyAttachment {

@@ -16,20 +16,24 @@ test.use({ launchOptions: chromiumLaunchOptions() });
 
 const FIX = 'tests/fixtures/policies';
 
-test('blame and suggested fixes for fullscreen=() and a CSP without blob: workers', async ({ page }, testInfo) => {
+// Blame one part at a time is proven in tests/e2e/firefox.spec.ts (both engines); this run bisects.
+test('blame (bisected) and suggested fixes for fullscreen=() and a CSP without blob: workers', async ({ page }, testInfo) => {
   const out = testInfo.outputPath('run');
-  const r = await runCli(['run', '--out', out, '--workers', '2', '--journeys', 'map,slideshow', '--policy', `${FIX}/bundle-c-fullscreen-denied.yaml`, `${FIX}/csp-no-blob-worker.yaml`]);
+  const r = await runCli(['run', '--out', out, '--workers', '2', '--bisect', '--journeys', 'map,slideshow', '--policy', `${FIX}/bundle-c-fullscreen-denied.yaml`, `${FIX}/csp-no-blob-worker.yaml`]);
   expect(r.code, r.stdout + r.stderr).toBe(1);
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
   const byName = Object.fromEntries(summary.policies.map((p) => [p.policy.name, p]));
 
   const c = byName['bundle-c-fullscreen-denied']!;
   expect(c.verdict).toBe('breaks');
-  expect(c.blame).toEqual([{ journey: 'slideshow', blamed: ['Permissions-Policy: fullscreen=()'] }]);
+  // 5 parts (four features and Referrer-Policy): halves of 3 and 2, then fullscreen alone.
+  expect(c.blame).toEqual([{ journey: 'slideshow', blamed: ['Permissions-Policy: fullscreen=()'], bisection: { parts: 5, rounds: 2, reruns: 4 } }]);
   expect(c.suggestions.map((s) => s.fix)).toContain('Permissions-Policy: fullscreen=(self)');
 
+  // 16 parts: bisected (halves of 8, 4, 2, then worker-src alone).
   const w = byName['csp-no-blob-worker']!;
-  expect(w.blame).toEqual([{ journey: 'map', blamed: ["Content-Security-Policy: worker-src 'self'"] }]);
+  expect(w.blame).toEqual([{ journey: 'map', blamed: ["Content-Security-Policy: worker-src 'self'"], bisection: { parts: 16, rounds: 4, reruns: 8 } }]);
+  expect(r.stdout).toContain('blame: csp-no-blob-worker: re-running map bisecting its 16 parts');
   const fix = w.suggestions.find((s) => s.directive === 'worker-src')!;
   expect(fix.fix).toBe("worker-src 'self' blob:");
   expect(fix.cost).toMatch(/^medium: /);
@@ -38,6 +42,7 @@ test('blame and suggested fixes for fullscreen=() and a CSP without blob: worker
   await page.goto(`file://${path.join(out, 'index.html')}`);
   await expect(page.locator('#policy-csp-no-blob-worker')).toContainText("caused by Content-Security-Policy: worker-src 'self'");
   await expect(page.locator('#policy-csp-no-blob-worker')).toContainText("worker-src 'self' blob:");
+  await expect(page.locator('#policy-csp-no-blob-worker')).toContainText('bisected: 16 parts, 4 rounds, 8 journey re-runs');
   const shots = page.locator('#policy-csp-no-blob-worker .shots img');
   await expect(shots).toHaveCount(2);
   expect(await shots.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { blameRepresentatives, bootFailureOf } from '../../src/blame/blame.js';
+import { bisectParts, blameItems, blameRepresentatives, bootFailureOf, combineItems, PERMISSIVE } from '../../src/blame/blame.js';
 import type { JourneyComparison, PolicyVerdict } from '../../src/report/model.js';
 
 const BOOT = "the app cannot boot: the enforced CSP (script-src-elem) blocks its inline bootstrap script ('sha256-abc=', changes with every app build)";
@@ -37,4 +37,62 @@ test('journeys that share one boot failure are blamed once, through login; other
 test('with no boot failure every failing journey is re-run', () => {
   const p = verdict([{ journey: 'map', error: 'Error: no tiles' }, { journey: 'search', error: 'Error: no tile' }]);
   expect(blameRepresentatives(p)).toEqual({ rerun: ['map', 'search'], sameAs: new Map() });
+});
+
+/** A target whose journeys fail when any of `culprits` is served, or when all of `together` are. */
+function oracle(culprits: Record<string, number[]>, together: Record<string, number[]> = {}) {
+  const log: { groups: number[][]; journeys: string[] }[] = [];
+  const run = async (groups: number[][], journeys: string[]) => {
+    log.push({ groups, journeys });
+    return (group: number[], journey: string) =>
+      (culprits[journey] ?? []).some((c) => group.includes(c)) || (journey in together && together[journey]!.every((c) => group.includes(c)));
+  };
+  return { run, log };
+}
+
+test('bisection finds every part that fails a journey on its own, in log2 rounds for one culprit', async () => {
+  const { run, log } = oracle({ map: [9] });
+  const r = await bisectParts(16, ['map'], run);
+  expect(r.blamed.get('map')).toEqual([9]);
+  expect(r.combination.has('map')).toBe(false);
+  expect(r.bisection).toEqual({ parts: 16, rounds: 4, reruns: 8 }); // one part at a time: 16
+  expect(log.map((l) => l.groups.length)).toEqual([2, 2, 2, 2]);
+});
+
+test('bisection follows every failing half: two culprits for one journey, another for a second', async () => {
+  const r = await bisectParts(12, ['map', 'slideshow'], oracle({ map: [0, 11], slideshow: [5] }).run);
+  expect(r.blamed.get('map')).toEqual([0, 11]);
+  expect(r.blamed.get('slideshow')).toEqual([5]);
+});
+
+test('a journey stops being re-run once nothing is left to split for it', async () => {
+  const { run, log } = oracle({ map: [1], slideshow: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
+  await bisectParts(14, ['map', 'slideshow'], run);
+  // slideshow needs every round down to single parts; map too (one culprit), so both stay to the end…
+  expect(log.at(-1)!.journeys.sort()).toEqual(['map', 'slideshow']);
+  const { run: run2, log: log2 } = oracle({ map: [1] }, { slideshow: [2, 9] });
+  const r = await bisectParts(14, ['map', 'slideshow'], run2);
+  // …but a combination is found in the first round (each half passes), so slideshow leaves then.
+  expect(log2.slice(1).every((l) => !l.journeys.includes('slideshow'))).toBe(true);
+  expect(r.blamed.get('slideshow')).toEqual([]);
+  expect(r.combination.has('slideshow')).toBe(true);
+  expect(r.blamed.get('map')).toEqual([1]);
+});
+
+test('parts combine into one policy: Permissions-Policy features joined, CSP directives in context', () => {
+  const items = blameItems({
+    set: { 'Permissions-Policy': 'camera=(), fullscreen=(), geolocation=(self)', 'Referrer-Policy': 'same-origin' },
+    remove: ['X-Powered-By'],
+    csp: { reportOnly: false, directives: { 'default-src': ["'self'"], 'worker-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'frame-ancestors': ["'none'"] } },
+  } as never);
+  expect(items.length).toBe(9);
+  const byLabel = (l: string) => items.find((i) => i.label.includes(l))!;
+  const c = combineItems([byLabel('camera'), byLabel('fullscreen'), byLabel('X-Powered-By'), byLabel('worker-src'), byLabel('frame-ancestors')]);
+  expect(c.policy.set).toEqual({ 'Permissions-Policy': 'camera=(), fullscreen=()' });
+  expect(c.policy.remove).toEqual(['X-Powered-By']);
+  // worker-src as the policy has it; the other fetch directives permissive, whatever the order.
+  expect(c.policy.csp).toEqual({ reportOnly: false, directives: { 'default-src': PERMISSIVE, 'img-src': PERMISSIVE, 'worker-src': ["'self'"], 'frame-ancestors': ["'none'"] } });
+  const d = combineItems([byLabel('img-src'), byLabel('default-src')]);
+  expect(d.policy.csp!.directives).toEqual({ 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'worker-src': PERMISSIVE });
+  expect(combineItems([byLabel('Referrer')])).toBe(byLabel('Referrer'));
 });
