@@ -34,6 +34,9 @@ export interface ProxyOptions extends UpstreamOptions {
   tls?: { cert: string; key: string };
 }
 
+/** How long the proxy keeps a client's idle connection open. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export interface ProxyStats {
   requests: number;
   upstreamErrors: number;
@@ -143,7 +146,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, retry: boolean) => {
     proxy.web(req, res, retry ? { buffer: Readable.from([]), agent: retryAgent } : {}, (err) => {
       const code = (err as NodeJS.ErrnoException).code;
-      const idempotent = req.method === 'GET' || req.method === 'HEAD';
+      // Idempotent (RFC 9110) and without a body, which the first try has consumed: a journey's
+      // cleanup DELETE is as safe to send again as a GET.
+      const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
+      const idempotent = ['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(req.method ?? '') && bodyless;
       if (!retry && idempotent && !res.headersSent && !req.socket.destroyed && (code === 'ECONNRESET' || code === 'EPIPE')) {
         stats.upstreamRetries++;
         forward(req, res, true);
@@ -166,6 +172,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     forward(req, res, false);
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  // Clients reuse idle connections (Playwright's API contexts, browsers). Node closes them after
+  // 5 s, and a request sent just as one closes fails with ECONNRESET (seen in CI: a journey's
+  // cleanup DELETE, 5 s after its last API call). Keep them about as long as a browser does.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.on('connect', (_req, socket: Socket) => {
     stats.refused++;
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');

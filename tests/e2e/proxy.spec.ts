@@ -63,6 +63,21 @@ test('listens on 127.0.0.1 and applies the policy to every response', async () =
   expect(direct.headers.get('x-powered-by')).toBe('Express');
 });
 
+test('a client may reuse its idle connection after more than Node\'s default 5 s', async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () => new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+    http.get(`${proxy.url}/api/server/version`, { agent }, (res) => {
+      res.resume().on('end', () => resolve({ status: res.statusCode!, socket: res.socket }));
+    }).on('error', reject);
+  });
+  const first = await get();
+  await new Promise((r) => setTimeout(r, 6000));
+  const second = await get();
+  agent.destroy();
+  expect([first.status, second.status]).toEqual([200, 200]);
+  expect(second.socket, 'the second request went over the first one\'s connection').toBe(first.socket);
+});
+
 test('Range requests pass through as 206 with the exact bytes', async () => {
   const cookie = await login();
   const video = LAB_ASSETS.find((a) => a.type === 'VIDEO')!;
@@ -145,7 +160,7 @@ test('an unreachable upstream gives 502 and is counted', async () => {
   }
 });
 
-test('a target that resets a kept-alive connection: GET is sent once more and succeeds, POST is a counted 502', async () => {
+test('a target that resets a kept-alive connection: GET and DELETE are sent once more and succeed, POST is a counted 502', async () => {
   // The first request on every second connection is answered by a reset, as a target closing an
   // idle kept-alive socket just as it is reused.
   let connections = 0;
@@ -163,9 +178,12 @@ test('a target that resets a kept-alive connection: GET is sent once more and su
     expect(get.status).toBe(200);
     expect(await get.text()).toBe('ok');
     expect(p.stats).toMatchObject({ upstreamRetries: 1, upstreamErrors: 0 });
+    const del = await fetch(`${p.url}/api/shared-links/x`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect(p.stats).toMatchObject({ upstreamRetries: 2, upstreamErrors: 0 });
     const post = await fetch(`${p.url}/api/search/metadata`, { method: 'POST', body: '{}' });
     expect(post.status).toBe(502);
-    expect(p.stats).toMatchObject({ upstreamRetries: 1, upstreamErrors: 1 });
+    expect(p.stats).toMatchObject({ upstreamRetries: 2, upstreamErrors: 1 });
   } finally {
     await p.close();
     upstream.close();
