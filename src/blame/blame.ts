@@ -197,42 +197,33 @@ export async function blamePolicy(
   const items = blameItems(model);
   if (items.length === 1) return failing.map((journey) => ({ journey, blamed: [items[0]!.label] }));
   mkdirSync(dir, { recursive: true });
-  const names = items.map((_, i) => `${p.policy.name.slice(0, 50)}--part${i + 1}`);
   const { rerun, sameAs } = blameRepresentatives(p);
-  let blamedFor: (journey: string) => string[];
-  let combination = (journey: string) => blamedFor(journey).length === 0;
-  let bisection: Bisection | undefined;
-  if (options.bisect && items.length >= BISECT_FROM) {
-    const result = await bisectParts(items.length, rerun, async (groups, journeys, round) => {
-      const groupNames = groups.map((_, i) => `${p.policy.name.slice(0, 50)}--r${round}g${i + 1}`);
-      const groupFiles = groups.map((g, i) => {
-        const item = combineItems(g.map((index) => items[index]!));
-        const file = path.join(dir, `${groupNames[i]}.yaml`);
-        writeFileSync(file, YAML.stringify({ name: groupNames[i], description: `blame, round ${round}: only ${item.label}`, ...item.policy }));
-        return file;
-      });
-      const summary = await runPolicies(groupFiles, journeys, path.join(dir, `round-${round}`));
-      return (group, journey) => {
-        const index = groups.findIndex((g) => g.join(',') === group.join(','));
-        const sub = summary.policies.find((x) => x.policy.name === groupNames[index]);
-        return sub?.journeys.find((j) => j.journey === journey)?.candidate === 'failed';
-      };
-    });
-    blamedFor = (journey) => (result.blamed.get(journey) ?? []).map((i) => items[i]!.label);
-    combination = (journey) => blamedFor(journey).length === 0 && result.combination.has(journey);
-    bisection = result.bisection;
-  } else {
-    const files = items.map((item, i) => {
+  // Runs each group of parts as one policy; then says, per group and journey, whether it failed.
+  const runGroups = async (groups: number[][], journeys: string[], name: (i: number) => string, outDir: string) => {
+    const names = groups.map((_, i) => `${p.policy.name.slice(0, 50)}--${name(i)}`);
+    const files = groups.map((g, i) => {
+      const item = combineItems(g.map((index) => items[index]!));
       const file = path.join(dir, `${names[i]}.yaml`);
       writeFileSync(file, YAML.stringify({ name: names[i], description: `blame: only ${item.label}`, ...item.policy }));
       return file;
     });
-    const summary = await runPolicies(files, rerun, path.join(dir, 'run'));
+    const summary = await runPolicies(files, journeys, path.join(dir, outDir));
+    const nameOf = new Map(groups.map((g, i) => [g.join(','), names[i]]));
+    return (group: number[], journey: string) => summary.policies.find((x) => x.policy.name === nameOf.get(group.join(',')))
+      ?.journeys.find((j) => j.journey === journey)?.candidate === 'failed';
+  };
+  let blamedFor: (journey: string) => string[];
+  let combination = (journey: string) => blamedFor(journey).length === 0;
+  let bisection: Bisection | undefined;
+  if (options.bisect && items.length >= BISECT_FROM) {
+    const result = await bisectParts(items.length, rerun, (groups, journeys, round) => runGroups(groups, journeys, (i) => `r${round}g${i + 1}`, `round-${round}`));
+    blamedFor = (journey) => (result.blamed.get(journey) ?? []).map((i) => items[i]!.label);
+    combination = (journey) => blamedFor(journey).length === 0 && result.combination.has(journey);
+    bisection = result.bisection;
+  } else {
+    const failed = await runGroups(items.map((_, i) => [i]), rerun, (i) => `part${i + 1}`, 'run');
     // The parts whose run failed this journey (or the journey that stands for it).
-    blamedFor = (journey) => items.filter((_, i) => {
-      const sub = summary.policies.find((x) => x.policy.name === names[i]);
-      return sub?.journeys.find((j) => j.journey === journey)?.candidate === 'failed';
-    }).map((item) => item.label);
+    blamedFor = (journey) => items.filter((_, i) => failed([i], journey)).map((item) => item.label);
   }
   return failing.map((journey) => {
     const representative = sameAs.get(journey);
