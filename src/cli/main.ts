@@ -131,7 +131,9 @@ program
   .option('--journeys <list>', 'comma-separated journeys (default: all)')
   .option('--workers <n>', 'parallel browsers')
   .option('--max-iterations <n>', 'enforce-and-widen rounds at most', '4')
-  .action(async (opts: { target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string }) => {
+  .option('--browsers <list>', 'observe and prove in these engines: chromium, firefox or chromium,firefox (default: the config\'s, else chromium); the policy is the union of what each needs')
+  .option('--no-unsafe-styles', "never propose style-src-elem 'unsafe-inline' for styles no hash can hold; list them instead")
+  .action(async (opts: { target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean }) => {
     if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
     const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations) });
     if (result.diff) {
@@ -142,6 +144,9 @@ program
     console.log(`\n${result.converged ? 'Converged' : 'Did NOT converge'} after ${result.iterations} enforced run(s). Policy: ${result.file}`);
     for (const f of result.lint) console.log(`  lint ${f.severity}: ${f.header}${f.directive ? ` ${f.directive}` : ''}: ${f.message}`);
     for (const w of result.warnings) console.log(`  warning: ${w}`);
+    for (const a of result.allowances) console.log(`  allowance: ${a.directive} ${a.source}: ${a.why}\n    cost: ${a.cost}\n    refuse it with --no-unsafe-styles`);
+    if (!result.converged) console.log(`What is left:\n${result.unresolved.map((u) => `  - ${u}`).join('\n')}`);
+    console.log(`Tune log: ${path.relative(process.cwd(), path.join(result.workDir, 'tune.md')) || 'tune.md'}`);
     process.exitCode = result.converged ? 0 : 1;
   });
 

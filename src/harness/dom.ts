@@ -1,6 +1,7 @@
 // Small page checks the journeys share: "did this image really decode", "is this canvas drawn".
 import type { Locator, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
+import { collectorOf } from '../observe/signals.js';
 
 export function isDecoded(img: Locator): Promise<boolean> {
   return img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false);
@@ -8,7 +9,10 @@ export function isDecoded(img: Locator): Promise<boolean> {
 
 /** How many distinct colours a screenshot of the element has (a blank canvas has one). */
 export async function distinctColors(element: Locator, limit = 16): Promise<number> {
-  const png = PNG.sync.read(await element.screenshot({ animations: 'disabled' }));
+  // The harness's own page action: what the screenshotter inserts (Firefox) is not the policy's doing.
+  const shot = () => element.screenshot({ animations: 'disabled' });
+  const collector = collectorOf(element.page().context());
+  const png = PNG.sync.read(await (collector ? collector.harness(shot) : shot()));
   const seen = new Set<number>();
   for (let i = 0; i < png.data.length && seen.size < limit; i += 4 * 7) {
     seen.add(png.data.readUInt32BE(i));

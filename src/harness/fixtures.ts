@@ -10,6 +10,7 @@ import { ImmichApi } from './immich-api.js';
 import { browserHost, originPreservingArgs } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { REPORT_PATH, servedHeaders } from '../proxy/header-edits.js';
+import { mergeBlocks } from '../proxy/inline-scripts.js';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
 import { generateCertificate, type GeneratedCertificate } from '../tls/certificate.js';
 import { registerSecrets } from '../observe/violation.js';
@@ -203,7 +204,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     pageRecord.skippedAfterNavigation = testInfo.status === 'skipped' && context.pages().some((p) => /^https?:/.test(p.url()));
     if (page && process.env.HEADERPROOF_SCREENSHOTS !== '0') {
       const file = testInfo.outputPath('headerproof-screenshot.png');
-      const taken = await page.screenshot({ path: file, timeout: 5000 }).then(() => true, () => false);
+      // In Firefox the screenshotter inserts a style under the page's CSP: set aside (signals.harness).
+      const taken = await signals.harness(() => page.screenshot({ path: file, timeout: 5000 })).then(() => true, () => false);
       if (taken) await testInfo.attach(SCREENSHOT_ATTACHMENT, { path: file, contentType: 'image/png' });
     }
   },
@@ -235,8 +237,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       ...(target.preserveOrigin ? { preservedOrigin: new URL(lastUrl).origin } : {}),
       warnings: policyWarnings(policy, browserOrigin),
       violations,
-      inlineBlocks: proxy.inlineBlocks.drain(),
+      // Served blocks (the proxy's) and those inserted at run time (captured where the browser blocked them).
+      inlineBlocks: mergeBlocks(proxy.inlineBlocks.drain(), signals.capturedBlocks()),
       droppedViolations: signals.dropped,
+      ...(signals.setAside ? { harnessViolationsSetAside: signals.setAside } : {}),
       proxy: {
         // This journey's own target errors (the proxy's counter spans the worker).
         upstreamErrors: proxy.stats.upstreamErrors - upstreamErrorsBefore,

@@ -3,7 +3,7 @@
 // step's timeout only makes the most breaking policy the slowest to test. Pure: the fixture closes
 // the page with the reason returned here.
 import { effectiveSources, type CspDirectives } from '../policy/csp.js';
-import type { InlineBlock } from '../proxy/inline-scripts.js';
+import { sampleMatches, type InlineBlock } from '../proxy/inline-scripts.js';
 import type { Violation } from './violation.js';
 
 const HASH_OR_NONCE = /^'(sha256-|sha384-|sha512-|nonce-)/;
@@ -26,14 +26,7 @@ export interface BootContext {
   appOrigin: string;
 }
 
-const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** Whether a violation's sample (the browser's first 40 characters) is the start of this inline block;
- *  a violation without a sample (sources with 'none' get no 'report-sample') matches any block. */
-function samplesMatch(blockSample: string, violationSample: string): boolean {
-  const reported = squash(violationSample);
-  return !reported || squash(blockSample).startsWith(reported);
-}
+const samplesMatch = (blockSample: string, violationSample: string) => sampleMatches({ sample: blockSample }, violationSample);
 
 /** Why the app cannot boot, when this violation shows that it cannot; else undefined. */
 export function bootBlockedReason(v: Violation, ctx: BootContext): string | undefined {

@@ -28,6 +28,8 @@ export interface CspEventData {
   disposition: string;
   /** The whole policy that reported it: names the member in a stacked pass. */
   originalPolicy?: string;
+  /** A blocked inline <style>/<script>: its exact text, captured in the page (src/observe/signals.ts). */
+  inline?: { kind: 'style' | 'script'; text: string; inShadowRoot: boolean };
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');

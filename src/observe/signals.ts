@@ -4,6 +4,11 @@ import type { BrowserContext, Page } from 'playwright';
 import type { ReportCollector } from '../proxy/collector.js';
 import { fromConsole, fromCspEvent, fromPageError, fromReport, fromRequestFailed, type CspEventData } from './parse.js';
 import { dedupe, redactViolation, type Violation, type ViolationGroup } from './violation.js';
+import { capturedBlock, cspHash, type InlineBlock } from '../proxy/inline-scripts.js';
+
+/** Longer inline text is not sent from the page (nor hashed). */
+const MAX_INLINE_TEXT = 256 * 1024;
+const location = (d: CspEventData) => (d.sourceFile ? `${d.sourceFile}${d.lineNumber ? `:${d.lineNumber}` : ''}` : '');
 
 const BINDING = '__headerproofViolation';
 const REPORT_BINDING = '__headerproofReport';
@@ -12,12 +17,27 @@ const REPORT_BINDING = '__headerproofReport';
 const INIT_SCRIPT = `(() => {
   if (window.__headerproofListening) return;
   window.__headerproofListening = true;
+  // A blocked inline <style> or <script>: its exact text, where the browser ran it (a shadow root
+  // included: the event is composed, and open shadow trees show in composedPath()), so it can be
+  // hashed like the blocks the proxy saw in the served HTML. Nothing is inserted or changed.
+  const inlineOf = (e) => {
+    try {
+      if (e.blockedURI !== 'inline' || !/^(script|style)-src(-elem)?$/.test(e.effectiveDirective || '')) return undefined;
+      const el = (e.composedPath && e.composedPath()[0]) || e.target;
+      if (!el || (el.localName !== 'style' && el.localName !== 'script')) return undefined;
+      const text = el.textContent || '';
+      if (text.length > ${MAX_INLINE_TEXT}) return undefined;
+      const root = el.getRootNode && el.getRootNode();
+      return { kind: el.localName, text, inShadowRoot: !!root && root !== document && root.nodeType === 11 };
+    } catch (err) { return undefined; }
+  };
   window.addEventListener('securitypolicyviolation', (e) => {
     try {
       window.${BINDING}({
         documentURI: e.documentURI, blockedURI: e.blockedURI, effectiveDirective: e.effectiveDirective,
         violatedDirective: e.violatedDirective, sourceFile: e.sourceFile, lineNumber: e.lineNumber,
         columnNumber: e.columnNumber, sample: e.sample, disposition: e.disposition, originalPolicy: e.originalPolicy,
+        inline: inlineOf(e),
       });
     } catch (err) {}
   }, true);
@@ -36,10 +56,33 @@ const INIT_SCRIPT = `(() => {
 
 export const MAX_VIOLATIONS_PER_JOURNEY = 20_000;
 
+/**
+ * Playwright's screenshotter, in Firefox, appends `<style>body {}</style>` to the page to sync
+ * animations (inPagePrepareForScreenshots in playwright-core), and Firefox checks it against the
+ * page's CSP. Exactly that insertion, reported while the harness takes a screenshot, is the
+ * harness's own and is set aside; the same text at any other time is the app's and is kept.
+ */
+const HARNESS_STYLE = 'body {}';
+const HARNESS_STYLE_HASH = cspHash(HARNESS_STYLE).slice(1, -1);
+/** Reports of a screenshot's insertion arrive a little after it (report-uri is a POST). */
+const HARNESS_GRACE_MS = 2000;
+const collectors = new WeakMap<BrowserContext, SignalCollector>();
+
+/** The collector attached to this browser context, if any (for the harness's own page actions). */
+export function collectorOf(context: BrowserContext): SignalCollector | undefined {
+  return collectors.get(context);
+}
+
 export class SignalCollector {
   private violations: Violation[] = [];
   private readonly watchers: ((v: Violation, page: Page | undefined) => void)[] = [];
+  /** Inline blocks the browser blocked or reported, captured with their exact text and hashed. */
+  private readonly captured = new Map<string, InlineBlock>();
+  /** Time windows in which the harness touched the page (screenshots): [start, end or undefined]. */
+  private readonly harnessWindows: [number, number | undefined][] = [];
   dropped = 0;
+  /** Violations set aside as the harness's own (a screenshot's style insertion in Firefox). */
+  setAside = 0;
 
   constructor(
     private readonly journey: string,
@@ -51,8 +94,44 @@ export class SignalCollector {
     this.watchers.push(watcher);
   }
 
-  private push(v: Violation | null, page?: Page): void {
+  /** Runs a harness action on the page (a screenshot) and sets aside exactly what it inserts. */
+  async harness<T>(action: () => Promise<T>): Promise<T> {
+    const window: [number, number | undefined] = [Date.now(), undefined];
+    this.harnessWindows.push(window);
+    try {
+      return await action();
+    } finally {
+      window[1] = Date.now();
+    }
+  }
+
+  private isHarnessOwn(v: Violation, at: number): boolean {
+    if (v.kind !== 'csp' || v.blockedUrl !== 'inline' || !/^style-src(-elem)?$/.test(v.directive)) return false;
+    // The DOM event and the reports carry the text as their sample; the console line, its hash.
+    const own = v.channel === 'console' ? v.sample.includes(HARNESS_STYLE_HASH) : v.sample.trim() === HARNESS_STYLE;
+    if (!own) return false;
+    return this.harnessWindows.some(([start, end]) => at >= start && (end === undefined || at <= end + HARNESS_GRACE_MS));
+  }
+
+  /** Inline blocks captured in the browser (served ones too, when they were blocked). */
+  capturedBlocks(): InlineBlock[] {
+    return [...this.captured.values()];
+  }
+
+  private capture(data: CspEventData): void {
+    const inline = data.inline;
+    if (!inline || typeof inline.text !== 'string' || (inline.kind !== 'style' && inline.kind !== 'script')) return;
+    const block = capturedBlock(inline.kind, inline.text, data.documentURI, location(data));
+    if (inline.inShadowRoot) block.inShadowRoot = true;
+    this.captured.set(`${block.hash}\u0000${block.path}`, block);
+  }
+
+  private push(v: Violation | null, page?: Page, at = Date.now()): void {
     if (!v) return;
+    if (this.isHarnessOwn(v, at)) {
+      this.setAside++;
+      return;
+    }
     for (const watcher of this.watchers) watcher(v, page);
     if (this.violations.length >= MAX_VIOLATIONS_PER_JOURNEY) this.dropped++;
     else this.violations.push(redactViolation(v));
@@ -60,7 +139,12 @@ export class SignalCollector {
 
   async attach(context: BrowserContext): Promise<void> {
     const base = { journey: this.journey };
-    await context.exposeBinding(BINDING, (source, data: CspEventData) => this.push(fromCspEvent(data, base), source.page));
+    collectors.set(context, this);
+    await context.exposeBinding(BINDING, (source, data: CspEventData) => {
+      const v = fromCspEvent(data, base);
+      if (!this.isHarnessOwn(v, Date.now())) this.capture(data);
+      this.push(v, source.page);
+    });
     await context.exposeBinding(REPORT_BINDING, (_source, data: { type: string; url: string; body: Record<string, unknown> }) =>
       this.push(fromReport({ receivedAt: Date.now(), type: String(data?.type), url: String(data?.url ?? ''), body: data?.body ?? {} }, base, 'observer')));
     await context.addInitScript(INIT_SCRIPT);
@@ -94,7 +178,7 @@ export class SignalCollector {
         await new Promise((r) => setTimeout(r, 400));
       }
     }
-    for (const r of this.reports?.drain() ?? []) this.push(fromReport(r, { journey: this.journey }));
+    for (const r of this.reports?.drain() ?? []) this.push(fromReport(r, { journey: this.journey }), undefined, r.receivedAt);
     return dedupe(this.violations);
   }
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
+import { redact } from '../observe/violation.js';
 
 export interface InlineBlock {
   kind: 'script' | 'style';
@@ -15,6 +16,15 @@ export interface InlineBlock {
   sample: string;
   /** Looks generated per build (SvelteKit bootstrap): its hash changes with every app release. */
   buildSpecific: boolean;
+  /**
+   * Not in any HTML the proxy served: inserted by the app's code at run time (e.g. a web component's
+   * <style> in its shadow root), captured with its exact text in the browser that blocked it.
+   */
+  runtime?: boolean;
+  /** Inserted into a shadow root. */
+  inShadowRoot?: boolean;
+  /** Where the browser says it came from (the inserting script), for runtime blocks. */
+  source?: string;
 }
 
 const BUILD_SPECIFIC = /__sveltekit_|\/_app\/immutable\//;
@@ -23,6 +33,38 @@ export const MAX_HTML_BYTES = 2 * 1024 * 1024;
 
 export function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** A block whose text the browser gave (src/observe/signals.ts); `runtime` is decided by mergeBlocks. */
+export function capturedBlock(kind: 'script' | 'style', text: string, documentUrl: string, source: string): InlineBlock {
+  let path = documentUrl;
+  try {
+    path = new URL(documentUrl).pathname;
+  } catch { /* keep as is */ }
+  return { kind, hash: cspHash(text), path: redact(path), sample: redact(text.trim().slice(0, 60)), buildSpecific: BUILD_SPECIFIC.test(text), ...(source ? { source: redact(source.replace(/\?[^:\s]*/, '')) } : {}) };
+}
+
+/**
+ * The served blocks (the proxy's) and the ones captured in the browser, one entry per hash and
+ * page: a captured block whose hash no served HTML carried was inserted at run time.
+ */
+export function mergeBlocks(served: InlineBlock[], captured: InlineBlock[]): InlineBlock[] {
+  const servedHashes = new Set(served.map((b) => b.hash));
+  const out = new Map(served.map((b) => [`${b.hash}\u0000${b.path}`, b]));
+  for (const b of captured) {
+    if (servedHashes.has(b.hash)) continue;
+    out.set(`${b.hash}\u0000${b.path}`, { ...b, runtime: true });
+  }
+  return [...out.values()];
+}
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Whether a violation's sample (the browser's first 40 characters) is the start of this inline block;
+ *  a violation without a sample (sources with 'none' get no 'report-sample') matches any block. */
+export function sampleMatches(block: Pick<InlineBlock, 'sample'>, violationSample: string): boolean {
+  const reported = squash(violationSample);
+  return !reported || squash(block.sample).startsWith(reported) || (reported.length > 40 && squash(block.sample).startsWith(reported.slice(0, 40)));
 }
 
 const EXECUTABLE_TYPES = /^(|text\/javascript|application\/javascript|module)$/i;

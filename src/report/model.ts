@@ -62,8 +62,11 @@ export interface JourneyAttachment {
   /** Set on a member's copy of a stacked pass's attachment: the other members. */
   stackedWith?: string[];
   violations: ViolationGroup[];
-  /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy). */
+  /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy), and
+   *  those the app inserted at run time that the browser blocked or reported (runtime: true). */
   inlineBlocks: InlineBlock[];
+  /** CSP violations caused by the harness itself (a screenshot's style in Firefox), not counted. */
+  harnessViolationsSetAside?: number;
   /** Things about the policy a reviewer must know that no journey can show (see policy/warnings). */
   warnings: string[];
   droppedViolations: number;
@@ -83,6 +86,8 @@ export interface JourneyResult {
   violations: ViolationGroup[];
   upstreamErrors: number;
   inlineBlocks?: InlineBlock[];
+  /** CSP violations the harness itself caused (a screenshot's style in Firefox), set aside. */
+  harnessSetAside?: number;
   /** Screenshot (path relative to the report folder) at the end of the journey or at its failure. */
   screenshot?: string;
   /** The test step that failed (its title), when Playwright named one. */
@@ -108,6 +113,8 @@ export interface JourneyComparison {
   /** Policy-caused violations that the baseline run does not have. */
   newViolations: ViolationGroup[];
   inlineBlocks?: InlineBlock[];
+  /** CSP violations the harness itself caused (a screenshot's style in Firefox), set aside. */
+  harnessSetAside?: number;
   screenshot?: string;
   baselineScreenshot?: string;
 }

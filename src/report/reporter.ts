@@ -84,6 +84,7 @@ export default class HeaderproofReporter implements Reporter {
       attachment,
       result: { journey, browser: attachment?.browser ?? meta.browser ?? 'chromium', status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}),
         ...(status === 'skipped' && attachment?.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
+        ...(attachment?.harnessViolationsSetAside ? { harnessSetAside: attachment.harnessViolationsSetAside } : {}),
         ...(screenshot ? { screenshot } : {}) },
     };
     // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one

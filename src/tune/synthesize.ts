@@ -2,7 +2,7 @@
 // the violations of a report-only (or enforced) run and the inline blocks the proxy hashed.
 import { effectiveSources, type CspDirectives } from '../policy/csp.js';
 import type { ViolationGroup } from '../observe/violation.js';
-import type { InlineBlock } from '../proxy/inline-scripts.js';
+import { sampleMatches, type InlineBlock } from '../proxy/inline-scripts.js';
 
 export interface SourceNote {
   directive: string;
@@ -22,7 +22,16 @@ export interface Synthesis {
   notes: SourceNote[];
   /** Needs a person: things no source expression can allow safely. */
   warnings: string[];
+  /**
+   * Inline code no hash can allow: a production report of an inline style or script that matches
+   * no block the journeys captured (its 40-character sample cannot be hashed).
+   */
+  unhashable: ViolationGroup[];
 }
+
+/** What `'unsafe-inline'` in style-src-elem costs, written wherever tune proposes it. */
+export const UNSAFE_STYLES_COST =
+  "style-src-elem 'unsafe-inline' lets any injected <style> element apply (CSS injection can restyle the page or leak attribute values through selectors); scripts stay hash-only, and style=\"…\" attributes are governed by style-src-attr";
 
 /** The starting point of tune: nothing allowed, everything reported. */
 export const STRICT_START: CspDirectives = { 'default-src': ["'none'"] };
@@ -36,7 +45,7 @@ export const SAFE_DEFAULTS: CspDirectives = {
 };
 
 const DIRECTIVE_ORDER = [
-  'default-src', 'script-src', 'script-src-attr', 'style-src', 'style-src-attr', 'img-src', 'font-src', 'connect-src',
+  'default-src', 'script-src', 'script-src-elem', 'script-src-attr', 'style-src', 'style-src-elem', 'style-src-attr', 'img-src', 'font-src', 'connect-src',
   'media-src', 'worker-src', 'manifest-src', 'frame-src', 'child-src', 'object-src', 'base-uri', 'form-action', 'frame-ancestors',
 ];
 
@@ -87,6 +96,7 @@ export function neededSources(input: SynthesisInput): Synthesis {
   const directives: CspDirectives = {};
   const notes = new Map<string, SourceNote>();
   const warnings: string[] = [];
+  const unhashable: ViolationGroup[] = [];
   const add = (directive: string, source: string, v: ViolationGroup, note?: string) => {
     const list = (directives[directive] ??= []);
     if (!list.includes(source)) list.push(source);
@@ -110,17 +120,25 @@ export function neededSources(input: SynthesisInput): Synthesis {
         continue;
       }
       const kind = directive === 'style-src' ? 'style' : 'script';
-      // One entry per distinct hash, named after the shortest page path it was seen on.
+      // One entry per distinct hash, named after the shortest page path it was seen on: the blocks
+      // the proxy saw in served HTML, and those the browser captured as inserted at run time.
       const byHash = new Map<string, InlineBlock>();
       for (const b of input.inlineBlocks.filter((x) => x.kind === kind)) {
         const seen = byHash.get(b.hash);
         if (!seen || b.path.length < seen.path.length) byHash.set(b.hash, b);
       }
-      const blocks = [...byHash.values()];
-      if (!blocks.length) warnings.push(`an inline ${kind} in ${v.pageUrl} was blocked but the proxy saw no inline ${kind} to hash (was the page served from a cache?)`);
-      for (const b of blocks) {
-        add(directive, b.hash, v, `inline ${kind} (seen on ${b.path}): "${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.buildSpecific ? ' — changes with every app build' : ''}`);
+      let blocks = [...byHash.values()];
+      // A production report carries only a sample: it is allowed by the blocks it matches, and
+      // when it matches none (code the journeys never reached, or text that changes), no hash can.
+      if (v.journey === PRODUCTION) {
+        blocks = blocks.filter((b) => sampleMatches(b, v.sample));
+        if (!blocks.length) {
+          unhashable.push(v);
+          continue;
+        }
       }
+      if (!blocks.length) warnings.push(`an inline ${kind} in ${v.pageUrl} was blocked but the proxy saw no inline ${kind} to hash (was the page served from a cache?)`);
+      for (const b of blocks) add(directive, b.hash, v, blockNote(b));
       continue;
     }
     const source = sourceFor(v);
@@ -131,7 +149,44 @@ export function neededSources(input: SynthesisInput): Synthesis {
     if (source === "'unsafe-eval'") warnings.push(`'unsafe-eval' needed by ${v.journey} (${v.source || v.pageUrl}); find and remove the eval if you can`);
     add(source === "'wasm-unsafe-eval'" || source === "'unsafe-eval'" ? 'script-src' : directive, source, v);
   }
-  return { directives, notes: [...notes.values()], warnings };
+  return { directives, notes: [...notes.values()], warnings, unhashable };
+}
+
+/** What a hash stands for, for people reading the tuned policy. */
+function blockNote(b: InlineBlock): string {
+  const sample = `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"`;
+  if (b.runtime) {
+    return `${b.kind} inserted at run time${b.inShadowRoot ? ' into a shadow root' : ''}${b.source ? ` by ${b.source}` : ''} (seen on ${b.path}): ${sample}${b.buildSpecific ? ' — changes with every app build' : ''}`;
+  }
+  return `inline ${b.kind} (seen on ${b.path}): ${sample}${b.buildSpecific ? ' — changes with every app build' : ''}`;
+}
+
+/**
+ * Runtime blocks blocked again under a policy that already allows a block from the same inserting
+ * code: their text changes from run to run (or page to page), so no hash can hold them.
+ */
+export function unstableRuntimeBlocks(blocked: InlineBlock[], allowed: CspDirectives, known: InlineBlock[]): InlineBlock[] {
+  return blocked.filter((b) => {
+    if (!b.runtime) return false;
+    const sources = effectiveSources(allowed, b.kind === 'style' ? 'style-src-elem' : 'script-src-elem') ?? [];
+    if (sources.includes(b.hash)) return true; // allowed by hash and still blocked: the hash does not hold
+    return known.some((k) => k.runtime && k.kind === b.kind && k.hash !== b.hash && sources.includes(k.hash)
+      && (k.source && b.source ? k.source === b.source : squashed(k.sample).slice(0, 20) === squashed(b.sample).slice(0, 20)));
+  });
+}
+
+const squashed = (t: string) => t.replace(/\s+/g, ' ').trim();
+const HASH_OR_NONCE = /^'(sha256-|sha384-|sha512-|nonce-)/;
+
+/**
+ * The narrowest allowance for styles no hash can hold: `'unsafe-inline'` in style-src-elem only
+ * (its hashes dropped there, since a hash makes browsers ignore 'unsafe-inline'), keeping every
+ * other source it had; style-src, script-src and style-src-attr are left as they are.
+ */
+export function allowInlineStyleElements(directives: CspDirectives): CspDirectives {
+  const current = effectiveSources(directives, 'style-src-elem') ?? [];
+  const kept = current.filter((s) => s !== "'none'" && !HASH_OR_NONCE.test(s) && s !== "'unsafe-inline'");
+  return ordered({ ...directives, 'style-src-elem': [...kept, "'unsafe-inline'"] });
 }
 
 function ordered(d: CspDirectives): CspDirectives {
@@ -155,6 +210,14 @@ export function widen(base: CspDirectives, additions: CspDirectives): CspDirecti
     const start = out[directive] ?? (directive === 'default-src' ? [] : (effectiveSources(base, directive) ?? []));
     const merged = [...start.filter((s) => s !== "'none'"), ...sources.filter((s) => !start.includes(s))];
     out[directive] = merged;
+    // A policy with its own style-src-elem / script-src-elem (tune's inline-style allowance) takes
+    // new sources there too, where the browser reads them; hashes only where 'unsafe-inline' is not.
+    const elem = `${directive}-elem`;
+    if ((directive === 'style-src' || directive === 'script-src') && out[elem]) {
+      const elemSources = out[elem]!;
+      const fresh = sources.filter((s) => !elemSources.includes(s) && !(HASH_OR_NONCE.test(s) && elemSources.includes("'unsafe-inline'")));
+      if (fresh.length) out[elem] = [...elemSources.filter((s) => s !== "'none'"), ...fresh];
+    }
   }
   return ordered(out);
 }

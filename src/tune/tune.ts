@@ -11,7 +11,8 @@ import { run, PROJECT_ROOT, type RunOptions } from '../cli/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';
-import { neededSources, STRICT_START, synthesize, widen, type SourceNote } from './synthesize.js';
+import { allowInlineStyleElements, neededSources, PRODUCTION, STRICT_START, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen, type SourceNote } from './synthesize.js';
+import { ENGINE_LABEL, engineOfJourney } from '../harness/engines.js';
 import { asViolation } from '../collect/report.js';
 import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
 import { tunedPolicyYaml } from './policy-file.js';
@@ -25,7 +26,22 @@ export interface TuneOptions {
   maxIterations?: number;
   /** A headerproof collect database: also allow what production browsers reported. */
   fromReports?: string;
+  /** Browser engines to observe and prove in, e.g. "chromium,firefox" (default: the config's, else Chromium). */
+  browsers?: string;
+  /**
+   * false: never propose style-src-elem 'unsafe-inline' for styles no hash can hold; tune stops
+   * with the list of them instead (commander's --no-unsafe-styles).
+   */
+  unsafeStyles?: boolean;
   log?: (line: string) => void;
+}
+
+/** A loosening tune chose because nothing narrower works, with what it costs. */
+export interface Allowance {
+  directive: string;
+  source: string;
+  why: string;
+  cost: string;
 }
 
 export interface TuneResult {
@@ -36,6 +52,13 @@ export interface TuneResult {
   lint: Finding[];
   diff?: ReturnType<typeof diffCsp>;
   warnings: string[];
+  allowances: Allowance[];
+  /** When not converged: exactly what is left (violations no source can allow, failing journeys). */
+  unresolved: string[];
+  /** The engines it observed and proved in. */
+  engines: string[];
+  /** tune's own folder: each round's run and tune.md. */
+  workDir: string;
 }
 
 interface Observed {
@@ -54,7 +77,7 @@ async function observe(step: string, workDir: string, name: string, directives: 
   const doc: Record<string, unknown> = { name, description: `headerproof tune, ${step}`, csp: { reportOnly, directives } };
   if (base) Object.assign(doc, { set: base.set, remove: base.remove, ...(base.paths ? { paths: base.paths } : {}) });
   writeFileSync(file, YAML.stringify(doc));
-  const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, target: options.target, journeys: options.journeys, workers: options.workers };
+  const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, target: options.target, journeys: options.journeys, workers: options.workers, browsers: options.browsers };
   await run(runOptions);
   const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
   const p = summary.policies[0];
@@ -63,8 +86,15 @@ async function observe(step: string, workDir: string, name: string, directives: 
     summary,
     violations: p.journeys.flatMap((j) => j.violations.filter((v) => v.kind === 'csp')),
     inlineBlocks: p.journeys.flatMap((j) => j.inlineBlocks ?? []),
-    failing: p.journeys.filter((j) => j.candidate === 'failed').map((j) => ({ journey: j.journey, error: j.error })),
+    failing: p.journeys.filter((j) => j.candidate === 'failed' || j.candidate === 'interrupted').map((j) => ({ journey: j.journey, error: j.error })),
   };
+}
+
+/** One line a person can act on: what was blocked, where, in which journey and engine. */
+export function describeViolation(v: ViolationGroup): string {
+  const sample = v.sample ? ` "${v.sample.replace(/\s+/g, ' ').trim().slice(0, 60)}"` : '';
+  const where = v.journey === PRODUCTION ? 'production reports' : `journey ${v.journey.replace(/@firefox$/, '')} in ${ENGINE_LABEL[engineOfJourney(v.journey)]}`;
+  return `${v.directive} ${v.blockedUrl}${sample}${v.source ? ` from ${v.source}` : ''} (${where})`;
 }
 
 /**
@@ -94,43 +124,85 @@ function mergeNotes(a: SourceNote[], b: SourceNote[]): SourceNote[] {
 export async function tune(options: TuneOptions): Promise<TuneResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const maxIterations = options.maxIterations ?? 4;
+  const unsafeStyles = options.unsafeStyles !== false;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   const workDir = path.join(PROJECT_ROOT, 'reports', `tune-${stamp}`);
   const base = options.from ? loadPolicy(options.from) : undefined;
   const name = base ? `${base.name}-tuned` : 'tuned';
   const start = base?.csp?.directives ?? STRICT_START;
+  const started = Date.now();
 
-  log(`tune: observing the journeys under a report-only ${base ? `copy of ${options.from}` : `"${serializeCsp(STRICT_START)}"`}`);
+  log(`tune: observing the journeys under a report-only ${base ? `copy of ${options.from}` : `"${serializeCsp(STRICT_START)}"`}${options.browsers ? ` in ${options.browsers}` : ''}`);
   const production = options.fromReports ? await productionViolations(options.fromReports) : [];
   if (options.fromReports) log(`tune: ${production.length} CSP report groups (${production.reduce((n, v) => n + v.count, 0)} reports) from ${options.fromReports}`);
   const first = await observe('0-observe', workDir, name, start, true, base, options);
-  if (first.failing.length) throw new TuneError(`journeys fail even report-only (${first.failing.map((f) => f.journey).join(', ')}): fix the target first`);
+  if (first.failing.length) throw new TuneError(`journeys fail even report-only, so nothing they need can be observed; fix the target first:\n${first.failing.map((f) => `  ${f.journey}: ${firstLine(f.error)}`).join('\n')}`);
+  const engines = [...new Set(first.summary.policies[0]!.journeys.map((j) => j.browser ?? engineOfJourney(j.journey)))];
   // What production asked for is allowed like what a journey asked for; inline blocks it reports
-  // are hashed from what the proxy served the journeys.
+  // are hashed from what the journeys' browsers ran (served or inserted at run time).
   const seen = { violations: [...first.violations, ...production], inlineBlocks: first.inlineBlocks };
-  let synthesis = base ? { ...neededSources(seen), directives: widen(start, neededSources(seen).directives) } : synthesize(seen);
+  const needed = neededSources(seen);
+  let synthesis = base ? { ...needed, directives: widen(start, needed.directives) } : synthesize(seen);
   let notes = synthesis.notes;
   const warnings = [...synthesis.warnings];
-  log(`tune: ${first.violations.length} violation groups seen; synthesized ${Object.keys(synthesis.directives).length} directives`);
+  const allowances: Allowance[] = [];
+  const knownBlocks = [...first.inlineBlocks];
+  const runtime = first.inlineBlocks.filter((b) => b.runtime);
+  log(`tune: ${first.violations.length} violation groups seen in ${engines.map((e) => ENGINE_LABEL[e as keyof typeof ENGINE_LABEL] ?? e).join(' and ')}; synthesized ${Object.keys(synthesis.directives).length} directives${runtime.length ? `; ${new Set(runtime.map((b) => b.hash)).size} inline block(s) inserted at run time hashed from the browser` : ''}`);
 
   let directives = synthesis.directives;
+  // Styles no hash can hold: the narrowest allowance, or (refused) what stays unresolved.
+  const refused: string[] = [];
+  const allowStyles = (d: CspDirectives, why: string, cases: string[]): CspDirectives => {
+    if (!unsafeStyles) {
+      refused.push(...cases.filter((c) => !refused.includes(c)));
+      return d;
+    }
+    if (allowances.some((a) => a.directive === 'style-src-elem')) return d;
+    allowances.push({ directive: 'style-src-elem', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_STYLES_COST });
+    log(`tune: allowing style-src-elem 'unsafe-inline' (${why}); cost: ${UNSAFE_STYLES_COST}`);
+    return allowInlineStyleElements(d);
+  };
+  const productionStyles = needed.unhashable.filter((v) => policyKind(v) === 'style');
+  if (productionStyles.length) directives = allowStyles(directives, 'production reported inline styles the journeys never ran, so no hash is known', productionStyles.map(describeViolation));
+  const productionScripts = needed.unhashable.filter((v) => policyKind(v) === 'script');
+  const unresolvedScripts = productionScripts.map((v) => `${describeViolation(v)}: an inline script no journey ran, so it has no hash; add a journey that reaches it (scripts are never allowed with 'unsafe-inline')`);
+
   let converged = false;
   let iteration = 0;
+  let unresolved: string[] = [];
+  let last: { blocking: ViolationGroup[]; failing: Observed['failing'] } = { blocking: [], failing: [] };
   while (iteration < maxIterations) {
     iteration++;
     log(`tune: iteration ${iteration}: enforcing the synthesized policy on every journey`);
     const enforced = await observe(`${iteration}-enforce`, workDir, name, directives, false, base, options);
     const blocking = enforced.violations.filter((v) => v.disposition === 'enforce');
-    if (!blocking.length && !enforced.failing.length) {
+    last = { blocking, failing: enforced.failing };
+    if (!blocking.length && !enforced.failing.length && !unresolvedScripts.length) {
       converged = true;
       log(`tune: iteration ${iteration}: all journeys pass with zero violations`);
       break;
     }
     const more = neededSources({ violations: blocking, inlineBlocks: enforced.inlineBlocks });
-    const widened = widen(directives, more.directives);
+    const unstable = unstableRuntimeBlocks(enforced.inlineBlocks, directives, knownBlocks);
+    knownBlocks.push(...enforced.inlineBlocks);
+    let widened = widen(directives, more.directives);
+    const unstableStyles = unstable.filter((b) => b.kind === 'style');
+    if (unstableStyles.length) {
+      widened = allowStyles(widened, 'styles inserted at run time whose text changes between runs, so their hashes do not hold',
+        unstableStyles.map((b) => `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.source ? ` from ${b.source}` : ''} on ${b.path}`));
+    }
+    const unstableScripts = unstable.filter((b) => b.kind === 'script');
     if (JSON.stringify(widened) === JSON.stringify(directives)) {
-      const why = enforced.failing.map((f) => `${f.journey}: ${f.error ?? 'failed'}`).join('; ');
-      log(`tune: iteration ${iteration}: journeys still fail and no violation says what to allow (${why})`);
+      unresolved = [
+        ...blocking.map((v) => `still blocked: ${describeViolation(v)}`),
+        ...unstableScripts.map((b) => `an inline script inserted at run time changes between runs ("${b.sample.slice(0, 40)}" on ${b.path}): no hash holds it; scripts are never allowed with 'unsafe-inline'`),
+        ...refused.map((r) => `refused (--no-unsafe-styles): ${r}`),
+        ...unresolvedScripts,
+        ...enforced.failing.map((f) => `journey ${f.journey} fails: ${firstLine(f.error)}`),
+      ];
+      if (!unresolved.length) unresolved = ['the enforced run did not pass and named nothing to allow (see the run in the tune folder)'];
+      log(`tune: iteration ${iteration}: cannot widen further; what is left:\n${unresolved.map((u) => `  - ${u}`).join('\n')}`);
       break;
     }
     const added = diffCsp(directives, widened).added;
@@ -139,21 +211,33 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     notes = mergeNotes(notes, more.notes);
     warnings.push(...more.warnings);
   }
+  if (!converged && !unresolved.length) {
+    unresolved = [
+      ...refused.map((r) => `refused (--no-unsafe-styles): ${r}`),
+      ...last.blocking.map((v) => `still blocked in the last round: ${describeViolation(v)}`),
+      ...last.failing.map((f) => `journey ${f.journey} fails: ${firstLine(f.error)}`),
+      `not converged after ${iteration} enforced round(s) (--max-iterations ${maxIterations}): see the last round in ${workDir}`,
+    ];
+  }
 
   const journeysSeen = [...new Set(first.summary.policies[0]!.journeys.map((j) => j.journey))];
   const header = [
     `Tuned by headerproof ${new Date().toISOString()} from the journeys: ${journeysSeen.join(', ')}${production.length ? `, and ${production.reduce((n, v) => n + v.count, 0)} production reports (${options.fromReports!.replace(/\/\/[^@/]*@/, '//')})` : ''}`,
-    `Target: ${first.summary.target}. ${converged ? `Proven: every journey passes with this CSP enforced and zero violations (iteration ${iteration}).` : 'NOT converged: see the tune log; do not deploy as is.'}`,
+    `Engines: ${engines.map((e) => ENGINE_LABEL[e as keyof typeof ENGINE_LABEL] ?? e).join(', ')} (the policy is the union of what each needs, and was enforced in each).`,
+    `Target: ${first.summary.target}. ${converged ? `Proven: every journey passes with this CSP enforced and zero violations (iteration ${iteration}).` : 'NOT converged: do not deploy as is. Left:'}`,
+    ...(converged ? [] : unresolved.map((u) => `  - ${u}`)),
+    ...allowances.map((a) => `ALLOWANCE ${a.directive} ${a.source}: ${a.why}. Cost: ${a.cost}. Refuse it with --no-unsafe-styles.`),
     ...(notes.some((n) => /^https?:/.test(n.source)) ? ['Third-party origins and the journeys that need them:'] : []),
     ...notes.filter((n) => /^https?:/.test(n.source)).map((n) => `  ${n.source} (${n.directive}): ${[...n.journeys, ...(n.reports ? [`${n.reports.count} production report${n.reports.count === 1 ? "" : "s"}`] : [])].join(', ')}`),
     ...(notes.some((n) => n.note?.includes('changes with every app build')) ? ['Hashes marked "changes with every app build" must be re-tuned after each app upgrade (the SvelteKit bootstrap script).'] : []),
+    ...(notes.some((n) => n.note?.includes('inserted at run time')) ? ['Hashes marked "inserted at run time" are of styles or scripts the app\'s code adds (e.g. web components\' shadow roots), captured in the browser; they change when that code does.'] : []),
     ...warnings.map((w) => `WARNING: ${w}`),
   ];
   const text = tunedPolicyYaml({
     name,
     description: `CSP synthesized by headerproof tune from what the journeys needed${base ? `, widened from ${base.name}` : ''}; enforced. Re-run tune after upgrading the app.`,
     directives,
-    notes,
+    notes: [...notes, ...allowances.map((a) => ({ directive: a.directive, source: a.source, journeys: [], note: `ALLOWANCE (${a.why.split(':')[0]}); cost: ${a.cost}` }))],
     header,
     base,
   });
@@ -161,5 +245,31 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
   const lint = lintPolicy(loadPolicy(file));
-  return { file, directives, converged, iterations: iteration, lint, warnings, ...(base?.csp ? { diff: diffCsp(base.csp.directives, directives) } : {}) };
+  writeFileSync(path.join(workDir, 'tune.md'), tuneReport({ file, converged, iterations: iteration, engines, allowances, unresolved, seconds: (Date.now() - started) / 1000, directives }));
+  return { file, directives, converged, iterations: iteration, lint, warnings, allowances, unresolved, engines, workDir, ...(base?.csp ? { diff: diffCsp(base.csp.directives, directives) } : {}) };
+}
+
+function policyKind(v: ViolationGroup): 'style' | 'script' {
+  return v.directive.startsWith('style-src') ? 'style' : 'script';
+}
+
+function firstLine(error: string | undefined): string {
+  return (error ?? 'failed').split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? 'failed';
+}
+
+/** tune.md: the outcome in a form to paste into a change request. */
+function tuneReport(r: { file: string; converged: boolean; iterations: number; engines: string[]; allowances: Allowance[]; unresolved: string[]; seconds: number; directives: CspDirectives }): string {
+  const lines = [
+    '# headerproof tune',
+    '',
+    `- Policy: \`${r.file}\``,
+    `- ${r.converged ? 'Converged' : '**Not converged**'} after ${r.iterations} enforced round(s), ${Math.round(r.seconds)} s, in ${r.engines.join(' and ')}`,
+    '',
+    '```',
+    serializeCsp(r.directives),
+    '```',
+  ];
+  if (r.allowances.length) lines.push('', '## Allowances (each a loosening nothing narrower could replace)', '', ...r.allowances.map((a) => `- \`${a.directive} ${a.source}\`: ${a.why}.\n  Cost: ${a.cost}. Refuse with \`--no-unsafe-styles\`.`));
+  if (r.unresolved.length) lines.push('', '## What is left', '', ...r.unresolved.map((u) => `- ${u.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`));
+  return lines.join('\n') + '\n';
 }

@@ -54,6 +54,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       violations: c.violations,
       newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),
       ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
+      ...(c.harnessSetAside ? { harnessSetAside: c.harnessSetAside } : {}),
       ...(c.screenshot ? { screenshot: c.screenshot } : {}),
       ...(b?.screenshot ? { baselineScreenshot: b.screenshot } : {}),
     };

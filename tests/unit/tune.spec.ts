@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { cspHash, extractInlineBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
-import { neededSources, synthesize, widen } from '../../src/tune/synthesize.js';
+import { capturedBlock, cspHash, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
+import { allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
+import { describeViolation } from '../../src/tune/tune.js';
 import { tunedPolicyYaml } from '../../src/tune/policy-file.js';
 import { parsePolicy } from '../../src/policy/policy.js';
 import type { ViolationGroup } from '../../src/observe/violation.js';
@@ -85,4 +86,68 @@ test('the tuned policy file is valid, commented YAML', () => {
   const text = tunedPolicyYaml({ name: 'tuned', description: 'd', directives: s.directives, notes: s.notes, header: ['hello'] });
   expect(text).toContain('- "https://tiles.immich.cloud"  # needed by map');
   expect(parsePolicy(text, 'tuned.yaml').csp!.directives['connect-src']).toEqual(['https://tiles.immich.cloud']);
+});
+
+// Styles the app inserts at run time (a web component's shadow root): captured in the browser with
+// their exact text (src/observe/signals.ts) and merged with the served blocks.
+const shadowText = ':host { display: block } ::slotted(video) { width: 100% }';
+const shadow: InlineBlock = { ...capturedBlock('style', shadowText, 'https://photos.example.org/photos/1', 'https://photos.example.org/_app/immutable/chunks/x.js:12'), inShadowRoot: true };
+
+test('capturedBlock hashes the exact text; mergeBlocks marks what no served HTML carried as inserted at run time', () => {
+  expect(shadow.hash).toBe(cspHash(shadowText));
+  expect(shadow.path).toBe('/photos/1');
+  const servedAgain = capturedBlock('style', '#stencil{}', 'https://photos.example.org/photos', '');
+  const merged = mergeBlocks([stencil], [servedAgain, shadow]);
+  expect(merged.map((b) => [b.hash, Boolean(b.runtime)])).toEqual([[stencil.hash, false], [shadow.hash, true]]);
+});
+
+test('a runtime style is allowed by its hash, and the note says it was inserted at run time', () => {
+  const s = synthesize({ violations: [v('style-src-elem', 'inline', 'video', { sample: ':host { display: block } ::slotted(vide' })], inlineBlocks: mergeBlocks([stencil], [shadow]) });
+  expect(s.directives['style-src']).toEqual([stencil.hash, shadow.hash]);
+  expect(s.directives['style-src']).not.toContain("'unsafe-inline'");
+  const note = s.notes.find((n) => n.source === shadow.hash)!.note!;
+  expect(note).toContain('inserted at run time into a shadow root by https://photos.example.org/_app/immutable/chunks/x.js:12');
+  expect(s.unhashable).toEqual([]);
+});
+
+test('a production report of an inline style is hashed from the block it matches, else it is unhashable', () => {
+  const matched = v('style-src-elem', 'inline', PRODUCTION, { sample: ':host { display: block } ::slotted(vide', count: 7 });
+  const unknown = v('style-src-elem', 'inline', PRODUCTION, { sample: '.tooltip-4711 { left: 12px }', count: 3 });
+  const s = neededSources({ violations: [matched, unknown], inlineBlocks: mergeBlocks([stencil], [shadow]) });
+  expect(s.directives['style-src']).toEqual([shadow.hash]); // not the stencil: the sample says which
+  expect(s.unhashable).toEqual([unknown]);
+  expect(s.notes.find((n) => n.source === shadow.hash)!.reports).toEqual({ count: 7, pages: ['/photos'] });
+});
+
+test('style-src-elem unsafe-inline is the narrowest allowance: only style elements, hashes dropped there, scripts untouched', () => {
+  const d = { 'default-src': ["'none'"], 'script-src': ["'self'", boot.hash], 'style-src': ["'self'", stencil.hash, shadow.hash], 'style-src-attr': ["'unsafe-inline'"] };
+  const allowed = allowInlineStyleElements(d);
+  expect(allowed['style-src-elem']).toEqual(["'self'", "'unsafe-inline'"]);
+  expect(allowed['style-src']).toEqual(d['style-src']);
+  expect(allowed['script-src']).toEqual(d['script-src']);
+  expect(Object.keys(allowed).indexOf('style-src-elem')).toBe(Object.keys(allowed).indexOf('style-src') + 1);
+  // Later widening of style-src reaches style-src-elem too (where the browser reads it), but no hash
+  // is added beside 'unsafe-inline' (it would switch 'unsafe-inline' off).
+  const widened = widen(allowed, { 'style-src': ['https://fonts.example', "'sha256-new'"] });
+  expect(widened['style-src-elem']).toEqual(["'self'", "'unsafe-inline'", 'https://fonts.example']);
+  expect(widened['style-src']).toContain("'sha256-new'");
+  expect(UNSAFE_STYLES_COST).toContain('scripts stay hash-only');
+});
+
+test('a runtime block that comes back with another text from the same code is unstable; a new block from other code is not', () => {
+  const policy = { 'style-src': [shadow.hash] };
+  const changed = { ...capturedBlock('style', ':host { --seed: 9321 }', 'https://photos.example.org/photos/2', 'https://photos.example.org/_app/immutable/chunks/x.js:12'), runtime: true };
+  const other = { ...capturedBlock('style', '.menu { color: red }', 'https://photos.example.org/photos/2', 'https://photos.example.org/_app/immutable/chunks/y.js:3'), runtime: true };
+  const known = [{ ...shadow, runtime: true }];
+  expect(unstableRuntimeBlocks([changed, other], policy, known)).toEqual([changed]);
+  // Allowed by its hash and still blocked: the hash does not hold either.
+  expect(unstableRuntimeBlocks([{ ...shadow, runtime: true }], policy, known)).toHaveLength(1);
+  // Served blocks are never "unstable runtime" blocks.
+  expect(unstableRuntimeBlocks([stencil], policy, known)).toEqual([]);
+});
+
+test('an unconverged tune names each violation it could not allow: directive, sample, source, journey, engine', () => {
+  const line = describeViolation(v('style-src-elem', 'inline', 'video@firefox', { sample: ':host([mediaisfullscreen]) ::slotted(x', source: 'https://photos.example.org/_app/immutable/chunks/a.js:3:9' }));
+  expect(line).toBe('style-src-elem inline ":host([mediaisfullscreen]) ::slotted(x" from https://photos.example.org/_app/immutable/chunks/a.js:3:9 (journey video in Firefox)');
+  expect(describeViolation(v('connect-src', 'https://tiles.example', PRODUCTION))).toContain('(production reports)');
 });

@@ -36,4 +36,10 @@ export interface LabShape {
   timelineLayoutWasm: boolean;
   /** An upload's checksum is computed in a module worker (worker-src 'self'), else on the page. */
   uploadHashesInWorker: boolean;
+  /**
+   * The video viewer is a web component (media-chrome's <media-controller>) that inserts <style>
+   * elements into its shadow root at run time: a style-src without their hashes reports (or blocks)
+   * style-src-elem inline in the video journey, text the served HTML never carries.
+   */
+  videoPlayerShadowStyles: boolean;
 }

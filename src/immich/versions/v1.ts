@@ -21,5 +21,7 @@ export const v1: VersionShape = {
     timelineLayoutWasm: false,
     // Seen: no worker is loaded while uploading (bulk-upload-check, then POST /api/assets).
     uploadHashesInWorker: false,
+    // Seen: a plain <video controls>; tune converged in Chromium with no runtime style.
+    videoPlayerShadowStyles: false,
   },
 };

@@ -22,5 +22,9 @@ export const v3: VersionShape = {
     timelineLayoutWasm: true,
     // Seen: /_app/immutable/workers/hash-file-*.js loads before bulk-upload-check.
     uploadHashesInWorker: true,
+    // Seen (real v3.1.0, tune in Chromium): two enforced style-src-elem inline violations in the video
+    // journey, samples ":host([mediaisfullscreen]) ::slotted(…" and ":host { transition: var(--media-…",
+    // from /_app/immutable/chunks/*.js: media-chrome's shadow-root styles.
+    videoPlayerShadowStyles: true,
   },
 };

@@ -8,6 +8,23 @@ const SHAPE = ASSETS.shape;
 let root;
 let socket;
 
+/**
+ * Like media-chrome's elements: an open shadow root filled from a template that carries a <style>,
+ * so the style is inserted into the shadow root when the element is created, by this module's code.
+ */
+export const MEDIA_CONTROLLER_STYLE = ':host { display: block; position: relative; transition: var(--media-control-transition-in, visibility 0s, opacity .2s) } ::slotted(video) { width: 100%; height: 100% }';
+function defineMediaController() {
+  if (customElements.get('lab-media-controller')) return;
+  const template = document.createElement('template');
+  template.innerHTML = `<style>${MEDIA_CONTROLLER_STYLE}</style><slot></slot>`;
+  customElements.define('lab-media-controller', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' }).append(template.content.cloneNode(true));
+    }
+  });
+}
+
 export function mount(element) {
   root = element;
   document.getElementById('stencil')?.remove();
@@ -265,11 +282,18 @@ async function renderViewer(id, key = undefined) {
   }
 
   if (asset.type === 'VIDEO') {
-    viewer.append(h('video', {
+    const video = h('video', {
       src: `/api/assets/${asset.id}/video/playback?${k}c=${c}`,
       poster: `/api/assets/${asset.id}/thumbnail?${k}size=preview&c=${c}`,
       autoplay: true, playsinline: true, controls: true,
-    }));
+    });
+    // v3 wraps the video in media-chrome's controller, whose shadow root gets its <style> at run time.
+    if (SHAPE.videoPlayerShadowStyles) {
+      defineMediaController();
+      const controller = document.createElement('lab-media-controller');
+      controller.append(video);
+      viewer.append(controller);
+    } else viewer.append(video);
   } else {
     const preview = `/api/assets/${asset.id}/thumbnail?${k}size=preview&c=${c}`;
     // v1 keeps two hidden loader images beside the shown one; v3 shows just the one.
