@@ -178,7 +178,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     const enforced = await observe(`${iteration}-enforce`, workDir, name, directives, false, base, options);
     const blocking = enforced.violations.filter((v) => v.disposition === 'enforce');
     last = { blocking, failing: enforced.failing };
-    if (!blocking.length && !enforced.failing.length && !unresolvedScripts.length) {
+    if (!blocking.length && !enforced.failing.length && !unresolvedScripts.length && !refused.length) {
       converged = true;
       log(`tune: iteration ${iteration}: all journeys pass with zero violations`);
       break;

@@ -3,17 +3,25 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../e2e/helpers.js';
+import { runCli, ROOT } from '../e2e/helpers.js';
+import { cspHash } from '../../src/proxy/inline-scripts.js';
+import { openStore } from '../../src/collect/store.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { lintPolicy } from '../../src/lint/lint.js';
 import type { Summary } from '../../src/report/model.js';
 
 test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
-test('tune converges to a strict CSP that passes all journeys enforced with zero violations', async ({}, testInfo) => {
+// In both engines: observed in Chromium and Firefox, the policy is the union of what each needs, and
+// it is enforced (and proven) in both. The lab's v3 video player inserts a style into its shadow root
+// at run time: its hash comes from the text the browser ran, not from the served HTML.
+test('tune converges to a strict CSP that passes all journeys enforced with zero violations, in Chromium and Firefox', async ({}, testInfo) => {
   const out = testInfo.outputPath('tuned.yaml');
-  const r = await runCli(['tune', '--out', out, '--workers', '2']);
+  const r = await runCli(['tune', '--out', out, '--workers', '2', '--browsers', 'chromium,firefox']);
   expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toContain('violation groups seen in Chromium and Firefox');
+  expect(r.stdout).toMatch(/1 inline block\(s\) inserted at run time hashed from the browser/);
+  expect(r.stdout).not.toContain('allowance');
   expect(r.stdout).toContain('tune: iteration 1: enforcing');
   expect(r.stdout).toMatch(/Converged after \d enforced run/);
 
@@ -25,18 +33,27 @@ test('tune converges to a strict CSP that passes all journeys enforced with zero
   expect(Object.values(d).flat().some((s) => s.includes('*'))).toBe(false);
   expect(d['script-src']!.filter((s) => s.startsWith("'sha256-"))).toHaveLength(2); // theme + bootstrap
   expect(d['worker-src']).toContain('blob:');
+  // The shadow-root style by its hash; no 'unsafe-inline' for style elements.
+  const shadowStyle = /export const MEDIA_CONTROLLER_STYLE = '([^']+)';/.exec(readFileSync(path.join(ROOT, 'src/lab/client/app.js'), 'utf8'))![1]!;
+  expect(d['style-src']).toContain(cspHash(shadowStyle));
+  expect(d['style-src-elem']).toBeUndefined();
+  // 'unsafe-inline' only for style="…" attributes (style-src-attr), nowhere else.
+  expect(Object.entries(d).filter(([, sources]) => sources.includes("'unsafe-inline'")).map(([k]) => k)).toEqual(['style-src-attr']);
   expect(d['connect-src']).toEqual(expect.arrayContaining(['https://tiles.immich.cloud', 'https://static.immich.cloud']));
   expect(d).toMatchObject({ 'default-src': ["'none'"], 'object-src': ["'none'"], 'base-uri': ["'self'"], 'frame-ancestors': ["'self'"], 'form-action': ["'self'"] });
   expect(lintPolicy(policy).filter((f) => f.severity === 'high')).toEqual([]);
   const text = readFileSync(out, 'utf8');
   expect(text).toMatch(/https:\/\/tiles\.immich\.cloud.*needed by map/);
   expect(text).toContain('changes with every app build');
+  expect(text).toMatch(/inserted at run time into a shadow root by .*app\.[^/]+\.js:\d+.*needed by video, video@firefox/);
+  expect(text).toContain('# Engines: Chromium, Firefox');
 
   // An independent run of the written file: safe on every journey, nothing blocked.
   const runOut = testInfo.outputPath('verify');
-  const verify = await runCli(['run', '--policy', out, '--out', runOut, '--workers', '2']);
+  const verify = await runCli(['run', '--policy', out, '--out', runOut, '--workers', '2', '--browsers', 'chromium,firefox']);
   const summary = JSON.parse(readFileSync(path.join(runOut, 'summary.json'), 'utf8')) as Summary;
   expect(summary.policies[0]!.verdict, summary.policies[0]!.reasons.join(' | ')).toBe('safe');
+  expect(summary.policies[0]!.engines?.map((e) => [e.browser, e.verdict])).toEqual([['chromium', 'safe'], ['firefox', 'safe']]);
   expect(summary.policies[0]!.journeys.flatMap((j) => j.violations).filter((v) => v.kind === 'csp')).toEqual([]);
   expect(verify.code).toBe(0);
 });
@@ -55,4 +72,41 @@ test('tune --from widens an existing policy only where the journeys need it, and
   expect(d['script-src']![0]).toBe("'self'");
   expect(d['script-src']!.some((s) => s.startsWith("'sha256-"))).toBe(true);
   expect(d['connect-src']).toEqual(expect.arrayContaining(["'self'", 'https://tiles.immich.cloud']));
+});
+
+// What production browsers reported is handled like what a journey saw: a runtime style's report is
+// allowed by the hash of the text the video journey's browser captured (its sample matches it); an
+// inline style no journey ran cannot be hashed from a 40-character sample: the narrowest allowance,
+// style-src-elem 'unsafe-inline', with its cost — or, refused, the exact list of what is left.
+test('tune --from-reports: runtime styles by hash, an unknown inline style by the style-src-elem allowance or refused with --no-unsafe-styles', async ({}, testInfo) => {
+  const db = testInfo.outputPath('reports.sqlite');
+  const store = await openStore(db);
+  const page = 'http://photos.example.org/photos/*';
+  const entry = (sample: string, source: string) => ({ kind: 'csp' as const, directive: 'style-src-elem', blocked: 'inline', document: page, source, disposition: 'report' as const, sample, browser: 'Chrome' });
+  await store.record([
+    entry(':host { display: block; position: relati', 'http://photos.example.org/_app/immutable/entry/app.js:333'),
+    entry('.tooltip-4711 { left: 12px; top: 40px }', 'http://photos.example.org/_app/immutable/chunks/tip.js:9'),
+  ], {}, Date.now());
+  await store.close();
+
+  const out = testInfo.outputPath('allowed.yaml');
+  const r = await runCli(['tune', '--from-reports', db, '--journeys', 'video', '--workers', '1', '--out', out]);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toContain("allowance: style-src-elem 'unsafe-inline'");
+  expect(r.stdout).toContain('.tooltip-4711');
+  expect(r.stdout).toContain('scripts stay hash-only');
+  const d = loadPolicy(out).csp!.directives;
+  expect(d['style-src-elem']).toContain("'unsafe-inline'");
+  expect(d['style-src-elem']!.some((s) => s.startsWith("'sha256-"))).toBe(false); // a hash would switch it off
+  expect(d['script-src']).not.toContain("'unsafe-inline'");
+  const text = readFileSync(out, 'utf8');
+  expect(text).toMatch(/# ALLOWANCE style-src-elem 'unsafe-inline': production reported inline styles/);
+  expect(text).toMatch(/inserted at run time into a shadow root .*needed by video; 1 production report on \/photos\/\*/);
+
+  const refused = await runCli(['tune', '--from-reports', db, '--journeys', 'video', '--workers', '1', '--no-unsafe-styles', '--out', testInfo.outputPath('refused.yaml')]);
+  expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+  expect(refused.stdout).toContain('Did NOT converge');
+  expect(refused.stdout).toMatch(/refused \(--no-unsafe-styles\): style-src-elem inline "\.tooltip-4711 \{ left: 12px; top: 40px \}" from http:\/\/photos\.example\.org\/_app\/immutable\/chunks\/tip\.js:9 \(production reports\)/);
+  expect(refused.stdout).not.toContain("allowance: style-src-elem");
+  expect(loadPolicy(testInfo.outputPath('refused.yaml')).csp!.directives['style-src-elem']).toBeUndefined();
 });
