@@ -38,10 +38,14 @@ export function cspHash(text: string): string {
 /** A block whose text the browser gave (src/observe/signals.ts); `runtime` is decided by mergeBlocks. */
 export function capturedBlock(kind: 'script' | 'style', text: string, documentUrl: string, source: string): InlineBlock {
   let path = documentUrl;
+  let from = source.replace(/\?[^:\s]*/, '');
   try {
-    path = new URL(documentUrl).pathname;
+    const page = new URL(documentUrl);
+    path = page.pathname;
+    // The app's own scripts by path: the origin is the local proxy's, with a port of the run.
+    if (from.startsWith(`${page.origin}/`)) from = from.slice(page.origin.length);
   } catch { /* keep as is */ }
-  return { kind, hash: cspHash(text), path: redact(path), sample: redact(text.trim().slice(0, 60)), buildSpecific: BUILD_SPECIFIC.test(text), ...(source ? { source: redact(source.replace(/\?[^:\s]*/, '')) } : {}) };
+  return { kind, hash: cspHash(text), path: redact(path), sample: redact(text.trim().slice(0, 60)), buildSpecific: BUILD_SPECIFIC.test(text), ...(from ? { source: redact(from) } : {}) };
 }
 
 /**

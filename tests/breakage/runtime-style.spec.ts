@@ -64,7 +64,7 @@ test('a style inserted into a shadow root at run time: blocked without its hash,
       // Its exact text was captured in the browser that blocked it, hashed as CSP hashes it.
       const block = j.inlineBlocks?.find((b) => b.hash === runtimeHash);
       expect(block, `${name} ${journey}: the runtime block`).toMatchObject({ kind: 'style', runtime: true, inShadowRoot: true });
-      expect(block!.source).toMatch(/\/_app\/immutable\/entry\/app\.[^/]+\.js:\d+$/);
+      expect(block!.source).toMatch(/^\/_app\/immutable\/entry\/app\.[^/]+\.js:\d+$/);
     }
     // The map journey inserts no style of its own: nothing new there, in either engine.
     for (const journey of ['map', 'map@firefox']) expect(p.journeys.find((x) => x.journey === journey)!.newViolations, `${name} ${journey}`).toEqual([]);
