@@ -64,6 +64,8 @@ export const MAX_VIOLATIONS_PER_JOURNEY = 20_000;
  */
 const HARNESS_STYLE = 'body {}';
 const HARNESS_STYLE_HASH = cspHash(HARNESS_STYLE).slice(1, -1);
+/** Code Playwright evaluated in the page, as Firefox names its location (raw or URL-encoded). */
+const EVALUATED_BY_HARNESS = /(?: |%20)line(?: |%20)\d+(?: |%20)(?:>|%3E)(?: |%20)eval:\d+(?::\d+)?$/i;
 /** Reports of a screenshot's insertion arrive a little after it (report-uri is a POST). */
 const HARNESS_GRACE_MS = 2000;
 const collectors = new WeakMap<BrowserContext, SignalCollector>();
@@ -74,7 +76,9 @@ export function collectorOf(context: BrowserContext): SignalCollector | undefine
 }
 
 export class SignalCollector {
-  private violations: Violation[] = [];
+  private violations: { v: Violation; at: number }[] = [];
+  /** Source locations of the harness's own insertions, from the DOM event that carried their text. */
+  private readonly harnessSources = new Set<string>();
   private readonly watchers: ((v: Violation, page: Page | undefined) => void)[] = [];
   /** Inline blocks the browser blocked or reported, captured with their exact text and hashed. */
   private readonly captured = new Map<string, InlineBlock>();
@@ -105,12 +109,24 @@ export class SignalCollector {
     }
   }
 
-  private isHarnessOwn(v: Violation, at: number): boolean {
-    if (v.kind !== 'csp' || v.blockedUrl !== 'inline' || !/^style-src(-elem)?$/.test(v.directive)) return false;
-    // The DOM event and the reports carry the text as their sample; the console line, its hash.
-    const own = v.channel === 'console' ? v.sample.includes(HARNESS_STYLE_HASH) : v.sample.trim() === HARNESS_STYLE;
-    if (!own) return false;
+  private inHarnessWindow(at: number): boolean {
     return this.harnessWindows.some(([start, end]) => at >= start && (end === undefined || at <= end + HARNESS_GRACE_MS));
+  }
+
+  /**
+   * The harness's own insertion: a blocked inline style, while a harness action ran, that is the
+   * screenshotter's — by its text as the sample (DOM event, reports), the text's hash (console), or,
+   * where the policy asked for no sample, by the location of the code that inserted it.
+   */
+  private isHarnessOwn(v: Violation, at: number): boolean {
+    if (v.kind !== 'csp' || v.blockedUrl !== 'inline' || !/^style-src(-elem)?$/.test(v.directive) || !this.inHarnessWindow(at)) return false;
+    if (v.channel === 'console') return v.sample.includes(HARNESS_STYLE_HASH);
+    if (v.sample.trim() === HARNESS_STYLE) return true;
+    // No sample (a directive of 'none' alone asks for none): the element is already removed when the
+    // event fires, so its text is gone; what is left is where it came from — the screenshotter's
+    // code, evaluated by Playwright in the page ("<page> line 370 > eval:5:19" in Firefox), or the
+    // location a DOM event with its text named.
+    return !v.sample.trim() && (EVALUATED_BY_HARNESS.test(v.source) || this.harnessSources.has(v.source));
   }
 
   /** Inline blocks captured in the browser (served ones too, when they were blocked). */
@@ -128,13 +144,9 @@ export class SignalCollector {
 
   private push(v: Violation | null, page?: Page, at = Date.now()): void {
     if (!v) return;
-    if (this.isHarnessOwn(v, at)) {
-      this.setAside++;
-      return;
-    }
     for (const watcher of this.watchers) watcher(v, page);
     if (this.violations.length >= MAX_VIOLATIONS_PER_JOURNEY) this.dropped++;
-    else this.violations.push(redactViolation(v));
+    else this.violations.push({ v: redactViolation(v), at });
   }
 
   async attach(context: BrowserContext): Promise<void> {
@@ -142,7 +154,9 @@ export class SignalCollector {
     collectors.set(context, this);
     await context.exposeBinding(BINDING, (source, data: CspEventData) => {
       const v = fromCspEvent(data, base);
-      if (!this.isHarnessOwn(v, Date.now())) this.capture(data);
+      const harnessText = data.inline?.kind === 'style' && data.inline.text.trim() === HARNESS_STYLE && this.inHarnessWindow(Date.now());
+      if (harnessText) this.harnessSources.add(redactViolation(v).source);
+      else this.capture(data);
       this.push(v, source.page);
     });
     await context.exposeBinding(REPORT_BINDING, (_source, data: { type: string; url: string; body: Record<string, unknown> }) =>
@@ -179,6 +193,9 @@ export class SignalCollector {
       }
     }
     for (const r of this.reports?.drain() ?? []) this.push(fromReport(r, { journey: this.journey }), undefined, r.receivedAt);
-    return dedupe(this.violations);
+    // Set aside only now: a report can arrive before the DOM event that names its source.
+    const kept = this.violations.filter(({ v, at }) => !this.isHarnessOwn(v, at));
+    this.setAside = this.violations.length - kept.length;
+    return dedupe(kept.map(({ v }) => v));
   }
 }

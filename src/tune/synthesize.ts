@@ -97,11 +97,13 @@ export function neededSources(input: SynthesisInput): Synthesis {
   const notes = new Map<string, SourceNote>();
   const warnings: string[] = [];
   const unhashable: ViolationGroup[] = [];
-  const add = (directive: string, source: string, v: ViolationGroup, note?: string) => {
+  const add = (directive: string, source: string, v: ViolationGroup, note?: string, credit = true) => {
     const list = (directives[directive] ??= []);
     if (!list.includes(source)) list.push(source);
     const key = `${directive} ${source}`;
     const n = notes.get(key) ?? { directive, source, journeys: [], ...(note ? { note } : {}) };
+    notes.set(key, n);
+    if (!credit) return;
     if (v.journey === PRODUCTION) {
       const page = (() => { try { return new URL(v.pageUrl).pathname; } catch { return v.pageUrl; } })();
       n.reports = { count: (n.reports?.count ?? 0) + v.count, pages: [...new Set([...(n.reports?.pages ?? []), page])] };
@@ -138,7 +140,11 @@ export function neededSources(input: SynthesisInput): Synthesis {
         }
       }
       if (!blocks.length) warnings.push(`an inline ${kind} in ${v.pageUrl} was blocked but the proxy saw no inline ${kind} to hash (was the page served from a cache?)`);
-      for (const b of blocks) add(directive, b.hash, v, blockNote(b));
+      // Every block seen is allowed (a group keeps one sample for all the blocks one line of code
+      // inserts); the journey is credited with the blocks its violation names, by sample or by the
+      // inserting script, or with all of them when it names none.
+      const named = blocks.filter((b) => names(v, b));
+      for (const b of blocks) add(directive, b.hash, v, blockNote(b), !named.length || named.includes(b));
       continue;
     }
     const source = sourceFor(v);
@@ -150,6 +156,12 @@ export function neededSources(input: SynthesisInput): Synthesis {
     add(source === "'wasm-unsafe-eval'" || source === "'unsafe-eval'" ? 'script-src' : directive, source, v);
   }
   return { directives, notes: [...notes.values()], warnings, unhashable };
+}
+
+/** Whether a violation names this block: its sample starts the block, or it came from the block's inserting script. */
+function names(v: ViolationGroup, b: InlineBlock): boolean {
+  if (v.sample.trim() && sampleMatches(b, v.sample)) return true;
+  return Boolean(b.source && v.source && (v.source.endsWith(b.source) || v.source.includes(`${b.source}:`)));
 }
 
 /** What a hash stands for, for people reading the tuned policy. */

@@ -40,6 +40,8 @@ test('a style inserted into a shadow root at run time: blocked without its hash,
     'shadow-style-blocked': { csp: { directives: strict } },
     'shadow-style-blocked-ro': { csp: { reportOnly: true, directives: strict } },
     'shadow-style-hashed': { csp: { directives: { ...strict, 'style-src': [...strict['style-src'], runtimeHash] } } },
+    // 'none' alone gets no 'report-sample': the harness's insertion is known by its element's text.
+    'styles-none': { csp: { directives: { 'style-src': ["'none'"], 'style-src-attr': ["'unsafe-inline'"] } } },
   };
   const files = Object.entries(policies).map(([name, body]) => {
     const file = testInfo.outputPath(`${name}.yaml`);
@@ -83,4 +85,14 @@ test('a style inserted into a shadow root at run time: blocked without its hash,
     expect(hashed.journeys.find((x) => x.journey === journey)!.harnessSetAside ?? 0, `${journey}: the screenshot's style set aside`).toBeGreaterThan(0);
   }
   for (const journey of ['map', 'video']) expect(hashed.journeys.find((x) => x.journey === journey)!.harnessSetAside, journey).toBeUndefined();
+
+  // Without samples, Firefox reports exactly the inline styles Chromium does (the two served, the
+  // shadow root's): the screenshot's is set aside by its element's text, not by a sample.
+  const none = policy('styles-none');
+  const inlineStyles = (journey: string) => none.journeys.find((x) => x.journey === journey)!.violations
+    .filter((v) => v.kind === 'csp' && v.directive === 'style-src-elem' && v.blockedUrl === 'inline');
+  expect(inlineStyles('video').every((v) => v.sample === '')).toBe(true);
+  expect(inlineStyles('video')).toHaveLength(served.length + 1);
+  expect(inlineStyles('video@firefox'), 'Firefox: the same inline styles, no screenshot style').toHaveLength(served.length + 1);
+  expect(none.journeys.find((x) => x.journey === 'video@firefox')!.harnessSetAside ?? 0).toBeGreaterThan(0);
 });

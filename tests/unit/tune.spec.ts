@@ -102,8 +102,17 @@ test('capturedBlock hashes the exact text; mergeBlocks marks what no served HTML
 });
 
 test('a runtime style is allowed by its hash, and the note says it was inserted at run time', () => {
-  const s = synthesize({ violations: [v('style-src-elem', 'inline', 'video', { sample: ':host { display: block } ::slotted(vide' })], inlineBlocks: mergeBlocks([stencil], [shadow]) });
+  const s = synthesize({
+    violations: [
+      v('style-src-elem', 'inline', 'video', { sample: ':host { display: block } ::slotted(vide', source: 'https://photos.example.org/_app/immutable/chunks/x.js:12:5' }),
+      v('style-src-elem', 'inline', 'login', { sample: '#stencil{}', source: 'https://photos.example.org/auth/login:14' }),
+    ],
+    inlineBlocks: mergeBlocks([stencil], [shadow]),
+  });
   expect(s.directives['style-src']).toEqual([stencil.hash, shadow.hash]);
+  // Each journey is credited with the blocks its violation names (sample or inserting script).
+  expect(s.notes.find((n) => n.source === shadow.hash)!.journeys).toEqual(['video']);
+  expect(s.notes.find((n) => n.source === stencil.hash)!.journeys).toEqual(['login']);
   expect(s.directives['style-src']).not.toContain("'unsafe-inline'");
   const note = s.notes.find((n) => n.source === shadow.hash)!.note!;
   expect(note).toContain('inserted at run time into a shadow root by /_app/immutable/chunks/x.js:12');
