@@ -158,10 +158,14 @@ export function neededSources(input: SynthesisInput): Synthesis {
   return { directives, notes: [...notes.values()], warnings, unhashable };
 }
 
-/** Whether a violation names this block: its sample starts the block, or it came from the block's inserting script. */
+/**
+ * Whether a violation names this block: its sample starts the block; without a sample, a runtime
+ * block is named by a violation from its inserting script, a served block by one from a page's HTML.
+ */
 function names(v: ViolationGroup, b: InlineBlock): boolean {
-  if (v.sample.trim() && sampleMatches(b, v.sample)) return true;
-  return Boolean(b.source && v.source && (v.source.endsWith(b.source) || v.source.includes(`${b.source}:`)));
+  if (v.sample.trim()) return sampleMatches(b, v.sample);
+  if (b.runtime) return Boolean(b.source && v.source && (v.source.endsWith(b.source) || v.source.includes(`${b.source}:`)));
+  return !/\.m?js(?::\d+){0,2}$/.test(v.source);
 }
 
 /** What a hash stands for, for people reading the tuned policy. */

@@ -15,9 +15,13 @@ test.describe.configure({ mode: 'serial', timeout: 600_000 });
 // In both engines: observed in Chromium and Firefox, the policy is the union of what each needs, and
 // it is enforced (and proven) in both. The lab's v3 video player inserts a style into its shadow root
 // at run time: its hash comes from the text the browser ran, not from the served HTML.
-test('tune converges to a strict CSP that passes all journeys enforced with zero violations, in Chromium and Firefox', async ({}, testInfo) => {
+test('tune converges to a strict CSP that passes the journeys enforced with zero violations, in Chromium and Firefox', async ({}, testInfo) => {
   const out = testInfo.outputPath('tuned.yaml');
-  const r = await runCli(['tune', '--out', out, '--workers', '2', '--browsers', 'chromium,firefox']);
+  // The journeys whose needs differ (boot hashes, WebAssembly, tiles and the blob worker, the
+  // shadow-root style, a shared page): all eleven in two engines would add minutes to CI; tune on
+  // every journey in both engines is measured on the real Immich (README).
+  const journeys = 'login,timeline,map,video,share-link';
+  const r = await runCli(['tune', '--out', out, '--workers', '2', '--browsers', 'chromium,firefox', '--journeys', journeys]);
   expect(r.code, r.stdout + r.stderr).toBe(0);
   expect(r.stdout).toContain('violation groups seen in Chromium and Firefox');
   expect(r.stdout).toMatch(/1 inline block\(s\) inserted at run time hashed from the browser/);
@@ -45,12 +49,12 @@ test('tune converges to a strict CSP that passes all journeys enforced with zero
   const text = readFileSync(out, 'utf8');
   expect(text).toMatch(/https:\/\/tiles\.immich\.cloud.*needed by map/);
   expect(text).toContain('changes with every app build');
-  expect(text).toMatch(/inserted at run time into a shadow root by .*app\.[^/]+\.js:\d+.*needed by video, video@firefox/);
+  expect(text).toMatch(/inserted at run time into a shadow root by .*app\.[^/]+\.js:\d+.*needed by video, video@firefox$/m);
   expect(text).toContain('# Engines: Chromium, Firefox');
 
   // An independent run of the written file: safe on every journey, nothing blocked.
   const runOut = testInfo.outputPath('verify');
-  const verify = await runCli(['run', '--policy', out, '--out', runOut, '--workers', '2', '--browsers', 'chromium,firefox']);
+  const verify = await runCli(['run', '--policy', out, '--out', runOut, '--workers', '2', '--browsers', 'chromium,firefox', '--journeys', journeys]);
   const summary = JSON.parse(readFileSync(path.join(runOut, 'summary.json'), 'utf8')) as Summary;
   expect(summary.policies[0]!.verdict, summary.policies[0]!.reasons.join(' | ')).toBe('safe');
   expect(summary.policies[0]!.engines?.map((e) => [e.browser, e.verdict])).toEqual([['chromium', 'safe'], ['firefox', 'safe']]);

@@ -113,6 +113,17 @@ test('a runtime style is allowed by its hash, and the note says it was inserted 
   // Each journey is credited with the blocks its violation names (sample or inserting script).
   expect(s.notes.find((n) => n.source === shadow.hash)!.journeys).toEqual(['video']);
   expect(s.notes.find((n) => n.source === stencil.hash)!.journeys).toEqual(['login']);
+  // Without samples (a directive of 'none' gets none): by where the violation came from.
+  const quiet = synthesize({
+    violations: [
+      v('style-src-elem', 'inline', 'video', { source: 'https://photos.example.org/_app/immutable/chunks/x.js:12:5' }),
+      v('style-src-elem', 'inline', 'login', { source: 'https://photos.example.org/auth/login:14:12' }),
+    ],
+    inlineBlocks: mergeBlocks([stencil], [shadow]),
+  });
+  expect(quiet.directives['style-src']).toEqual([stencil.hash, shadow.hash]);
+  expect(quiet.notes.find((n) => n.source === shadow.hash)!.journeys).toEqual(['video']);
+  expect(quiet.notes.find((n) => n.source === stencil.hash)!.journeys).toEqual(['login']);
   expect(s.directives['style-src']).not.toContain("'unsafe-inline'");
   const note = s.notes.find((n) => n.source === shadow.hash)!.note!;
   expect(note).toContain('inserted at run time into a shadow root by /_app/immutable/chunks/x.js:12');
