@@ -61,6 +61,9 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** A request body up to this size is kept, so a request that met a stale kept-alive connection can be sent again. */
+const RETRY_BODY_MAX = 64 * 1024;
+
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const target = new URL(options.target);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
@@ -143,21 +146,39 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // A target may close an idle kept-alive connection just as it is reused (Node's default is
   // 5 s); like nginx's proxy_next_upstream, an idempotent request is sent once more instead of
   // failing the page with a 502 the target never meant.
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, retry: boolean) => {
-    proxy.web(req, res, retry ? { buffer: Readable.from([]), agent: retryAgent } : {}, (err) => {
+  // Any other request (a login POST) only when the connection it failed on was a reused kept-alive
+  // one and nothing came back: the target closed an idle socket as it was reused and never read the
+  // request (what browsers retry too). Its body, up to RETRY_BODY_MAX, is kept as it streams past.
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, retry: boolean, body?: Buffer) => {
+    proxy.web(req, res, retry ? { buffer: Readable.from(body?.length ? [body] : []), agent: retryAgent } : {}, (err) => {
       const code = (err as NodeJS.ErrnoException).code;
       // Idempotent (RFC 9110) and without a body, which the first try has consumed: a journey's
       // cleanup DELETE is as safe to send again as a GET.
       const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
       const idempotent = ['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(req.method ?? '') && bodyless;
-      if (!retry && idempotent && !res.headersSent && !req.socket.destroyed && (code === 'ECONNRESET' || code === 'EPIPE')) {
+      const stale = upstreamRequest.get(req)?.reusedSocket === true && req.readableEnded && kept !== undefined && kept.size <= RETRY_BODY_MAX;
+      if (!retry && (idempotent || stale) && !res.headersSent && !req.socket.destroyed && (code === 'ECONNRESET' || code === 'EPIPE')) {
         stats.upstreamRetries++;
-        forward(req, res, true);
+        forward(req, res, true, kept ? Buffer.concat(kept.chunks) : undefined);
         return;
       }
       upstreamFailed(err, res);
     });
+    let kept: { chunks: Buffer[]; size: number } | undefined;
+    if (!retry && !['GET', 'HEAD'].includes(req.method ?? '')) {
+      // Registered after proxy.web piped the request (same tick, before any chunk): a copy, not a detour.
+      kept = { chunks: [], size: 0 };
+      const k = kept;
+      req.on('data', (chunk: Buffer) => {
+        k.size += chunk.length;
+        if (k.size <= RETRY_BODY_MAX) k.chunks.push(chunk);
+        else k.chunks = [];
+      });
+    }
   };
+  // The upstream request of each client request, to ask at failure time whether its socket was reused.
+  const upstreamRequest = new WeakMap<http.IncomingMessage, http.ClientRequest>();
+  proxy.on('proxyReq', (proxyReq, req) => upstreamRequest.set(req, proxyReq));
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     stats.requests++;

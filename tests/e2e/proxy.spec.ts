@@ -190,6 +190,42 @@ test('a target that resets a kept-alive connection: GET and DELETE are sent once
   }
 });
 
+test('a POST that meets a stale kept-alive connection is sent once more, with its body, on a new one', async () => {
+  // Each connection answers its first request (kept alive) and resets the next one, as a target
+  // that closed the idle socket just as the proxy reused it (seen in CI: a login POST got a 502).
+  const bodies: string[] = [];
+  const upstream = net.createServer((socket) => {
+    let requests = 0;
+    let buffered = '';
+    socket.on('data', (d) => {
+      buffered += d.toString();
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+      if (buffered.length < end + 4 + length) return;
+      const body = buffered.slice(end + 4, end + 4 + length);
+      buffered = '';
+      if (requests++ > 0) return socket.resetAndDestroy();
+      bodies.push(body);
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${2 + body.length}\r\nkeep-alive: timeout=60\r\n\r\nok${body}`);
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const p = await startProxy({ target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, policy: null });
+  try {
+    const first = await fetch(`${p.url}/api/server/version`);
+    expect(await first.text()).toBe('ok');
+    const login = await fetch(`${p.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@b.c"}' });
+    expect(login.status).toBe(200);
+    expect(await login.text()).toBe('ok{"email":"a@b.c"}');
+    expect(bodies).toEqual(['', '{"email":"a@b.c"}']); // the upstream read the body once: on the retry
+    expect(p.stats).toMatchObject({ upstreamRetries: 1, upstreamErrors: 0 });
+  } finally {
+    await p.close();
+    upstream.close();
+  }
+});
+
 test('when every kept-alive connection went stale at once, the GET retry takes a new connection', async () => {
   // Connections opened before `stale` turns true answer their next request with a reset, as a
   // target whose idle timers all fired while the proxy's event loop was busy.
