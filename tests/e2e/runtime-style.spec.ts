@@ -11,7 +11,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { runCli, ROOT } from '../e2e/helpers.js';
+import { runCli, ROOT } from './helpers.js';
 import { startLab } from '../../src/lab/server.js';
 import { cspHash, extractInlineBlocks } from '../../src/proxy/inline-scripts.js';
 import type { Summary } from '../../src/report/model.js';
