@@ -2,11 +2,10 @@
 // entry module under /_app/immutable/entry/ — no step of the journey can pass, and waiting out each
 // step's timeout only makes the most breaking policy the slowest to test. Pure: the fixture closes
 // the page with the reason returned here.
-import { effectiveSources, type CspDirectives } from '../policy/csp.js';
+import { effectiveSources, isHashOrNonce, type CspDirectives } from '../policy/csp.js';
 import { sampleMatches, type InlineBlock } from '../proxy/inline-scripts.js';
 import type { Violation } from './violation.js';
 
-const HASH_OR_NONCE = /^'(sha256-|sha384-|sha512-|nonce-)/;
 
 /** Whether an enforced script-src(-elem) lets an inline script with this hash run. */
 export function allowsInlineScript(directives: CspDirectives, hash: string): boolean {
@@ -14,7 +13,7 @@ export function allowsInlineScript(directives: CspDirectives, hash: string): boo
   if (!sources) return true;
   if (sources.includes(hash)) return true;
   // 'unsafe-inline' is ignored once a hash or nonce is present (CSP2+), and under 'strict-dynamic'.
-  return sources.includes("'unsafe-inline'") && !sources.some((s) => HASH_OR_NONCE.test(s)) && !sources.includes("'strict-dynamic'");
+  return sources.includes("'unsafe-inline'") && !sources.some((s) => isHashOrNonce(s)) && !sources.includes("'strict-dynamic'");
 }
 
 export interface BootContext {
@@ -26,8 +25,6 @@ export interface BootContext {
   appOrigin: string;
 }
 
-const samplesMatch = (blockSample: string, violationSample: string) => sampleMatches({ sample: blockSample }, violationSample);
-
 /** Why the app cannot boot, when this violation shows that it cannot; else undefined. */
 export function bootBlockedReason(v: Violation, ctx: BootContext): string | undefined {
   if (!ctx.enforced || v.kind !== 'csp' || v.disposition !== 'enforce') return undefined;
@@ -37,7 +34,7 @@ export function bootBlockedReason(v: Violation, ctx: BootContext): string | unde
     // blocked script (Immich's theme script) would drop the bootstrap's violation from the run, so the
     // same policy would report one violation in one run and two in the next.
     const bootstrap = ctx.inlineBlocks.find((b) => b.kind === 'script' && b.buildSpecific && !allowsInlineScript(ctx.enforced!, b.hash)
-      && samplesMatch(b.sample, v.sample));
+      && sampleMatches(b, v.sample));
     return bootstrap
       ? `the app cannot boot: the enforced CSP (${v.directive}) blocks its inline bootstrap script (${bootstrap.hash}, changes with every app build)`
       : undefined;

@@ -28,6 +28,10 @@ const KEYWORDS = new Set([
 ]);
 
 const HASH_OR_NONCE = /^'(sha256|sha384|sha512)-[A-Za-z0-9+/_-]+={0,2}'$|^'nonce-[A-Za-z0-9+/_-]+={0,2}'$/;
+/** A 'sha256-…' / 'sha384-…' / 'sha512-…' hash or a 'nonce-…' source. */
+export function isHashOrNonce(source: string): boolean {
+  return HASH_OR_NONCE.test(source);
+}
 const SCHEME_SOURCE = /^[a-zA-Z][a-zA-Z0-9+.-]*:$/;
 // scheme://host:port/path, where host may start with "*." and port may be "*".
 const HOST_SOURCE =

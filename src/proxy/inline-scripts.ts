@@ -68,7 +68,7 @@ const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
  *  a violation without a sample (sources with 'none' get no 'report-sample') matches any block. */
 export function sampleMatches(block: Pick<InlineBlock, 'sample'>, violationSample: string): boolean {
   const reported = squash(violationSample);
-  return !reported || squash(block.sample).startsWith(reported) || (reported.length > 40 && squash(block.sample).startsWith(reported.slice(0, 40)));
+  return !reported || squash(block.sample).startsWith(reported);
 }
 
 const EXECUTABLE_TYPES = /^(|text\/javascript|application\/javascript|module)$/i;

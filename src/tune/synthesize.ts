@@ -1,6 +1,6 @@
 // From observed violations to the smallest CSP that allows exactly them. Pure: tune.ts feeds it
 // the violations of a report-only (or enforced) run and the inline blocks the proxy hashed.
-import { effectiveSources, type CspDirectives } from '../policy/csp.js';
+import { effectiveSources, isHashOrNonce, type CspDirectives } from '../policy/csp.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import { sampleMatches, type InlineBlock } from '../proxy/inline-scripts.js';
 
@@ -192,7 +192,6 @@ export function unstableRuntimeBlocks(blocked: InlineBlock[], allowed: CspDirect
 }
 
 const squashed = (t: string) => t.replace(/\s+/g, ' ').trim();
-const HASH_OR_NONCE = /^'(sha256-|sha384-|sha512-|nonce-)/;
 
 /**
  * The narrowest allowance for styles no hash can hold: `'unsafe-inline'` in style-src-elem only
@@ -201,7 +200,7 @@ const HASH_OR_NONCE = /^'(sha256-|sha384-|sha512-|nonce-)/;
  */
 export function allowInlineStyleElements(directives: CspDirectives): CspDirectives {
   const current = effectiveSources(directives, 'style-src-elem') ?? [];
-  const kept = current.filter((s) => s !== "'none'" && !HASH_OR_NONCE.test(s) && s !== "'unsafe-inline'");
+  const kept = current.filter((s) => s !== "'none'" && !isHashOrNonce(s) && s !== "'unsafe-inline'");
   return ordered({ ...directives, 'style-src-elem': [...kept, "'unsafe-inline'"] });
 }
 
@@ -231,7 +230,7 @@ export function widen(base: CspDirectives, additions: CspDirectives): CspDirecti
     const elem = `${directive}-elem`;
     if ((directive === 'style-src' || directive === 'script-src') && out[elem]) {
       const elemSources = out[elem]!;
-      const fresh = sources.filter((s) => !elemSources.includes(s) && !(HASH_OR_NONCE.test(s) && elemSources.includes("'unsafe-inline'")));
+      const fresh = sources.filter((s) => !elemSources.includes(s) && !(isHashOrNonce(s) && elemSources.includes("'unsafe-inline'")));
       if (fresh.length) out[elem] = [...elemSources.filter((s) => s !== "'none'"), ...fresh];
     }
   }

@@ -142,7 +142,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   // are hashed from what the journeys' browsers ran (served or inserted at run time).
   const seen = { violations: [...first.violations, ...production], inlineBlocks: first.inlineBlocks };
   const needed = neededSources(seen);
-  let synthesis = base ? { ...needed, directives: widen(start, needed.directives) } : synthesize(seen);
+  const synthesis = base ? { ...needed, directives: widen(start, needed.directives) } : synthesize(seen);
   let notes = synthesis.notes;
   const warnings = [...synthesis.warnings];
   const allowances: Allowance[] = [];
