@@ -6,19 +6,24 @@ import { DEFAULT_ENGINES, FIREFOX_SUFFIX, type Engine } from './src/harness/engi
 import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/harness/projects.js';
 import { PolicyError, type Policy } from './src/policy/policy.js';
 import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
-import { labShape } from './src/immich/versions/index.js';
+import { labShape } from './src/apps/immich/versions/index.js';
+import { appProfile, AppError } from './src/apps/index.js';
+import { journeyPlan, JourneysDirError } from './src/harness/journeys.js';
 import { planStack, STACK_PROJECT } from './src/proxy/stack.js';
-import { PAGELESS_JOURNEYS, PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
+import { PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 
 // headerproof.config.ts/.json and the environment: target, credentials, policies, journeys.
 let settings: TargetSettings;
+let plan: ReturnType<typeof journeyPlan>;
 try {
   settings = await resolveSettings(process.cwd());
+  // The app's journeys (or the user's own folder), and which of them have no page or a phone layout.
+  plan = journeyPlan(appProfile(settings.app), settings.journeysDir);
 } catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
+  if (!(err instanceof ConfigError) && !(err instanceof AppError) && !(err instanceof JourneysDirError)) throw err;
   console.error(`headerproof: ${err.message}`);
   process.exit(2);
 }
@@ -35,7 +40,7 @@ function journeyProjects(): Project[] {
   }
   // Desktop projects run the chosen journeys (default all); phone projects (HEADERPROOF_PHONE=1 or
   // name@phone in the list) run theirs in a phone-sized browser, reported as journey@phone.
-  const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1', settings.browsers ?? DEFAULT_ENGINES);
+  const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1', settings.browsers ?? DEFAULT_ENGINES, plan.phone);
   // Checked once, in the runner (workers re-read this file; the check runs `firefox --version`).
   if (!process.env.TEST_WORKER_INDEX && chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
     const problem = firefoxProblem();
@@ -55,12 +60,12 @@ function journeyProjects(): Project[] {
   const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Policy[]): Project[] => {
     const firefox = engine === 'firefox';
     // A journey without a page proves nothing about an engine: Chromium's run of it is the one.
-    const list = firefox ? chosen.desktop.firefox?.filter((j) => !PAGELESS_JOURNEYS.includes(j)) : chosen.desktop[engine];
-    if (!(engine in chosen.desktop) || list?.length === 0) return [];
+    const all = chosen.desktop[engine] ?? plan.names;
+    const list = firefox ? all.filter((j) => !plan.pageless.includes(j)) : all;
+    if (!(engine in chosen.desktop) || list.length === 0) return [];
     return [{
       name: firefox ? `${name} · firefox` : name,
-      testDir: './tests/journeys',
-      ...(list ? { testMatch: list.map((j) => `${j}.spec.ts`) } : firefox ? { testIgnore: PAGELESS_JOURNEYS.map((j) => `${j}.spec.ts`) } : {}),
+      ...plan.select(list),
       use: { policyFile, ...stackUse(stack), ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
       metadata: { headerproof: { role, policyFile, browser: engine, ...stackMeta(stack), ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
     }];
@@ -70,8 +75,7 @@ function journeyProjects(): Project[] {
     ...desktopProject('firefox', name, policyFile, role, stack),
     ...(chosen.phone.length ? [{
       name: `${name} · phone`,
-      testDir: './tests/journeys',
-      testMatch: chosen.phone.map((j) => `${j}.spec.ts`),
+      ...plan.select(chosen.phone),
       use: { ...PHONE_DEVICE, browserName: 'chromium', policyFile, ...stackUse(stack) } as Project['use'],
       metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),

@@ -12,15 +12,18 @@ import { diffSummaries, renderDiff } from '../report/diff.js';
 import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
 import { ConfigError, flagsToEnv, resolveSettings } from '../config/config.js';
-import { seed, SeedError } from '../seed/seed.js';
-import { LoginError } from '../harness/session.js';
+import { LoginError } from '../apps/profile.js';
+import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
+import { SeedError } from '../apps/immich/seed.js';
 import { generateCertificate } from '../tls/certificate.js';
-import { labShape, SHAPES } from '../immich/versions/index.js';
+import { labShape, SHAPES } from '../apps/immich/versions/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { collectCommand, reportsCommand, type CollectFlags } from './collect.js';
 import { StoreError } from '../collect/store.js';
 import os from 'node:os';
 import path from 'node:path';
+
+const APP_NAMES = SHIPPED_APPS.map((a) => a.name).join(', ');
 
 const program = new Command()
   .name('headerproof')
@@ -32,7 +35,9 @@ const program = new Command()
 program
   .command('run')
   .description('run the journeys against the baseline and each policy, then write reports')
-  .option('--target <url>', 'the app to test (default: the bundled lab target)')
+  .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: immich)`)
+  .option('--journeys-dir <dir>', 'run your own journeys (*.spec.ts with headerproof\'s fixtures) from this folder instead of the app\'s')
+  .option('--target <url>', 'the app to test (default: a local copy — the bundled lab for Immich, the installed Node-RED / Actual)')
   .option('--policy <file...>', 'policy files (default: every file in policies/ except baseline)')
   .option('--journeys <list>', 'comma-separated journeys to run (default: all); name@phone runs one on a phone, name@firefox in Firefox only')
   .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox (default: chromium, or HEADERPROOF_BROWSERS / the config file\'s "browsers"); verdicts per engine and overall (the worst)')
@@ -55,15 +60,22 @@ program
 program
   .command('seed')
   .description('upload the sample media (photos with GPS, a video) to the test user on the staging host, into the album "headerproof samples"; --cleanup deletes them')
+  .option('--app <name|file>', `the app: ${APP_NAMES}, or an app config file (default: immich)`)
   .option('--target <url>', 'the staging host (default: HEADERPROOF_TARGET or headerproof.config.*)')
   .option('--cleanup', 'delete what seed uploaded, and the album')
   .option('--insecure', "do not verify the target's TLS certificate")
   .option('--ca-file <pem>', 'trust this CA for the target')
   .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says')
-  .action(async (opts: { target?: string; cleanup?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
+  .action(async (opts: { app?: string; target?: string; cleanup?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
     const settings = await resolveSettings(process.cwd(), { ...process.env, ...flagsToEnv(opts) });
-    if (!settings.url) throw new UsageError('seed: name the staging host with --target or HEADERPROOF_TARGET (the bundled lab has its own library)');
-    await seed(settings, { cleanup: opts.cleanup, log: (line) => console.log(line) });
+    const app = appProfile(settings.app);
+    // What does not apply to an app says so instead of failing.
+    if (!app.seed) {
+      console.log(`seed: ${app.title} needs no seed: its journeys make what they need themselves (nothing was changed)`);
+      return;
+    }
+    if (!settings.url) throw new UsageError(`seed: name the staging host with --target or HEADERPROOF_TARGET (the bundled ${app.title} copy has its own data)`);
+    await app.seed(settings, { cleanup: opts.cleanup === true, log: (l) => console.log(l) });
   });
 
 program
@@ -124,7 +136,9 @@ program
 program
   .command('tune')
   .description('synthesize a CSP from what the journeys need, prove it enforced, and write it as a policy file')
-  .option('--target <url>', 'the app to observe (default: the bundled lab target)')
+  .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (default: immich)`)
+  .option('--journeys-dir <dir>', 'your own journeys folder')
+  .option('--target <url>', 'the app to observe (default: a local copy, as for run)')
   .option('--from <file>', 'start from this policy and only widen it where the journeys need it')
   .option('--from-reports <db>', 'also allow what production browsers reported to headerproof collect (its SQLite file or postgres:// URL)')
   .option('--out <file>', 'where to write the tuned policy (default: reports/tune-<time>/tuned.yaml)')
@@ -133,7 +147,7 @@ program
   .option('--max-iterations <n>', 'enforce-and-widen rounds at most', '4')
   .option('--browsers <list>', 'observe and prove in these engines: chromium, firefox or chromium,firefox (default: the config\'s, else chromium); the policy is the union of what each needs')
   .option('--no-unsafe-styles', "never propose style-src-elem 'unsafe-inline' for styles no hash can hold; list them instead")
-  .action(async (opts: { target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean }) => {
+  .action(async (opts: { app?: string; journeysDir?: string; target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean }) => {
     if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
     const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations) });
     if (result.diff) {
@@ -240,7 +254,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof ExportError || err instanceof ConfigError || err instanceof StoreError) {
+  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof AppError || err instanceof ExportError || err instanceof ConfigError || err instanceof StoreError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
   } else if (err instanceof TuneError) {

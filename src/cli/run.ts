@@ -1,7 +1,7 @@
 // `headerproof run`: validates the inputs, runs the journey matrix through Playwright Test (the
 // same projects `npx playwright test` runs), and turns the verdicts into an exit code.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,19 @@ import { EngineListError, FIREFOX_SUFFIX, parseEngines } from '../harness/engine
 import type { Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
+import { appProfile, AppError } from '../apps/index.js';
+import { journeyPlan, JourneysDirError } from '../harness/journeys.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const JOURNEY_DIR = path.join(PROJECT_ROOT, 'tests/journeys');
 
 export class UsageError extends Error {}
 export class UnreachableError extends Error {}
 
 export interface RunOptions {
+  /** The app profile: immich (default), node-red, actual, or an app config file. */
+  app?: string;
+  /** A folder of the user's own journeys. */
+  journeysDir?: string;
   target?: string;
   policy?: string[];
   journeys?: string;
@@ -52,8 +57,9 @@ export interface RunOptions {
   stack?: boolean;
 }
 
-export function availableJourneys(): string[] {
-  return readdirSync(JOURNEY_DIR).filter((f) => f.endsWith('.spec.ts')).map((f) => f.replace(/\.spec\.ts$/, '')).sort();
+/** The journeys of the app (or of the user's folder) a run would have. */
+export function availableJourneys(settings: Pick<TargetSettings, 'app' | 'journeysDir'> = { app: 'immich' }): string[] {
+  return journeyPlan(appProfile(settings.app), settings.journeysDir).names;
 }
 
 /** One request to the target (through the same connection rules as the proxy) before starting browsers. */
@@ -77,11 +83,17 @@ export async function run(options: RunOptions): Promise<number> {
   // They travel to the Playwright side as the same variables.
   const targetEnv: NodeJS.ProcessEnv = { ...process.env, ...flagsToEnv(options) };
   const settings = await resolveSettings(process.cwd(), targetEnv);
+  let known: string[];
+  try {
+    known = availableJourneys(settings);
+  } catch (err) {
+    if (err instanceof AppError || err instanceof JourneysDirError) throw new UsageError(err.message);
+    throw err;
+  }
   const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies')));
   loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
   if (settings.url) await checkReachable(settings);
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
-  const known = availableJourneys();
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
   const baseName = (j: string) => j.replace(/@(phone|firefox)$/, '');
   const unknown = journeys.filter((j) => !known.includes(baseName(j)));
@@ -108,8 +120,7 @@ export async function run(options: RunOptions): Promise<number> {
   const require = createRequire(import.meta.url);
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
   const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),
-    ...(options.workers ? ['--workers', options.workers] : []),
-    ...[...new Set(journeys.map((j) => `tests/journeys/${baseName(j)}.spec.ts`))]];
+    ...(options.workers ? ['--workers', options.workers] : [])];
   const env: NodeJS.ProcessEnv = {
     ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',

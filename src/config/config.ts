@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { APP_CREDENTIAL_ENV, credentialHint, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
 
 export const CONFIG_FILES = ['headerproof.config.ts', 'headerproof.config.json'];
 
@@ -18,6 +19,10 @@ export class ConfigError extends Error {
 const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 10.0.0.5:443 (like curl --connect-to)');
 
 const schema = z.strictObject({
+  /** The app behind the target: a shipped profile (immich, node-red, actual) or an app config file (.yaml/.json). */
+  app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, 'a shipped app (immich, node-red, actual) or the path of an app config file ending in .yaml or .json').optional(),
+  /** A folder of your own journeys (*.spec.ts using headerproof's fixtures), run instead of the app's. */
+  journeysDir: z.string().min(1).optional(),
   target: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://photos-staging.example.org' }).optional(),
   /** Connect to this address instead of what DNS says for the target's name (split-horizon DNS, or a test). */
   connectTo: hostPort.optional(),
@@ -29,22 +34,28 @@ const schema = z.strictObject({
   preserveOrigin: z.boolean({ error: 'must be true or false' }).optional(),
   credentials: z.strictObject({
     email: z.string().min(3).optional(),
+    user: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
-    apiKey: z.string().min(8, 'an Immich API key (Account settings → API keys)').optional(),
+    apiKey: z.string().min(8, "an API key (Immich: Account settings → API keys)").optional(),
   }).optional(),
   /** Policy files (default: every file in policies/). */
   policies: z.array(z.string().min(1)).min(1).optional(),
   /** Journeys to run (default: all). */
-  journeys: z.array(z.string().regex(/^[a-z-]+(@phone|@firefox)?$/, 'a journey name such as map, map@phone for its run on a phone, or map@firefox for its run in Firefox')).min(1).optional(),
+  journeys: z.array(z.string().regex(/^[a-z0-9-]+(@phone|@firefox)?$/, 'a journey name such as map, map@phone for its run on a phone, or map@firefox for its run in Firefox')).min(1).optional(),
   /** Browser engines (default: chromium). */
   browsers: z.array(z.enum(['chromium', 'firefox'], { error: 'chromium or firefox (WebKit cannot run here)' })).min(1).optional(),
 });
 
 export type ConfigFile = z.infer<typeof schema>;
 
-export type Credentials = { email: string; password: string } | { apiKey: string };
+/** A test user: a name (Immich: the e-mail) and password, a password alone (Actual), or an API key. */
+export type Credentials = { user?: string; password: string } | { apiKey: string };
 
 export interface TargetSettings {
+  /** The app profile: a shipped name or an app config file's absolute path (default: immich). */
+  app: string;
+  /** A folder of the user's own journeys (absolute). */
+  journeysDir?: string;
   /** Origin of the staging host; undefined = the bundled lab. */
   url?: string;
   connectTo?: { host: string; port: number };
@@ -97,6 +108,8 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   const fromFile: ConfigFile = file ? await readConfigFile(file) : {};
   const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
   const fromEnv = {
+    app: env.HEADERPROOF_APP?.trim() || undefined,
+    journeysDir: env.HEADERPROOF_JOURNEYS_DIR?.trim() || undefined,
     target: env.HEADERPROOF_TARGET?.trim() || undefined,
     connectTo: env.HEADERPROOF_CONNECT_TO?.trim() || undefined,
     caFile: env.HEADERPROOF_CA_FILE?.trim() || undefined,
@@ -108,20 +121,30 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   };
   const envParsed = schema.safeParse(Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined)));
   if (!envParsed.success) {
-    const names: Record<string, string> = { target: 'HEADERPROOF_TARGET (--target)', connectTo: 'HEADERPROOF_CONNECT_TO (--connect-to)', caFile: 'HEADERPROOF_CA_FILE (--ca-file)', journeys: 'HEADERPROOF_JOURNEYS (--journeys)', browsers: 'HEADERPROOF_BROWSERS (--browsers)' };
+    const names: Record<string, string> = { app: 'HEADERPROOF_APP (--app)', journeysDir: 'HEADERPROOF_JOURNEYS_DIR (--journeys-dir)', target: 'HEADERPROOF_TARGET (--target)', connectTo: 'HEADERPROOF_CONNECT_TO (--connect-to)', caFile: 'HEADERPROOF_CA_FILE (--ca-file)', journeys: 'HEADERPROOF_JOURNEYS (--journeys)', browsers: 'HEADERPROOF_BROWSERS (--browsers)' };
     throw new ConfigError('environment / command line', problemsOf(envParsed.error).map((p) => ({ ...p, field: names[p.field.split('.')[0]!] ?? p.field })));
   }
   const merged: ConfigFile = { ...fromFile, ...envParsed.data };
   const source = file ?? 'environment';
 
-  const email = env.IMMICH_EMAIL || fromFile.credentials?.email;
-  const password = env.IMMICH_PASSWORD || fromFile.credentials?.password;
-  const apiKey = env.IMMICH_API_KEY || fromFile.credentials?.apiKey;
+  const base = path.dirname(file ?? path.join(dir, 'x'));
+  const appSpec = merged.app ?? 'immich';
+  const app = /\.(ya?ml|json)$/.test(appSpec) ? path.resolve(fromEnv.app ? dir : base, appSpec) : appSpec;
+  if (app !== appSpec && !existsSync(app)) throw new ConfigError(fromEnv.app ? 'HEADERPROOF_APP (--app)' : source, [{ field: 'app', problem: `${app} does not exist; give the path of your app config file (see README, "Any web app")` }]);
+  // The app's own variable names (IMMICH_EMAIL, …), else headerproof's generic ones, else the file.
+  const own = APP_CREDENTIAL_ENV[app];
+  const pick = (k: 'user' | 'password' | 'apiKey') => (own?.[k] ? env[own[k]!] : undefined) || (GENERIC_CREDENTIAL_ENV[k] ? env[GENERIC_CREDENTIAL_ENV[k]!] : undefined);
+  const user = pick('user') || fromFile.credentials?.user || fromFile.credentials?.email;
+  const password = pick('password') || fromFile.credentials?.password;
+  const apiKey = pick('apiKey') || fromFile.credentials?.apiKey;
+  const needsUser = own ? Boolean(own.user) : true;
   let credentials: Credentials | undefined;
-  if (email && password) credentials = { email, password };
+  if (password && (user || !needsUser)) credentials = user ? { user, password } : { password };
   else if (apiKey) credentials = { apiKey };
 
   const settings: TargetSettings = {
+    app,
+    ...(merged.journeysDir ? { journeysDir: path.resolve(fromEnv.journeysDir ? dir : base, merged.journeysDir) } : {}),
     verifyTls: merged.insecure !== true,
     preserveOrigin: merged.preserveOrigin === true,
     ...(merged.policies ? { policies: merged.policies.map((p) => path.resolve(file ? path.dirname(file) : dir, p)) } : {}),
@@ -135,7 +158,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   }
   const url = new URL(merged.target);
   if (!credentials && options.needCredentials !== false) {
-    throw new ConfigError(source, [{ field: 'credentials', problem: 'a staging host needs a test user: set IMMICH_EMAIL and IMMICH_PASSWORD (or IMMICH_API_KEY) in the environment' }]);
+    throw new ConfigError(source, [{ field: 'credentials', problem: `a staging host needs a test user: ${credentialHint(app)}` }]);
   }
   if (merged.preserveOrigin && url.protocol !== 'https:') {
     throw new ConfigError(source, [{ field: 'preserveOrigin', problem: `needs an https:// target, got ${url.origin}` }]);
@@ -156,10 +179,12 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
 }
 
 /** Command-line flags shared by run, seed and audit, as the variables resolveSettings reads. */
-export interface TargetFlags { target?: string; insecure?: boolean; preserveOrigin?: boolean; connectTo?: string; caFile?: string }
+export interface TargetFlags { app?: string; journeysDir?: string; target?: string; insecure?: boolean; preserveOrigin?: boolean; connectTo?: string; caFile?: string }
 
 export function flagsToEnv(flags: TargetFlags): NodeJS.ProcessEnv {
   return {
+    ...(flags.app ? { HEADERPROOF_APP: /\.(ya?ml|json)$/.test(flags.app) ? path.resolve(flags.app) : flags.app } : {}),
+    ...(flags.journeysDir ? { HEADERPROOF_JOURNEYS_DIR: path.resolve(flags.journeysDir) } : {}),
     ...(flags.target ? { HEADERPROOF_TARGET: flags.target } : {}),
     ...(flags.insecure ? { HEADERPROOF_INSECURE: '1' } : {}),
     ...(flags.preserveOrigin ? { HEADERPROOF_PRESERVE_ORIGIN: '1' } : {}),
@@ -177,5 +202,5 @@ export function upstreamOf(settings: TargetSettings): { verifyTls: boolean; conn
 export function secretsOf(settings: TargetSettings): string[] {
   const c = settings.credentials;
   if (!c) return [];
-  return 'apiKey' in c ? [c.apiKey] : [c.password, c.email];
+  return 'apiKey' in c ? [c.apiKey] : [c.password, ...(c.user ? [c.user] : [])];
 }

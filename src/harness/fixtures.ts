@@ -1,12 +1,13 @@
 // Playwright fixtures: everything a journey needs (proxy with the project's policy, the signal
-// collector, a logged-in page) so the journeys in tests/journeys/ hold no plumbing.
+// collector, a logged-in page) so journeys hold no plumbing. They know no app: the app's profile
+// (src/apps/) says how to start, recognise and log in to it; an app adds its own fixtures on top
+// with test.extend (src/apps/immich/fixtures.ts).
 import path from 'node:path';
 import { test as base, expect, type APIRequestContext, type LaunchOptions, type Page } from '@playwright/test';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
 import { SignalCollector } from '../observe/signals.js';
 import { resolveTarget, type Target } from './target.js';
-import { ImmichApi } from './immich-api.js';
 import { browserHost, originPreservingArgs } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { REPORT_PATH, servedHeaders } from '../proxy/header-edits.js';
@@ -14,16 +15,16 @@ import { mergeBlocks } from '../proxy/inline-scripts.js';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
 import { generateCertificate, type GeneratedCertificate } from '../tls/certificate.js';
 import { registerSecrets } from '../observe/violation.js';
-import { logIn, type SessionCookie } from './session.js';
 import type { Credentials } from '../config/config.js';
 import { sharedBrowserEndpoint } from './global-setup.js';
 import type { Engine } from './engines.js';
-import { fetchServerVersion, versionString } from '../immich/version.js';
-import { shapeFor, type JourneyHooks } from '../immich/versions/index.js';
 import { bootBlockedReason } from '../observe/boot-failure.js';
 import { STACK_PROJECT } from '../proxy/stack.js';
 import type { Violation } from '../observe/violation.js';
-import type { ImmichIdentity } from '../report/model.js';
+import { appProfile } from '../apps/index.js';
+import { journeyNameOf } from './journey-name.js';
+import { resolveSettings } from '../config/config.js';
+import { type AppIdentity, type AppProfile, type SessionCookie } from '../apps/profile.js';
 
 interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
@@ -39,8 +40,10 @@ interface WorkerFixtures {
   originCertificate: GeneratedCertificate | undefined;
   /** The origin the browser uses: the proxy's loopback address, a --browser-host name, or the target's own. */
   browserOrigin: string;
-  /** The target's Immich version (asked once per worker) and the version shape the journeys use. */
-  immichIdentity: { identity: ImmichIdentity; hooks: JourneyHooks };
+  /** The app's profile (the config's "app", --app or HEADERPROOF_APP; default immich). */
+  app: AppProfile;
+  /** The target's app and version (asked once per worker) and what its version shape tells journeys. */
+  appIdentity: { identity: AppIdentity; hooks: unknown };
 }
 
 interface TestFixtures {
@@ -50,12 +53,8 @@ interface TestFixtures {
   credentials: Credentials;
   /** A page whose context is logged in through the API, ready to navigate. */
   loggedInPage: Page;
-  /** API discovery (as the logged-in user) for the data a journey needs. */
-  immich: ImmichApi;
-  /** The logged-in API session: its cookies and a request context carrying its token. */
-  session: { cookies: SessionCookie[]; request: APIRequestContext };
-  /** What differs between Immich versions, for the detected version (src/immich/versions/). */
-  web: JourneyHooks;
+  /** The logged-in API session: what the browser carries, and a request context carrying its token. */
+  session: { cookies: SessionCookie[]; localStorage: { name: string; value: string }[]; request: APIRequestContext };
   /** What the journey's browser context leaves for the report (set as the context closes). */
   pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string };
   /** Writes the journey's report attachment after the test (automatic). */
@@ -76,8 +75,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   policyFile: ['policies/baseline.yaml', { option: true, scope: 'worker' }],
   stackFiles: [[], { option: true, scope: 'worker' }],
 
-  target: [async ({}, use) => {
-    const target = await resolveTarget();
+  app: [async ({}, use) => {
+    await use(appProfile((await resolveSettings(process.cwd())).app));
+  }, { scope: 'worker' }],
+
+  target: [async ({ app }, use, workerInfo) => {
+    const target = await resolveTarget(app, process.env, process.cwd(), workerInfo.parallelIndex);
     await use(target);
     await target.close();
   }, { scope: 'worker' }],
@@ -139,28 +142,27 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   baseURL: async ({ browserOrigin }, use) => use(browserOrigin),
 
-  immichIdentity: [async ({ playwright, headerProxy }, use) => {
+  appIdentity: [async ({ playwright, headerProxy, app, target }, use) => {
     const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
-    const version = await fetchServerVersion(api);
+    const { hooks, ...identity } = await app.identify(api, target.credentials);
     await api.dispose();
-    const { shape, supported } = shapeFor(version);
-    await use({ identity: { ...(version ? { version: versionString(version) } : {}), shape: shape.name, supported }, hooks: shape.journeys });
+    await use({ identity, hooks });
   }, { scope: 'worker' }],
 
-  web: async ({ immichIdentity }, use) => use(immichIdentity.hooks),
-
-  // The lab's map tiles live under the real third-party names (tiles.immich.cloud, …), reached
-  // through the lab's tunnel with its own certificate. Loopback traffic never uses the proxy.
-  proxy: async ({ target, proxy }, use) => use(target.lab ? { server: target.lab.tiles.browserProxy, bypass: ['127.0.0.1', 'localhost', '[::1]', browserHost()].filter(Boolean).join(',') } : proxy),
-  ignoreHTTPSErrors: async ({ target, ignoreHTTPSErrors }, use) => use(target.lab ? true : ignoreHTTPSErrors),
+  // A launched copy's third-party names (the lab's map tiles under tiles.immich.cloud, …) are
+  // reached through its own tunnel with its own certificate. Loopback traffic never uses the proxy.
+  proxy: async ({ target, proxy }, use) => use(target.launched?.browserProxy ? { server: target.launched.browserProxy, bypass: ['127.0.0.1', 'localhost', '[::1]', browserHost()].filter(Boolean).join(',') } : proxy),
+  ignoreHTTPSErrors: async ({ target, ignoreHTTPSErrors }, use) => use(target.launched?.ignoreHTTPSErrors ? true : ignoreHTTPSErrors),
 
   credentials: async ({ target }, use) => use(target.credentials),
 
   // "timeline", "timeline@phone" in a phone project (src/harness/devices.ts), "timeline@firefox"
-  // in a Firefox project (src/harness/engines.ts).
+  // in a Firefox project (src/harness/engines.ts). A file of several journeys (a generic app's
+  // pages) names each with a "journey" annotation.
   journey: async ({}, use, testInfo) => {
     const suffix = (testInfo.project.metadata as { headerproof?: { suffix?: string } }).headerproof?.suffix ?? '';
-    await use(path.basename(testInfo.file).replace(/\.spec\.[cm]?[jt]s$/, '') + suffix);
+    const named = testInfo.annotations.find((a) => a.type === 'journey')?.description;
+    await use((named ?? journeyNameOf(testInfo.file)) + suffix);
   },
 
   signals: async ({ journey, headerProxy: proxy }, use) => {
@@ -212,7 +214,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Every journey's report attachment: the policy, the target, the signals collected, the proxy's
   // view. Set up before (so torn down after) the browser context.
-  journeyAttachment: [async ({ signals, policy, stack, headerProxy: proxy, journey, target, browserOrigin, immichIdentity, pageRecord, browserName }, use, testInfo) => {
+  journeyAttachment: [async ({ signals, policy, stack, headerProxy: proxy, journey, target, browserOrigin, appIdentity, pageRecord, browserName }, use, testInfo) => {
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
     await use();
     const waitForReports = Boolean(stack.length || policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
@@ -230,8 +232,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       policy: info(policy, servedHeaders(policy, reportUrl)),
       // Each member as it would be served alone (the reporter gives each its own journey result).
       ...(stack.length ? { stack: stack.map((p) => ({ policy: info(p, servedHeaders(p, reportUrl)), warnings: policyWarnings(p, browserOrigin) })) } : {}),
-      target: target.lab ? 'lab' : target.url,
-      immich: immichIdentity.identity,
+      target: target.launched?.label ?? target.url,
+      app: appIdentity.identity,
       ...(pageRecord.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
       ...(pageRecord.bootFailure ? { bootFailure: pageRecord.bootFailure } : {}),
       ...(target.preserveOrigin ? { preservedOrigin: new URL(lastUrl).origin } : {}),
@@ -254,26 +256,37 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // Logs in through the API at the proxy's loopback address (Node cannot resolve a --browser-host
   // name or reach the origin-preserving name), then hands the session cookies to the browser for
   // the origin it really uses. The token is masked in everything reported.
-  session: async ({ playwright, headerProxy, target }, use) => {
+  session: async ({ playwright, headerProxy, target, app }, use) => {
     const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
-    const session = await logIn(api, target.credentials, headerProxy.url.startsWith('https:'));
+    // An app that logs in only through its page (a generic app's form): API calls go unauthenticated.
+    if (!app.logIn) {
+      await use({ cookies: [], localStorage: [], request: api });
+      return api.dispose();
+    }
+    const session = await app.logIn(api, target.credentials, { https: headerProxy.url.startsWith('https:') });
     await api.dispose();
-    registerSecrets([session.accessToken]);
-    const authed = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, extraHTTPHeaders: { authorization: `Bearer ${session.accessToken}` } });
-    await use({ cookies: session.cookies, request: authed });
-    await session.end(authed);
+    registerSecrets(session.secrets);
+    const authed = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, extraHTTPHeaders: session.headers });
+    await use({ cookies: session.cookies, localStorage: session.localStorage ?? [], request: authed });
+    await session.end?.(authed);
     await authed.dispose();
   },
 
-  loggedInPage: async ({ page, session, baseURL }, use) => {
+  // Logged in the app's way: its login page (under the policy, like everything the page does), or
+  // the API session's cookies and localStorage handed to the browser before the app's scripts run.
+  loggedInPage: async ({ page, app, target, session, baseURL }, use) => {
+    if (app.logInWithForm) {
+      await app.logInWithForm(page, target.credentials);
+      return use(page);
+    }
     await page.context().addCookies(session.cookies.map((c) => ({ ...c, url: baseURL! })));
+    if (session.localStorage.length) {
+      await page.context().addInitScript(({ origin, items }) => {
+        if (location.origin !== origin) return;
+        for (const { name, value } of items) if (localStorage.getItem(name) === null) localStorage.setItem(name, value);
+      }, { origin: new URL(baseURL!).origin, items: session.localStorage });
+    }
     await use(page);
-  },
-
-  immich: async ({ session }, use) => {
-    const api = new ImmichApi(session.request);
-    await use(api);
-    await api.cleanup(); // the shared links, API keys and uploads the journey made
   },
 
   // Counted at the proxy (real upgrades on the wire), so it works in every engine.

@@ -1,8 +1,8 @@
 // Which app the journeys drive: a staging host named by headerproof.config.* or the environment,
-// or the bundled lab.
-import { startLab, type LabTarget } from '../lab/server.js';
+// or a local copy the app's profile starts (the bundled lab for Immich, an installed real app).
 import { resolveSettings, secretsOf, upstreamOf, type Credentials, type TargetSettings } from '../config/config.js';
 import { registerSecrets } from '../observe/violation.js';
+import type { AppProfile, LaunchedApp } from '../apps/profile.js';
 
 export interface Target {
   /** Origin the proxy forwards to. */
@@ -12,23 +12,20 @@ export interface Target {
   upstream: { connectTo?: { host: string; port: number }; ca?: string; verifyTls: boolean };
   /** The browser uses the target's own https:// origin (the proxy terminates TLS for that name). */
   preserveOrigin: boolean;
-  /** Set when the lab was started for this worker. */
-  lab?: LabTarget;
+  /** Set when the app's profile started a local copy for this worker (the lab, a real app). */
+  launched?: LaunchedApp;
   close(): Promise<void>;
 }
 
-export async function resolveTarget(env: NodeJS.ProcessEnv = process.env, dir = process.cwd()): Promise<Target> {
+export class NoTargetError extends Error {}
+
+export async function resolveTarget(app: AppProfile, env: NodeJS.ProcessEnv = process.env, dir = process.cwd(), worker = 0): Promise<Target> {
   const settings: TargetSettings = await resolveSettings(dir, env);
   if (!settings.url) {
-    // HEADERPROOF_LAB_BUILD changes the lab's build id, as an app upgrade changes the bootstrap script;
-    // HEADERPROOF_LAB_VERSION picks the Immich version the lab imitates; HEADERPROOF_LAB_ONBOARDED=0
-    // makes its user one who never finished onboarding.
-    const lab = await startLab({
-      ...(env.HEADERPROOF_LAB_BUILD ? { buildId: env.HEADERPROOF_LAB_BUILD.replace(/[^A-Za-z0-9]/g, '') } : {}),
-      ...(env.HEADERPROOF_LAB_VERSION ? { version: env.HEADERPROOF_LAB_VERSION } : {}),
-      ...(env.HEADERPROOF_LAB_ONBOARDED === '0' ? { onboarded: false } : {}),
-    });
-    return { url: lab.url, credentials: lab.credentials, upstream: { verifyTls: true }, preserveOrigin: false, lab, close: () => lab.close() };
+    if (!app.launch) throw new NoTargetError(`${app.title} has no local copy headerproof can start: give its URL with --target (or HEADERPROOF_TARGET)`);
+    const launched = await app.launch({ worker });
+    registerSecrets([...launched.secrets ?? [], ...('apiKey' in launched.credentials ? [launched.credentials.apiKey] : [launched.credentials.password])]);
+    return { url: launched.url, credentials: launched.credentials, upstream: { verifyTls: true }, preserveOrigin: false, launched, close: () => launched.close() };
   }
   registerSecrets(secretsOf(settings));
   return {

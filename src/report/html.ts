@@ -35,11 +35,12 @@ function engineCell(v: EngineVerdict | undefined): string {
   return `<td><span class="v ${e(v.verdict)}">${e(v.verdict)}</span>${ignored}</td>`;
 }
 
-function immichLine(summary: Summary): string {
-  const i = summary.immich;
+function appLine(summary: Summary): string {
+  const i = summary.app;
   if (!i) return '';
-  const version = i.version ? `Immich ${e(i.version)}` : 'Immich (version not reported)';
-  return ` · ${version}, journeys for version shape <code>${e(i.shape)}</code>${i.supported ? '' : ' <b>(no shape for this version: journeys may not match its pages)</b>'}`;
+  const version = i.version ? `${e(i.title)} ${e(i.version)}` : `${e(i.title)} (version not reported)`;
+  const shape = i.shape ? `, journeys for version shape <code>${e(i.shape)}</code>${i.supported === false ? ' <b>(no shape for this version: journeys may not match its pages)</b>' : ''}` : '';
+  return ` · ${version}${shape}`;
 }
 
 function baselineAdvice(summary: Summary, image: ImageLoader): string {
@@ -136,7 +137,7 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
 <title>headerproof report: ${e(summary.target)}</title><style>${CSS}</style></head>
 <body>
 <h1>headerproof report</h1>
-<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''}${immichLine(summary)}${summary.browsers?.length ? ` · ${e(browsersLine(summary))}` : ''} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
+<p class="meta">Target <code>${e(summary.target)}</code>${summary.preservedOrigin ? ` (browser on its own origin <code>${e(summary.preservedOrigin)}</code>)` : ''}${appLine(summary)}${summary.browsers?.length ? ` · ${e(browsersLine(summary))}` : ''} · started ${e(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s · ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} · headerproof ${e(summary.version)}</p>
 <h2>Verdicts</h2>
 <table><tr><th>policy</th><th>verdict${engines.length ? ' (worst)' : ''}</th>${engines.map((b) => `<th>${e(ENGINE_LABEL[b])}</th>`).join('')}${journeys.map((j) => `<th>${e(j)}</th>`).join('')}</tr>${matrix}</table>
 <p class="meta">A cell shows the journey with the policy, and the baseline's outcome only where it differs. breaks: a journey that passes without the policy fails with it (or is skipped because of what its page showed) · would-break: the policy reported (or silently blocked) things the baseline does not have · inconclusive: nothing can be said about some journey (it fails on the baseline too, the target erred, or it was skipped or interrupted with the policy only) · safe: every journey conclusive, passing, nothing new reported. With several browser engines, journey@firefox ran in Firefox, the others in Chromium; the overall verdict is the worst engine's, and a header an engine does not enforce is named there (its pass says nothing about that header).</p>

@@ -18,7 +18,7 @@ export function renderMarkdown(summary: Summary): string {
     `### headerproof: ${summary.policies.length} polic${summary.policies.length === 1 ? 'y' : 'ies'} against ${m(summary.target)}`,
     '',
     ...(summary.browsers?.length ? [`Browsers: ${summary.browsers.map((b) => `${ENGINE_LABEL[b.browser]}${b.version ? ` ${m(b.version)}` : ''}`).join(', ')}.`, ''] : []),
-    ...(summary.immich ? [`Immich ${m(summary.immich.version ?? '(version not reported)')}, journeys for version shape ${m(summary.immich.shape)}${summary.immich.supported ? '' : ' (no shape for this version)'}.`, ''] : []),
+    ...(summary.app ? [`${m(summary.app.title)} ${m(summary.app.version ?? '(version not reported)')}${summary.app.shape ? `, journeys for version shape ${m(summary.app.shape)}${summary.app.supported === false ? ' (no shape for this version)' : ''}` : ''}.`, ''] : []),
     '| policy | verdict | why |',
     '| --- | --- | --- |',
     ...byVerdict(summary.policies).map((p) => `| ${m(p.policy.name)} | ${ICON[p.verdict] ?? ''} ${p.verdict}${m(perEngine(p))} | ${m(truncate(p.reasons.join('; '), 300))} |`),

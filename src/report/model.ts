@@ -3,19 +3,12 @@ import type { ViolationGroup } from '../observe/violation.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { PolicyModel, Suggestion } from '../blame/suggest.js';
 import type { Engine } from '../harness/engines.js';
+import type { AppIdentity } from '../apps/profile.js';
 
 export const JOURNEY_ATTACHMENT = 'headerproof-journey.json';
 export const SCREENSHOT_ATTACHMENT = 'headerproof-screenshot';
 
-/** What the target said it is, and which version shape of the web app the journeys expected. */
-export interface ImmichIdentity {
-  /** e.g. "1.135.3"; undefined when /api/server/version did not answer. */
-  version?: string;
-  /** The version shape used (src/immich/versions/), e.g. "v1.135". */
-  shape: string;
-  /** false when no shape claims this version (the nearest one was used). */
-  supported: boolean;
-}
+export type { AppIdentity } from '../apps/profile.js';
 
 export interface PolicyInfo {
   name: string;
@@ -51,8 +44,8 @@ export interface JourneyAttachment {
   target: string;
   /** Set in origin-preserving mode: the target's own origin, which the browser used. */
   preservedOrigin?: string;
-  /** The Immich version the target reported (/api/server/version) and the shape the journeys used. */
-  immich?: ImmichIdentity;
+  /** The app and version the target reported (its profile asked) and the shape the journeys used. */
+  app?: AppIdentity;
   /** The journey was skipped after its page had navigated (see JourneyResult.skippedAfterNavigation). */
   skippedAfterNavigation?: boolean;
   /** The page was closed early because the policy stopped the app's boot (src/observe/boot-failure.ts). */
@@ -152,8 +145,8 @@ export interface Summary {
   target: string;
   /** Origin-preserving mode: the browser used this (the target's own https:// origin). */
   preservedOrigin?: string;
-  /** The target's Immich version and the version shape the journeys used. */
-  immich?: ImmichIdentity;
+  /** The target's app and version, and the version shape the journeys used. */
+  app?: AppIdentity;
   /** What to do about baseline journeys that did not pass (empty when all passed). */
   baselineAdvice?: BaselineAdvice[];
   startedAt: string;

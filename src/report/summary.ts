@@ -39,14 +39,14 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
     });
   const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
   const preservedOrigin = records.find((r) => r.attachment?.preservedOrigin)?.attachment?.preservedOrigin;
-  const immich = records.find((r) => r.attachment?.immich)?.attachment?.immich;
+  const app = records.find((r) => r.attachment?.app)?.attachment?.app;
   return {
     tool: 'headerproof',
     version: VERSION,
     target: target === 'lab' ? 'bundled lab target' : target,
     ...(preservedOrigin ? { preservedOrigin } : {}),
-    ...(immich ? { immich } : {}),
-    baselineAdvice: adviseBaseline(baseline, immich),
+    ...(app ? { app } : {}),
+    baselineAdvice: adviseBaseline(baseline, app),
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,
     browsers: [...new Set(records.map((r) => r.result.browser ?? 'chromium'))].sort().map((browser) => ({ browser, ...(versions[browser] ? { version: versions[browser] } : {}) })),

@@ -18,6 +18,9 @@ import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
 import { tunedPolicyYaml } from './policy-file.js';
 
 export interface TuneOptions {
+  /** The app profile and the user's journeys folder (as for run). */
+  app?: string;
+  journeysDir?: string;
   target?: string;
   from?: string;
   out?: string;
@@ -77,7 +80,7 @@ async function observe(step: string, workDir: string, name: string, directives: 
   const doc: Record<string, unknown> = { name, description: `headerproof tune, ${step}`, csp: { reportOnly, directives } };
   if (base) Object.assign(doc, { set: base.set, remove: base.remove, ...(base.paths ? { paths: base.paths } : {}) });
   writeFileSync(file, YAML.stringify(doc));
-  const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, target: options.target, journeys: options.journeys, workers: options.workers, browsers: options.browsers };
+  const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, app: options.app, journeysDir: options.journeysDir, target: options.target, journeys: options.journeys, workers: options.workers, browsers: options.browsers };
   await run(runOptions);
   const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
   const p = summary.policies[0];

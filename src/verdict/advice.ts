@@ -1,7 +1,8 @@
 // What to do when a journey does not pass on the baseline (no policy): the target, its data or its
 // version is the problem, and the person running headerproof needs to know which. Pure function of
 // the baseline results and what the target said it is.
-import type { BaselineAdvice, ImmichIdentity, JourneyResult } from '../report/model.js';
+import type { AppIdentity, BaselineAdvice, JourneyResult } from '../report/model.js';
+import { credentialHint } from '../apps/credentials.js';
 
 const SEED = 'run `npx headerproof seed` against the target (it uploads photos with GPS and a video for the test user)';
 
@@ -11,19 +12,23 @@ const CAUSES: { match: RegExp; advice: string }[] = [
   { match: /change-password|change the password/i, advice: 'the test user must change their password first: log in once as that user, or create the user without "shouldChangePassword"' },
   { match: /no (image|video|assets?)\b|library has no|no assets with GPS/i, advice: `the library lacks what this journey needs: ${SEED}` },
   { match: /feature is off/i, advice: 'the feature is switched off in the server settings; switch it on, or leave this journey out with --journeys' },
-  { match: /Incorrect email or password|answered 401|login failed|could not log in/i, advice: 'the credentials were refused: check IMMICH_EMAIL / IMMICH_PASSWORD (or IMMICH_API_KEY)' },
   { match: /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|unreachable|erring|net::ERR_/i, advice: 'the target did not answer reliably: check that it is up and reachable from this machine, then run again' },
   { match: /did not boot|never appeared|spinner/i, advice: 'the app did not start even without a policy: the target already sends headers or scripts that stop it; open the baseline screenshot and the browser console' },
 ];
 
-export function adviseBaseline(baseline: JourneyResult[], immich?: ImmichIdentity): BaselineAdvice[] {
+export function adviseBaseline(baseline: JourneyResult[], app?: AppIdentity): BaselineAdvice[] {
+  const causes = [
+    ...CAUSES.slice(0, 4),
+    { match: /Incorrect email or password|Invalid password|answered 401|login failed|could not log in/i, advice: `the credentials were refused: ${credentialHint(app?.app ?? '').replace(/^set /, 'check ')}` },
+    ...CAUSES.slice(4),
+  ];
   return baseline.filter((b) => b.status !== 'passed').map((b) => {
     const detail = b.error ?? (b.status === 'interrupted' ? 'the run stopped before it finished' : 'no reason given');
     // A step titled by the journey's own message says it all; a generic one ("Click") needs the error.
     const what = !b.failedStep ? detail : b.error?.includes(b.failedStep) ? b.failedStep : `${b.failedStep}: ${detail}`;
-    const cause = CAUSES.find((c) => c.match.test(what));
-    const version = immich && !immich.supported
-      ? `the target reports Immich ${immich.version ?? '(unknown version)'}, which headerproof has no version shape for (it used ${immich.shape}); the journey may expect another page layout. `
+    const cause = causes.find((c) => c.match.test(what));
+    const version = app && app.supported === false
+      ? `the target reports ${app.title} ${app.version ?? '(unknown version)'}, which headerproof has no version shape for (it used ${app.shape}); the journey may expect another page layout. `
       : '';
     const advice = version + (cause?.advice ?? (b.status === 'skipped'
       ? 'skipped without a policy too, so it proves nothing either way; give the target what it needs to run'

@@ -8,8 +8,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { runCli } from '../e2e/helpers.js';
 import type { PolicyVerdict, Summary, Verdict } from '../../src/report/model.js';
-import { SHAPES, shapeFor, type VersionShape } from '../../src/immich/versions/index.js';
-import { parseServerVersion } from '../../src/immich/version.js';
+import { SHAPES, shapeFor, type VersionShape } from '../../src/apps/immich/versions/index.js';
+import { parseServerVersion } from '../../src/apps/immich/version.js';
 import type { Engine } from '../../src/harness/engines.js';
 
 interface Expectation {
@@ -183,7 +183,7 @@ const REAL_TARGET = await (async () => {
 })();
 
 // The same table against every Immich version shape the lab imitates (or the real target's). The
-// lab's shapes differ only in pages the map, slideshow and upload journeys see (src/immich/versions/),
+// lab's shapes differ only in pages the map, slideshow and upload journeys see (src/apps/immich/versions/),
 // so older shapes run those and the newest (and a real target) runs all of the table's journeys.
 // (api-clients is not in it: no header in the table can touch a client without a browser.)
 const ALL_JOURNEYS = ['login', 'timeline', 'map', 'slideshow', 'share-link', 'upload'];
@@ -192,7 +192,7 @@ for (const shape of REAL_TARGET ? [REAL_TARGET.shape] : SHAPES) {
   test(`known breakage (${REAL_TARGET ? 'real Immich' : 'lab as Immich'} ${shape.name}): each header gets the verdict and failing journeys the real app shows`, async ({}, testInfo) => {
     if (REAL_TARGET) test.setTimeout(1_800_000); // a real server is slower than the lab: ~5 min for v3.1.0 here (report-only rows stacked)
     const summary = await runTable(ROWS, testInfo.outputPath('run'), ['--workers', '2', '--journeys', journeys.join(','), '--no-blame'], shape);
-    expect(summary.immich?.shape).toBe(shape.name);
+    expect(summary.app?.shape).toBe(shape.name);
     expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
     for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, journeys, REAL_TARGET?.tileOrigin);
     // The report-only rows shared one pass (src/proxy/stack.ts): the verdicts above are theirs stacked.

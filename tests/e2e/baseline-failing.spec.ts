@@ -24,7 +24,7 @@ test('naming the shipped baseline runs the baseline alone; a failing baseline ex
   expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(3);
   const summary = summaryOf(out);
   expect(summary.policies).toEqual([]);
-  expect(summary.immich).toMatchObject({ shape: lab.shape.name, supported: true });
+  expect(summary.app).toMatchObject({ shape: lab.shape.name, supported: true });
   expect(summary.baseline.map((b) => [b.journey, b.status])).toEqual([['login', 'passed'], ['map', 'failed']]);
   const [advice] = summary.baselineAdvice!;
   expect(advice).toMatchObject({ journey: 'map', status: 'failed' });
@@ -32,7 +32,7 @@ test('naming the shipped baseline runs the baseline alone; a failing baseline ex
   expect(advice!.screenshot).toBeTruthy();
   const html = readFileSync(path.join(out, 'index.html'), 'utf8');
   expect(html).toContain('Journeys that do not pass without any policy');
-  expect(html).toContain(`Immich ${summary.immich!.version}`);
+  expect(html).toContain(`Immich ${summary.app!.version}`);
   expect(html).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="baseline map">/);
 });
 

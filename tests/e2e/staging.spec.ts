@@ -11,7 +11,7 @@ import { startLab, type LabTarget } from '../../src/lab/server.js';
 import { generateCertificate } from '../../src/tls/certificate.js';
 import type { Summary } from '../../src/report/model.js';
 import { allText, ROOT } from './helpers.js';
-import { seed } from '../../src/seed/seed.js';
+import { seed } from '../../src/apps/immich/seed.js';
 
 const HOST = 'photos.staging.test';
 const SECTION = '## Run it against your staging host';
@@ -134,7 +134,7 @@ test('sharding plus merge-reports gives the same verdicts as one run', async () 
   const shardLines = shards!.commands.filter((c) => c.includes('--shard='));
   const mergeLine = shards!.commands.find((c) => c.includes('merge-reports'))!;
   expect(shardLines).toHaveLength(2);
-  await seed({ url: `https://${HOST}`, credentials: { email: EMAIL, password: PASSWORD }, verifyTls: true, preserveOrigin: false, connectTo: { host: '127.0.0.1', port: Number(new URL(lab.url).port) }, ca: readFileSync(caFile, 'utf8') });
+  await seed({ app: 'immich', url: `https://${HOST}`, credentials: { user: EMAIL, password: PASSWORD }, verifyTls: true, preserveOrigin: false, connectTo: { host: '127.0.0.1', port: Number(new URL(lab.url).port) }, ca: readFileSync(caFile, 'utf8') });
   // A safe policy, one that would break the app and one that breaks it, so equal verdicts mean something.
   const env = {
     ...baseEnv(),
@@ -178,7 +178,7 @@ test('an API key alone logs the browser in (and its session is deleted afterward
   const { IMMICH_EMAIL: _e, IMMICH_PASSWORD: _p, ...env } = baseEnv();
   const out = path.join(work, 'api-key');
   // seed works with the key too (the library may be empty after the README's cleanup).
-  await seed({ url: `https://${HOST}`, credentials: { apiKey: API_KEY }, verifyTls: true, preserveOrigin: false, connectTo: { host: '127.0.0.1', port: Number(new URL(lab.url).port) }, ca: readFileSync(caFile, 'utf8') });
+  await seed({ app: 'immich', url: `https://${HOST}`, credentials: { apiKey: API_KEY }, verifyTls: true, preserveOrigin: false, connectTo: { host: '127.0.0.1', port: Number(new URL(lab.url).port) }, ca: readFileSync(caFile, 'utf8') });
   expect(lab.assets.length).toBeGreaterThan(0);
   const issuedBefore = lab.issuedTokens.length;
   const activeBefore = lab.activeSessions();

@@ -36,7 +36,7 @@ test('a JSON config file is read; the environment wins over it; paths are relati
   expect(s.connectTo).toEqual({ host: '10.0.0.5', port: 8443 });
   expect(s.policies).toEqual([path.join(dir, 'p/a.yaml')]);
   expect(s.journeys).toEqual(['login', 'timeline']);
-  expect(s.credentials).toEqual({ email: 'qa@example.org', password: 'pw-1234' });
+  expect(s.credentials).toEqual({ user: 'qa@example.org', password: 'pw-1234' });
   const overridden = await resolveSettings(dir, { HEADERPROOF_TARGET: 'https://other.example.org', IMMICH_API_KEY: 'key-12345678' });
   expect(overridden.url).toBe('https://other.example.org');
   expect(overridden.credentials).toEqual({ apiKey: 'key-12345678' });
@@ -57,7 +57,7 @@ test('a TypeScript config file with a default export is read', async () => {
 test('mistakes name the file, the field and the fix', async () => {
   const unknown = await problems(dirWith({ 'headerproof.config.json': '{"target":"https://x.example.org","prserveOrigin":true}' }));
   expect(unknown.message).toContain('headerproof.config.json: invalid configuration');
-  expect(unknown.message).toMatch(/unknown field\(s\) prserveOrigin; allowed: target, connectTo/);
+  expect(unknown.message).toMatch(/unknown field\(s\) prserveOrigin; allowed: app, journeysDir, target, connectTo/);
 
   const badUrl = await problems(dirWith({ 'headerproof.config.json': '{"target":"ftp://x.example.org"}' }));
   expect(badUrl.message).toMatch(/- target: must be an http:\/\/ or https:\/\/ URL/);
@@ -82,7 +82,7 @@ test('mistakes name the file, the field and the fix', async () => {
 });
 
 test('the secrets of a configuration are masked by redact() wherever they appear', () => {
-  const secrets = secretsOf({ url: 'https://x', credentials: { email: 'qa@example.org', password: 'Hunter2-staging' }, verifyTls: true, preserveOrigin: false });
+  const secrets = secretsOf({ app: 'immich', url: 'https://x', credentials: { user: 'qa@example.org', password: 'Hunter2-staging' }, verifyTls: true, preserveOrigin: false });
   expect(secrets).toEqual(['Hunter2-staging', 'qa@example.org']);
   registerSecrets([...secrets, 'tok_abcdef123']);
   expect(redact('login as qa@example.org with Hunter2-staging, then tok_abcdef123')).toBe('login as [redacted] with [redacted], then [redacted]');

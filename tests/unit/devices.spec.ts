@@ -1,18 +1,21 @@
 import { test, expect } from '@playwright/test';
-import { PHONE_JOURNEYS, selectJourneys } from '../../src/harness/devices.js';
+import { selectJourneys } from '../../src/harness/devices.js';
+import { immich } from '../../src/apps/immich/profile.js';
+
+const PHONE_JOURNEYS = immich.phoneJourneys!;
 import { ConfigError, resolveSettings } from '../../src/config/config.js';
 
 test('no list: every desktop journey, and phones only when asked for', () => {
   expect(selectJourneys(undefined, false)).toEqual({ desktop: { chromium: undefined }, phone: [] });
-  expect(selectJourneys(undefined, true)).toEqual({ desktop: { chromium: undefined }, phone: PHONE_JOURNEYS });
+  expect(selectJourneys(undefined, true, undefined, PHONE_JOURNEYS)).toEqual({ desktop: { chromium: undefined }, phone: PHONE_JOURNEYS });
   expect(PHONE_JOURNEYS).not.toContain('api-clients'); // no page, no layout
 });
 
 test('a list: name@phone runs on the phone only; --phone adds the listed journeys that have a layout', () => {
   expect(selectJourneys(['timeline@phone'], false)).toEqual({ desktop: { chromium: [] }, phone: ['timeline'] });
   expect(selectJourneys(['map', 'search@phone'], false)).toEqual({ desktop: { chromium: ['map'] }, phone: ['search'] });
-  expect(selectJourneys(['map', 'api-clients'], true)).toEqual({ desktop: { chromium: ['map', 'api-clients'] }, phone: ['map'] });
-  expect(selectJourneys(['map', 'map@phone'], true)).toEqual({ desktop: { chromium: ['map'] }, phone: ['map'] });
+  expect(selectJourneys(['map', 'api-clients'], true, undefined, PHONE_JOURNEYS)).toEqual({ desktop: { chromium: ['map', 'api-clients'] }, phone: ['map'] });
+  expect(selectJourneys(['map', 'map@phone'], true, undefined, PHONE_JOURNEYS)).toEqual({ desktop: { chromium: ['map'] }, phone: ['map'] });
 });
 
 test('HEADERPROOF_JOURNEYS accepts name@phone and names the fix for anything else', async () => {

@@ -9,7 +9,7 @@ const hostile = `"><img src=x onerror=alert(1)><script>alert(2)</script>javascri
 function summaryWith(sample: string): Summary {
   const group = { kind: 'csp' as const, directive: 'img-src', blockedUrl: `https://evil.example/${sample}`, source: sample, sample, disposition: 'report' as const, journey: 'login', pageUrl: sample, count: 3, channels: ['event' as const] };
   const verdict = decideVerdict({ name: 'p', file: 'p.yaml', description: sample, served: { 'x-test': sample } }, [{ journey: 'login', status: 'passed', violations: [], upstreamErrors: 0 }], [{ journey: 'login', status: 'failed', error: sample, violations: [group], upstreamErrors: 0 }]);
-  return { tool: 'headerproof', version: '0', target: sample, immich: { version: sample, shape: 'v3.1', supported: false }, startedAt: 'now', durationMs: 1, baseline: [{ journey: 'login', status: 'passed', violations: [], upstreamErrors: 0 }],
+  return { tool: 'headerproof', version: '0', target: sample, app: { app: 'immich', title: 'Immich', version: sample, shape: 'v3.1', supported: false }, startedAt: 'now', durationMs: 1, baseline: [{ journey: 'login', status: 'passed', violations: [], upstreamErrors: 0 }],
     baselineAdvice: [{ journey: 'map', status: 'failed', what: sample, advice: sample }], policies: [verdict], exitCode: 1 };
 }
 
@@ -33,7 +33,7 @@ test('verdict matrix: baseline shown only where it differs, breaks first, natura
   const info = (name: string) => ({ name, file: `policies/${name}.yaml`, description: '', served: {} });
   const safe = (name: string) => decideVerdict(info(name), [ok('login'), ok('map')], [ok('login'), ok('map')]);
   const broken = decideVerdict(info('h10'), [ok('login'), ok('map')], [ok('login'), { journey: 'map', status: 'failed', error: 'no map markers appeared', violations: [], upstreamErrors: 0 }]);
-  const summary: Summary = { tool: 'headerproof', version: '0', target: 'lab', immich: { version: '1.135.3', shape: 'v1.135', supported: true }, startedAt: 'now', durationMs: 1,
+  const summary: Summary = { tool: 'headerproof', version: '0', target: 'lab', app: { app: 'immich', title: 'Immich', version: '1.135.3', shape: 'v1.135', supported: true }, startedAt: 'now', durationMs: 1,
     baseline: [ok('login'), ok('map')], baselineAdvice: [], policies: [safe('h2'), safe('h9'), broken], exitCode: 1 };
   const html = renderHtml(summary);
   const rows = [...html.matchAll(/<tr><th><a href="#policy-([^"]+)">/g)].map((m) => m[1]);

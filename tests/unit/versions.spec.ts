@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { labShape, shapeFor, SHAPES } from '../../src/immich/versions/index.js';
-import { compareVersions, parseServerVersion } from '../../src/immich/version.js';
+import { labShape, shapeFor, SHAPES } from '../../src/apps/immich/versions/index.js';
+import { compareVersions, parseServerVersion } from '../../src/apps/immich/version.js';
 import { adviseBaseline } from '../../src/verdict/advice.js';
 import type { JourneyResult } from '../../src/report/model.js';
 
@@ -47,6 +47,6 @@ test('baseline advice: onboarding, missing seed data, unsupported version, gener
   expect(advice[0]!.screenshot).toBe('screenshots/baseline--login.png');
   expect(advice[1]!.advice).toContain('the library lacks what this journey needs');
   expect(advice[2]!.advice).toContain('open the baseline screenshot');
-  const old = adviseBaseline([r('map', 'failed', 'no map markers appeared')], { version: '2.5.0', shape: 'v1.135', supported: false });
+  const old = adviseBaseline([r('map', 'failed', 'no map markers appeared')], { app: 'immich', title: 'Immich', version: '2.5.0', shape: 'v1.135', supported: false });
   expect(old[0]!.advice).toContain('Immich 2.5.0, which headerproof has no version shape for');
 });

@@ -1,7 +1,7 @@
 // The lab's Immich-shaped single-page app. It reproduces the DOM hooks, API calls and resource
 // patterns of the real web app (see shared/immich-web-facts.md), not its code.
 const ASSETS = globalThis.__labAssets; // chunk URLs the server injected into the bootstrap config
-// The Immich version the lab imitates, and how that version differs (src/immich/versions/).
+// The Immich version the lab imitates, and how that version differs (src/apps/immich/versions/).
 const VERSION = ASSETS.version;
 const SHAPE = ASSETS.shape;
 

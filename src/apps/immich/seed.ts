@@ -3,10 +3,10 @@
 // `--cleanup` deletes exactly what seed uploaded (assets with seed's device id) and the album.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LAB_ASSETS, mediaFile } from '../lab/data.js';
-import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
-import { upstreamOf, type TargetSettings } from '../config/config.js';
-import { registerSecrets } from '../observe/violation.js';
+import { LAB_ASSETS, mediaFile } from '../../lab/data.js';
+import { requestTarget, upstreamAgent } from '../../proxy/upstream.js';
+import { upstreamOf, type TargetSettings } from '../../config/config.js';
+import { registerSecrets } from '../../observe/violation.js';
 
 export const SEED_ALBUM = 'headerproof samples';
 export const SEED_DEVICE_ID = 'headerproof-seed';
@@ -65,7 +65,7 @@ export async function seed(settings: TargetSettings, options: { cleanup?: boolea
     const c = settings.credentials;
     if ('apiKey' in c) api.auth['x-api-key'] = c.apiKey;
     else {
-      const login = await api.send('POST', '/api/auth/login', { email: c.email, password: c.password });
+      const login = await api.send('POST', '/api/auth/login', { email: c.user ?? '', password: c.password });
       if (login.status !== 201) throw new SeedError(`logging in failed (HTTP ${login.status}): check IMMICH_EMAIL / IMMICH_PASSWORD`);
       registerSecrets([login.body.accessToken]);
       api.auth.authorization = `Bearer ${login.body.accessToken}`;

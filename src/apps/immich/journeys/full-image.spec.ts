@@ -1,5 +1,5 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { isDecoded } from '../../src/harness/dom.js';
+import { test, expect } from '../fixtures.js';
+import { isDecoded } from '../../../harness/dom.js';
 
 // Proves: the asset viewer opens, its preview image decodes, and zooming in loads and decodes the
 // original (the service worker re-fetches both). Zoom with the "z" shortcut: every version has it

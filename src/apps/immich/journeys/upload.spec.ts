@@ -1,6 +1,6 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { isDecoded } from '../../src/harness/dom.js';
-import { uniquePng } from '../../src/harness/sample-upload.js';
+import { test, expect } from '../fixtures.js';
+import { isDecoded } from '../../../harness/dom.js';
+import { uniquePng } from '../sample-upload.js';
 
 // Proves: uploading from the browser works — the file chooser, the upload itself (and, where the
 // version hashes in a worker, its checksum first) — and the new photo appears in the timeline with

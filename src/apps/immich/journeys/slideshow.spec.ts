@@ -1,4 +1,4 @@
-import { test, expect } from '../../src/harness/fixtures.js';
+import { test, expect } from '../fixtures.js';
 
 // Proves: the slideshow starts from the viewer's "More" menu and enters fullscreen, as every
 // version does (Permissions-Policy `fullscreen`: denied, Immich shows "Unable to enter fullscreen").

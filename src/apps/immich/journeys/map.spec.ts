@@ -1,5 +1,5 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { distinctColors } from '../../src/harness/dom.js';
+import { test, expect } from '../fixtures.js';
+import { distinctColors } from '../../../harness/dom.js';
 
 // Proves: the map style, tiles and sprite load from the map's tile origin, the WebGL canvas is
 // drawn (maplibre's blob: worker ran), markers for GPS assets appear (one per photo, or a cluster

@@ -2,8 +2,8 @@
 // find an image, a video or GPS assets instead of relying on hard-coded ids; and the few things a
 // journey creates (a shared link, an API key, an uploaded photo), which are deleted after the test.
 import type { APIRequestContext } from '@playwright/test';
-import { registerSecrets } from '../observe/violation.js';
-import { SEED_ALBUM } from '../seed/seed.js';
+import { registerSecrets } from '../../observe/violation.js';
+import { SEED_ALBUM } from './seed.js';
 
 export interface AssetSummary {
   id: string;

@@ -1,5 +1,5 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { connectLikeTheMobileApp } from '../../src/harness/api-client.js';
+import { test, expect } from '../fixtures.js';
+import { connectLikeTheMobileApp } from '../api-client.js';
 
 // Proves: what the mobile app and the CLI do still works through the edge with the policy applied —
 // server discovery (/.well-known/immich), ping, version, an API call with an API key, and the

@@ -1,4 +1,4 @@
-import { test, expect } from '../../src/harness/fixtures.js';
+import { test, expect } from '../fixtures.js';
 
 // Proves: a video opens in the viewer, playback actually starts (currentTime advances), and the
 // file is served with Range requests (206), as media-src and the proxy must allow.

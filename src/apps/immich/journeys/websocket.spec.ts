@@ -1,4 +1,4 @@
-import { test, expect } from '../../src/harness/fixtures.js';
+import { test, expect } from '../fixtures.js';
 
 // Proves: the socket.io websocket at /api/socket.io connects through the edge (connect-src and
 // the proxy's upgrade), shown by the sidebar's "Server Online".

@@ -1,5 +1,5 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { isDecoded } from '../../src/harness/dom.js';
+import { test, expect } from '../fixtures.js';
+import { isDecoded } from '../../../harness/dom.js';
 
 // Proves: a metadata search (POST /api/search/metadata, no machine learning needed) returns the
 // expected asset, shown as a thumbnail tile that decodes.

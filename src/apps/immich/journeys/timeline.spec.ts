@@ -1,4 +1,4 @@
-import { test, expect } from '../../src/harness/fixtures.js';
+import { test, expect } from '../fixtures.js';
 
 // Proves: the timeline grid renders and its thumbnails actually decode (naturalWidth > 0),
 // which needs the service worker's re-fetch and img-src/connect-src to allow them.

@@ -1,5 +1,5 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { isDecoded } from '../../src/harness/dom.js';
+import { test, expect } from '../fixtures.js';
+import { isDecoded } from '../../../harness/dom.js';
 
 // Proves: a public shared link works for a visitor without an account — the album's thumbnails
 // and the viewer load with the key in the URL — and the key never leaves in a Referer to another

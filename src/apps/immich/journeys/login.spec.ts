@@ -1,5 +1,5 @@
-import { test, expect } from '../../src/harness/fixtures.js';
-import { settle, typeSecret } from '../../src/harness/dom.js';
+import { test, expect } from '../fixtures.js';
+import { settle, typeSecret } from '../../../harness/dom.js';
 
 // Proves: the app boots (the login form renders), the login form works, and the app takes the
 // user where Immich sends them: the timeline, or the onboarding pages for a user who has not
@@ -14,7 +14,7 @@ test('login: signs in through the login form and lands on /photos', async ({ pag
   test.skip(!('password' in credentials), 'the login form needs IMMICH_EMAIL and IMMICH_PASSWORD (only an API key is configured)');
   if (!('password' in credentials)) return;
   // Not fill(): its step title would carry the credentials into the reports.
-  await typeSecret(page.getByLabel('Email'), credentials.email);
+  await typeSecret(page.getByLabel('Email'), credentials.user ?? '');
   await typeSecret(page.getByLabel('Password'), credentials.password);
   await page.getByRole('button', { name: 'Login' }).click();
   if (!onboarded) {

@@ -1,0 +1,56 @@
+// Immich, the first app profile: recognised by /api/server/version, logged in through its API,
+// journeys in ./journeys (with Immich's own fixtures, ./fixtures.ts), one version shape per line of
+// releases (./versions/), `headerproof seed` (./seed.ts), and the bundled lab that imitates it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppProfile } from '../profile.js';
+import { fetchServerVersion, versionString } from './version.js';
+import { shapeFor } from './versions/index.js';
+import { logIn } from './session.js';
+import { seed } from './seed.js';
+import { startLab } from '../../lab/server.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+export const immich: AppProfile = {
+  name: 'immich',
+  title: 'Immich',
+  journeysDir: path.join(HERE, 'journeys'),
+  pagelessJourneys: ['api-clients'],
+  phoneJourneys: ['login', 'timeline', 'full-image', 'video', 'map', 'search', 'slideshow', 'share-link', 'upload'],
+  async identify(api) {
+    const version = await fetchServerVersion(api);
+    const { shape, supported } = shapeFor(version);
+    return { app: 'immich', title: 'Immich', ...(version ? { version: versionString(version) } : {}), shape: shape.name, supported, hooks: shape.journeys };
+  },
+  logIn: (api, credentials, { https }) => logIn(api, credentials, https),
+  // The bundled lab: HEADERPROOF_LAB_BUILD changes its build id (as an upgrade changes the bootstrap
+  // script), HEADERPROOF_LAB_VERSION picks the Immich version it imitates, HEADERPROOF_LAB_ONBOARDED=0
+  // makes its user one who never finished onboarding. Its map tiles live under the real third-party
+  // names (tiles.immich.cloud, …), reached through its tunnel with its own certificate.
+  async launch() {
+    const env = process.env;
+    const lab = await startLab({
+      ...(env.HEADERPROOF_LAB_BUILD ? { buildId: env.HEADERPROOF_LAB_BUILD.replace(/[^A-Za-z0-9]/g, '') } : {}),
+      ...(env.HEADERPROOF_LAB_VERSION ? { version: env.HEADERPROOF_LAB_VERSION } : {}),
+      ...(env.HEADERPROOF_LAB_ONBOARDED === '0' ? { onboarded: false } : {}),
+    });
+    return {
+      url: lab.url,
+      credentials: { user: lab.credentials.email, password: lab.credentials.password },
+      browserProxy: lab.tiles.browserProxy,
+      ignoreHTTPSErrors: true,
+      label: 'lab',
+      close: () => lab.close(),
+    };
+  },
+  seed: async (settings, options) => { await seed(settings, options); },
+  secretNames: ['immich_access_token', 'immich_auth_type'],
+  features: {
+    fullscreen: 'slideshow, map and video fullscreen',
+    geolocation: "the map's locate-me control",
+    'clipboard-write': 'copying share links',
+    autoplay: 'video playback starting on open',
+    'picture-in-picture': 'picture-in-picture video',
+  },
+};

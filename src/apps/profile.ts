@@ -1,0 +1,86 @@
+// An app profile: what headerproof knows about one web app, beside a core that knows none. It says
+// how to recognise the app and its version, how to log in (its API, its login form, or a storage
+// state the user recorded), where its journeys live (each decides its preconditions from the app's
+// API before its page opens), and optionally how to start a local copy and seed a test account.
+// Immich (src/apps/immich/) is the first; src/apps/index.ts lists them all, and a generic profile
+// is written as a small config file (src/apps/generic/).
+import type { APIRequestContext, Page } from '@playwright/test';
+import type { Credentials, TargetSettings } from '../config/config.js';
+
+/** What the target said it is: the app, its version, and the version shape its journeys used. */
+export interface AppIdentity {
+  /** The profile's name, e.g. "immich", "node-red". */
+  app: string;
+  /** How reports name it, e.g. "Immich", "Node-RED". */
+  title: string;
+  /** e.g. "1.135.3"; undefined when the app did not say. */
+  version?: string;
+  /** The version shape the journeys used (apps with several layouts), e.g. "v1.135". */
+  shape?: string;
+  /** false when no shape claims this version (the nearest one was used). */
+  supported?: boolean;
+}
+
+export interface SessionCookie { name: string; value: string; httpOnly: boolean; secure: boolean; sameSite: 'Lax' | 'Strict' | 'None' }
+
+/** A logged-in API session: what the browser carries, and what Node's API client sends. */
+export interface AppSession {
+  /** Cookies for the browser's origin. */
+  cookies: SessionCookie[];
+  /** localStorage entries the app's page reads its login from (set before its scripts run). */
+  localStorage?: { name: string; value: string }[];
+  /** Headers the API client sends (e.g. authorization). */
+  headers: Record<string, string>;
+  /** Tokens to mask in every report and log. */
+  secrets: string[];
+  /** Ends what logIn started (e.g. deletes a session made from an API key). */
+  end?(authed: APIRequestContext): Promise<void>;
+}
+
+/** A local copy of the app started for a run (the bundled lab, or an installed real app). */
+export interface LaunchedApp {
+  url: string;
+  credentials: Credentials;
+  /** A browser proxy for third-party names the app's pages load (the lab's tile tunnel). */
+  browserProxy?: string;
+  /** The browser must accept this launch's own certificates (the lab's tile server). */
+  ignoreHTTPSErrors?: boolean;
+  /** How the report names the target, e.g. "lab"; default: the URL. */
+  label?: string;
+  /** Secrets this copy issued (tokens), for redaction. */
+  secrets?: string[];
+  close(): Promise<void>;
+}
+
+export class LoginError extends Error {}
+
+export interface AppProfile {
+  name: string;
+  title: string;
+  /** Where its journeys (*.spec.ts, using headerproof's fixtures) are. */
+  journeysDir: string;
+  /** A profile whose journey files make their tests from config: the journeys' names (else one per file). */
+  journeys?: string[];
+  /** Journeys without a browser page (one engine runs them). */
+  pagelessJourneys?: string[];
+  /** Journeys whose pages are laid out differently on a phone (--phone). */
+  phoneJourneys?: string[];
+  /** Asks the target (through the proxy) which version it runs, logging in if the app wants that. Never throws. */
+  identify(api: APIRequestContext, credentials: Credentials): Promise<AppIdentity & { hooks?: unknown }>;
+  /** Logs in through the app's API; the browser then carries the session. */
+  logIn?(api: APIRequestContext, credentials: Credentials, options: { https: boolean }): Promise<AppSession>;
+  /**
+   * Logs in through the app's own login page (an app whose session lives where an API login cannot
+   * put it); runs in the journey's page, under the policy. Ends on a page that proves login worked.
+   */
+  logInWithForm?(page: Page, credentials: Credentials): Promise<void>;
+  /** Starts a local copy for a run without --target (undefined: a target is needed). */
+  launch?(options: { worker: number }): Promise<LaunchedApp>;
+  /** Secret-looking cookie or parameter names this app uses, masked in reports. */
+  secretNames?: string[];
+  /** Permissions-Policy features the app uses: denying one breaks the feature named. */
+  features?: Record<string, string>;
+  /** `headerproof seed`: gives a staging host's test user what the journeys need (undefined: nothing to seed). */
+  seed?(settings: TargetSettings, options: { cleanup: boolean; log: (line: string) => void }): Promise<void>;
+}
+

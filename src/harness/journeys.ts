@@ -1,0 +1,48 @@
+// Which journeys a run has: the app profile's folder, or the user's own (journeysDir), one journey
+// per *.spec.ts file — or, for a generic app written as config, one per page it lists (the files
+// make tests from the config, each named by its title "<journey>: …").
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { AppProfile } from '../apps/profile.js';
+import { journeyNameOf } from './journey-name.js';
+
+export class JourneysDirError extends Error {}
+
+export interface JourneyPlan {
+  dir: string;
+  /** Every journey's name. */
+  names: string[];
+  pageless: string[];
+  phone: string[];
+  /** The Playwright project settings that run just these journeys. */
+  select(list: string[]): { testDir: string; testMatch?: string[]; grep?: RegExp };
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function journeyPlan(app: AppProfile, userDir?: string): JourneyPlan {
+  if (userDir) {
+    if (!existsSync(userDir)) throw new JourneysDirError(`journeysDir: ${userDir} does not exist; point it at a folder of *.spec.ts journeys (see README, "Your own journeys")`);
+    const files = readdirSync(userDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f)).sort();
+    if (!files.length) throw new JourneysDirError(`journeysDir: ${userDir} has no *.spec.ts journey; write one (see README, "Your own journeys")`);
+    const byName = new Map(files.map((f) => [journeyNameOf(f), f]));
+    return { dir: userDir, names: [...byName.keys()], pageless: [], phone: [], select: (list) => ({ testDir: userDir, testMatch: list.map((j) => byName.get(j) ?? `${j}.spec.ts`) }) };
+  }
+  if (app.journeys) {
+    const names = app.journeys;
+    return {
+      dir: app.journeysDir, names, pageless: [], phone: [],
+      select: (list) => ({ testDir: app.journeysDir, ...(list.length === names.length ? {} : { grep: new RegExp(`(^|\\s)(${list.map(escape).join('|')}): `) }) }),
+    };
+  }
+  const names = readdirSync(app.journeysDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f)).map(journeyNameOf).sort();
+  return {
+    dir: app.journeysDir, names, pageless: app.pagelessJourneys ?? [], phone: app.phoneJourneys ?? [],
+    select: (list) => ({ testDir: app.journeysDir, testMatch: list.map((j) => `${j}.spec.ts`) }),
+  };
+}
+
+export function journeyDirLabel(dir: string, root: string): string {
+  const rel = path.relative(root, dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
