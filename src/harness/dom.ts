@@ -28,7 +28,8 @@ export async function distinctColors(element: Locator, limit = 16): Promise<numb
 export async function typeSecret(input: Locator, value: string): Promise<void> {
   await input.click();
   await input.evaluate((el, v) => {
-    (el as HTMLInputElement).value = v;
+    // Through the prototype's setter, so frameworks that track the value (React) see the change.
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, v);
     el.dispatchEvent(new Event('input', { bubbles: true }));
     el.dispatchEvent(new Event('change', { bubbles: true }));
   }, value);
