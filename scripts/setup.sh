@@ -82,4 +82,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     echo "setup: note: PostgreSQL is not installed; the collector's PostgreSQL test needs it (apt-get install postgresql)"
   fi
 fi
+# The real apps beside Immich's lab, pinned by their lockfiles, from the npm registry: Node-RED 4.1.8
+# and Actual Budget's server 25.6.0 (their next majors need Node 22). `headerproof run --app node-red`
+# (or actual) without --target starts one on 127.0.0.1; the tests do too.
+for app in node-red actual; do
+  dir="real-apps/$app"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: installing $dir (the real app, for --app $app and the tests)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "setup: installing $dir failed; --app $app without --target will say so" >&2; }
+  fi
+done
 echo "setup: ready"

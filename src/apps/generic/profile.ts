@@ -1,2 +1,137 @@
-import type { AppProfile } from '../profile.js';
-export function loadGenericProfile(file: string): AppProfile { throw new Error(`not yet: ${file}`); }
+// Any web app without code: a profile written as a small config file (YAML or JSON). It names the
+// app, how to ask its version, how to log in (a login form with the credentials from the
+// environment — HEADERPROOF_USER / HEADERPROOF_PASSWORD — or a Playwright storage state the user
+// recorded), its pages with what "working" means on each, and a crawl budget. Its journeys are one
+// per page plus "crawl" (./journeys/). Validated with zod; a mistake names the file, field and fix.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { z } from 'zod';
+import type { Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { LoginError, type AppProfile, type AppSession } from '../profile.js';
+import { typeSecret } from '../../harness/dom.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const routePath = z.string().regex(/^\/[^\s]*$/, 'a path on the app, starting with /, e.g. /settings');
+
+const expectation = z.union([
+  z.strictObject({ selector: z.string().min(1), min: z.number().int().min(1).optional(), text: z.string().min(1).optional() }),
+  z.strictObject({ text: z.string().min(1) }),
+  z.strictObject({ websocket: z.string().regex(/^\//, 'the path of a websocket the page must open, e.g. /comms') }),
+], { error: 'each expectation is { selector (min, text) }, { text } or { websocket }' });
+
+const schema = z.strictObject({
+  name: z.string().regex(NAME, 'lower-case letters, digits and dashes, e.g. my-wiki'),
+  title: z.string().min(1).optional(),
+  version: z.strictObject({ path: routePath, field: z.string().min(1).optional() }).optional(),
+  login: z.union([
+    z.strictObject({
+      form: z.strictObject({
+        path: routePath,
+        user: z.string().min(1).optional(),
+        password: z.string().min(1),
+        submit: z.string().min(1),
+        done: z.string().min(1),
+      }),
+    }),
+    z.strictObject({ storageState: z.string().min(1) }),
+  ], { error: 'login is { form: { path, user, password, submit, done } } (CSS selectors) or { storageState: file }' }).optional(),
+  pages: z.array(z.strictObject({
+    name: z.string().regex(NAME, 'a journey name: lower-case letters, digits and dashes'),
+    path: routePath,
+    expect: z.array(expectation).min(1, 'say what "working" means on this page: an element, a text or a websocket'),
+  })).min(1, 'list at least one page'),
+  crawl: z.strictObject({
+    pages: z.number().int().min(1).max(500).optional(),
+    seconds: z.number().int().min(5).max(3600).optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+  }).optional(),
+});
+
+export type GenericAppConfig = z.infer<typeof schema>;
+
+export class GenericAppError extends Error {
+  constructor(readonly file: string, problems: { field: string; problem: string }[]) {
+    super(`${file}: invalid app config\n${problems.map((p) => `  - ${p.field || '(file)'}: ${p.problem}`).join('\n')}`);
+    this.name = 'GenericAppError';
+  }
+}
+
+export function readGenericConfig(file: string): GenericAppConfig {
+  let raw: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new GenericAppError(file, [{ field: '', problem: `could not be read: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new GenericAppError(file, parsed.error.issues.map((i) => ({
+      field: i.path.join('.'),
+      problem: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message,
+    })));
+  }
+  const names = parsed.data.pages.map((p) => p.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i || n === 'crawl');
+  if (twice) throw new GenericAppError(file, [{ field: 'pages', problem: `the page name "${twice}" is ${twice === 'crawl' ? 'reserved for the crawl' : 'used twice'}; names must be unique` }]);
+  const state = parsed.data.login && 'storageState' in parsed.data.login ? path.resolve(path.dirname(file), parsed.data.login.storageState) : undefined;
+  if (state && !existsSync(state)) throw new GenericAppError(file, [{ field: 'login.storageState', problem: `${state} does not exist; record one with \`npx playwright codegen --save-storage=${path.basename(state)} <url>\`` }]);
+  return parsed.data;
+}
+
+interface StorageState { cookies?: { name: string; value: string; httpOnly?: boolean; secure?: boolean; sameSite?: 'Lax' | 'Strict' | 'None' }[]; origins?: { origin: string; localStorage?: { name: string; value: string }[] }[] }
+
+/** The file the generic journeys read (set by the run as HEADERPROOF_APP). */
+export function genericConfigOf(file: string): GenericAppConfig {
+  return readGenericConfig(file);
+}
+
+export function loadGenericProfile(file: string): AppProfile {
+  const config = readGenericConfig(file);
+  const title = config.title ?? config.name;
+  const login = config.login;
+  const profile: AppProfile = {
+    name: config.name,
+    title,
+    journeysDir: path.join(HERE, 'journeys'),
+    journeys: [...config.pages.map((p) => p.name), 'crawl'],
+    async identify(api) {
+      const base = { app: config.name, title };
+      if (!config.version) return base;
+      const res = await api.get(config.version.path).catch(() => undefined);
+      if (!res?.ok()) return base;
+      let value: unknown = await res.text().catch(() => undefined);
+      if (config.version.field) {
+        try {
+          value = config.version.field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], JSON.parse(String(value)));
+        } catch { value = undefined; }
+      }
+      return typeof value === 'string' || typeof value === 'number' ? { ...base, version: String(value).trim().slice(0, 40) } : base;
+    },
+  };
+  if (login && 'form' in login) {
+    const form = login.form;
+    profile.logInWithForm = async (page: Page, credentials) => {
+      if (!('password' in credentials)) throw new LoginError(`${title}: its login form needs HEADERPROOF_PASSWORD${form.user ? ' and HEADERPROOF_USER' : ''}`);
+      await page.goto(form.path);
+      await expect(page.locator(form.password), 'the login form never appeared: the app did not boot').toBeVisible({ timeout: 20_000 });
+      if (form.user) await typeSecret(page.locator(form.user), credentials.user ?? '');
+      await typeSecret(page.locator(form.password), credentials.password);
+      await page.locator(form.submit).click();
+      await expect(page.locator(form.done).first(), 'the login did not lead to the logged-in page').toBeVisible({ timeout: 20_000 });
+    };
+  } else if (login && 'storageState' in login) {
+    const stateFile = path.resolve(path.dirname(file), login.storageState);
+    profile.logIn = async (): Promise<AppSession> => {
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StorageState;
+      const cookies = (state.cookies ?? []).map((c) => ({ name: c.name, value: c.value, httpOnly: c.httpOnly ?? false, secure: c.secure ?? false, sameSite: c.sameSite ?? 'Lax' as const }));
+      const localStorage = state.origins?.[0]?.localStorage ?? [];
+      return { cookies, localStorage, headers: cookies.length ? { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } : {}, secrets: [...cookies.map((c) => c.value), ...localStorage.map((l) => l.value)].filter((v) => v.length >= 8) };
+    };
+  }
+  return profile;
+}
