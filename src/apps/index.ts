@@ -4,11 +4,11 @@ import { immich } from './immich/profile.js';
 import { nodeRed } from './node-red/profile.js';
 import { actual } from './actual/profile.js';
 import { loadGenericProfile } from './generic/profile.js';
-import type { AppProfile } from './profile.js';
+import { AppError, type AppProfile } from './profile.js';
+
+export { AppError };
 
 export const SHIPPED_APPS: readonly AppProfile[] = [immich, nodeRed, actual];
-
-export class AppError extends Error {}
 
 const loaded = new Map<string, AppProfile>();
 

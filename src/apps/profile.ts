@@ -54,6 +54,9 @@ export interface LaunchedApp {
 
 export class LoginError extends Error {}
 
+/** A mistake in choosing or describing an app (unknown name, bad app config file): exit 2. */
+export class AppError extends Error {}
+
 export interface AppProfile {
   name: string;
   title: string;

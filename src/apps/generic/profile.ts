@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { LoginError, type AppProfile, type AppSession } from '../profile.js';
+import { AppError, LoginError, type AppProfile, type AppSession } from '../profile.js';
 import { typeSecret } from '../../harness/dom.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,7 @@ const schema = z.strictObject({
 
 export type GenericAppConfig = z.infer<typeof schema>;
 
-export class GenericAppError extends Error {
+export class GenericAppError extends AppError {
   constructor(readonly file: string, problems: { field: string; problem: string }[]) {
     super(`${file}: invalid app config\n${problems.map((p) => `  - ${p.field || '(file)'}: ${p.problem}`).join('\n')}`);
     this.name = 'GenericAppError';

@@ -1,0 +1,73 @@
+// Apps beyond Immich through the real CLI: your own journeys from a folder outside tests/ (through
+// the CLI and through `npx playwright test`), a generic profile written only as config against the
+// real Node-RED (the same verdict as the shipped profile for a policy that breaks it), and what an
+// app without something says instead of failing.
+import { test, expect } from '@playwright/test';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, runPlaywright, writePolicy } from './helpers.js';
+import { nodeRed } from '../../src/apps/node-red/profile.js';
+import type { LaunchedApp } from '../../src/apps/profile.js';
+import type { Summary } from '../../src/report/model.js';
+
+const summaryOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+
+test('your own journeys in a folder outside tests/ run through the CLI and through npx playwright test', async () => {
+  test.setTimeout(240_000);
+  const out = mkdtempSync(path.join(os.tmpdir(), 'hp-user-journeys-'));
+  const r = await runCli(['run', '--journeys-dir', 'examples/journeys', '--policy', 'policies/baseline.yaml', '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+  const summary = summaryOf(out);
+  expect(summary.baseline.map((b) => [b.journey, b.status])).toEqual([['newest-photo', 'passed']]);
+  expect(summary.app).toMatchObject({ app: 'immich', title: 'Immich' });
+  const pw = await runPlaywright(['test', '--project=baseline', '--reporter=line', '--output', path.join(out, 'pw')], { HEADERPROOF_JOURNEYS_DIR: 'examples/journeys' });
+  expect(pw.code, pw.stdout + pw.stderr).toBe(0);
+  expect(pw.stdout).toContain('examples/journeys/newest-photo.spec.ts');
+  expect(pw.stdout).toMatch(/1 passed/);
+  // A folder without journeys, an unknown app and a broken app file: exit 2 with the fix.
+  const empty = await runCli(['run', '--journeys-dir', os.tmpdir() + '/hp-none-' + process.pid]);
+  expect(empty.code).toBe(2);
+  expect(empty.stderr).toMatch(/journeysDir: .* does not exist; point it at a folder of \*\.spec\.ts journeys/);
+  const unknown = await runCli(['run', '--app', 'wordpress']);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('"wordpress" is not an app headerproof knows; use one of immich, node-red, actual');
+  const bad = await runCli(['run', '--app', 'tests/fixtures/apps/bad.app.yaml']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/bad\.app\.yaml: invalid app config\n {2}- pages\.0\.expect: say what "working" means/);
+  expect(bad.stderr).not.toMatch(/\n\s+at \S+ \(/);
+});
+
+test('seed says what does not apply to an app instead of failing', async () => {
+  const r = await runCli(['seed', '--app', 'node-red']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('Node-RED needs no seed');
+});
+
+test.describe('the real Node-RED', () => {
+  let app: LaunchedApp;
+  test.beforeAll(async () => { app = await nodeRed.launch!({ worker: 0 }); });
+  test.afterAll(async () => { await app?.close(); });
+
+  test('a generic profile written only as config gives the shipped profile\'s verdict for a policy that breaks it', async () => {
+    test.setTimeout(300_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-generic-'));
+    // Measured on Node-RED 4.1.8: without 'unsafe-eval' the editor never finishes loading.
+    const policy = writePolicy(dir, 'no-eval', { csp: { directives: { 'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
+    const creds = 'apiKey' in app.credentials ? {} : { user: app.credentials.user!, password: app.credentials.password };
+    const shipped = path.join(dir, 'shipped');
+    const generic = path.join(dir, 'generic');
+    const a = await runCli(['run', '--app', 'node-red', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--out', shipped], { NODE_RED_USER: creds.user, NODE_RED_PASSWORD: creds.password });
+    const b = await runCli(['run', '--app', 'examples/apps/node-red.app.yaml', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--out', generic], { HEADERPROOF_USER: creds.user, HEADERPROOF_PASSWORD: creds.password });
+    const [s1, s2] = [summaryOf(shipped), summaryOf(generic)];
+    expect(s1.baseline.map((j) => j.status), a.stdout + a.stderr).toEqual(['passed']);
+    expect(s2.baseline.map((j) => j.status), b.stdout + b.stderr).toEqual(['passed']);
+    expect(s1.policies[0]!.verdict).toBe('breaks');
+    expect(s2.policies[0]!.verdict).toBe(s1.policies[0]!.verdict);
+    expect(a.code).toBe(1);
+    expect(b.code).toBe(1);
+    expect(s1.app).toMatchObject({ app: 'node-red', title: 'Node-RED', version: '4.1.8' });
+    expect(s2.app).toMatchObject({ app: 'node-red-generic', title: 'Node-RED (generic profile)' });
+    expect(readFileSync(path.join(generic, 'index.html'), 'utf8')).toContain('Node-RED (generic profile)');
+  });
+});
