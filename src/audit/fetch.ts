@@ -11,6 +11,8 @@ export interface FetchOptions {
   insecure?: boolean;
   /** Connections to the target (extra CA, address override); see src/proxy/upstream.ts. */
   agent?: http.Agent;
+  /** Another app than Immich (its title): only its HTML shell and favicon are audited. */
+  otherApp?: string;
 }
 
 /** One GET with node:http(s), which keeps repeated headers apart (fetch() joins them). */
@@ -54,6 +56,12 @@ export async function fetchAuditUrls(target: string, options: FetchOptions = {})
   }
   const { body: page = '', ...htmlUrl } = html;
   urls.push(htmlUrl);
+  if (options.otherApp) {
+    urls.push(await get('/favicon.ico', 'favicon'));
+    const why = `an Immich URL; ${options.otherApp} has none headerproof knows (the HTML shell and favicon were audited)`;
+    skipped.push(...(['immutable-js', 'api', 'thumbnail', 'video'] as const).map((role) => ({ role, why })));
+    return { urls, skipped };
+  }
   const asset = /\/_app\/immutable\/[^"'\s)]+\.js/.exec(page)?.[0];
   if (asset) urls.push(await get(asset, 'immutable-js'));
   else skipped.push({ role: 'immutable-js', why: 'no /_app/immutable/*.js reference in the HTML shell' });

@@ -85,7 +85,7 @@ export function combineItems(items: BlameItem[]): BlameItem {
  * round over ~log2 N rounds, one after another, each with a failing pass (which waits out its
  * timeouts) and a run's start-up. It saves journey re-runs, not wall time, on a small machine:
  * measured with 2 workers, a 16-part policy was blamed in 95 s by bisection (4 rounds, 8 re-runs)
- * and in 61–68 s all at once (16 re-runs) on the lab, 109 s against 92 s on the real Immich
+ * and in 61–68 s all at once (16 re-runs) on the lab, 109 s against 92 s on a real app
  * v1.135.3. So it is opt-in.
  */
 export const BISECT_FROM = 4;

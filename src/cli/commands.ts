@@ -1,6 +1,7 @@
 // The lint and audit commands' printing: tables for people, JSON for machines.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { flagsToEnv, resolveSettings, upstreamOf } from '../config/config.js';
+import { appProfile } from '../apps/index.js';
 import { upstreamAgent } from '../proxy/upstream.js';
 import path from 'node:path';
 import { loadPolicy } from '../policy/policy.js';
@@ -24,7 +25,7 @@ export function lintCommand(files: string[], opts: { json?: boolean }): number {
   return results.some((r) => r.findings.some((f) => f.severity === 'high')) ? 1 : 0;
 }
 
-export async function auditCommand(url: string, opts: { policy?: string; json?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }): Promise<number> {
+export async function auditCommand(url: string, opts: { app?: string; policy?: string; json?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }): Promise<number> {
   let target: URL;
   try {
     target = new URL(url);
@@ -39,7 +40,11 @@ export async function auditCommand(url: string, opts: { policy?: string; json?: 
   const agent = upstreamAgent(target, upstreamOf(settings));
   let fetched;
   try {
-    fetched = await fetchAuditUrls(target.origin, { email: process.env.IMMICH_EMAIL, password: process.env.IMMICH_PASSWORD, insecure: opts.insecure, agent });
+    const app = appProfile(settings.app);
+    const login = settings.credentials && !('apiKey' in settings.credentials) ? settings.credentials : undefined;
+    fetched = await fetchAuditUrls(target.origin, app.name === 'immich'
+      ? { email: login?.user, password: login?.password, insecure: opts.insecure, agent }
+      : { otherApp: app.title, insecure: opts.insecure, agent });
   } catch (err) {
     throw new UnreachableError(`target ${target.origin} unreachable: ${(err as { code?: string }).code ?? (err as Error).message}`);
   } finally {

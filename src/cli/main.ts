@@ -124,12 +124,13 @@ program
   .command('audit')
   .description("check a deployed edge's headers like a ZAP baseline scan; with --policy, report drift from the tested policy. Exit 1 on findings or drift")
   .argument('<url>')
+  .option('--app <name|file>', `the app behind the edge: ${APP_NAMES}, or an app config file (default: immich; other apps: the HTML shell and favicon are audited)`)
   .option('--policy <file>', 'the tested policy the edge should serve')
   .option('--json', 'print the result as JSON')
   .option('--insecure', "do not verify the target's TLS certificate")
   .option('--ca-file <pem>', 'trust this CA for the target')
   .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says')
-  .action(async (url: string, opts: { policy?: string; json?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
+  .action(async (url: string, opts: { app?: string; policy?: string; json?: boolean; insecure?: boolean; caFile?: string; connectTo?: string }) => {
     process.exitCode = await auditCommand(url, opts);
   });
 

@@ -162,7 +162,7 @@ export function exportPolicy(policy: Policy, format: ExportFormat, options: Expo
       routers: { [`${name}-reports`]: { rule, service: `${name}-collector`, priority: 1000, middlewares: [`${name}-reports-strip`] } },
       services: { [`${name}-collector`]: { loadBalancer: { servers: [{ url: upstream }] } } },
     } };
-    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# ${intro}\n# Traefik dynamic configuration (file provider). Reference the middleware from the Immich router\n#   middlewares: [${middlewareName(policy)}@file]\n# and give the ${name}-reports router the same entryPoints (and tls) as the Immich router.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# ${intro}\n# Traefik dynamic configuration (file provider). Reference the middleware from the app's router\n#   middlewares: [${middlewareName(policy)}@file]\n# and give the ${name}-reports router the same entryPoints (and tls) as the app's router.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
   }
   const labels = [
     `traefik.http.routers.${name}-reports.rule=${rule}`,
@@ -179,7 +179,7 @@ function exportHeaders(policy: Policy, format: ExportFormat, options: ExportOpti
   if (format === 'traefik') {
     const { headers, notes } = traefikHeaders(policy, options);
     const doc = { http: { middlewares: { [middlewareName(policy)]: { headers } } } };
-    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# Traefik dynamic configuration (file provider). Reference it from the Immich router:\n#   middlewares: [${middlewareName(policy)}@file]\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# Traefik dynamic configuration (file provider). Reference it from the app's router:\n#   middlewares: [${middlewareName(policy)}@file]\n${YAML.stringify(doc, { lineWidth: 0 })}`;
   }
   if (format === 'traefik-labels') {
     const { headers, notes } = traefikHeaders(policy, options);
@@ -192,11 +192,11 @@ function exportHeaders(policy: Policy, format: ExportFormat, options: ExportOpti
     }
     // Compose interpolates "$"; double it so the value reaches Traefik intact.
     const escaped = labels.map((l) => l.replace(/\$/g, '$$$$'));
-    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# docker compose labels for the Immich service; also add the middleware to its router:\n#   traefik.http.routers.<immich-router>.middlewares=${middlewareName(policy)}@docker\n${YAML.stringify({ labels: escaped }, { lineWidth: 0 })}`;
+    return `${header(policy, '#')}\n${notes.map((n) => `# NOTE: ${n}`).join('\n')}${notes.length ? '\n' : ''}# docker compose labels for the app's service; also add the middleware to its router:\n#   traefik.http.routers.<app-router>.middlewares=${middlewareName(policy)}@docker\n${YAML.stringify({ labels: escaped }, { lineWidth: 0 })}`;
   }
   const { set, remove, replaced } = policyHeaders(policy);
   if (format === 'nginx') {
-    const scope = policy.paths ? `# Put this in the location block(s) for: ${policy.paths.join(' ')}\n` : '# Put this in the server or location block that proxies to Immich.\n';
+    const scope = policy.paths ? `# Put this in the location block(s) for: ${policy.paths.join(' ')}\n` : '# Put this in the server or location block that proxies to the app.\n';
     return [
       header(policy, '#'),
       scope + '# add_header is inherited only by blocks that have no add_header of their own: repeat it there.',

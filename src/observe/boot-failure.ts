@@ -31,7 +31,7 @@ export function bootBlockedReason(v: Violation, ctx: BootContext): string | unde
   if (v.directive !== 'script-src-elem' && v.directive !== 'script-src') return undefined;
   if (v.blockedUrl === 'inline') {
     // Only the bootstrap's own violation decides (its sample names it): closing the page on an earlier
-    // blocked script (Immich's theme script) would drop the bootstrap's violation from the run, so the
+    // blocked script (a theme script) would drop the bootstrap's violation from the run, so the
     // same policy would report one violation in one run and two in the next.
     const bootstrap = ctx.inlineBlocks.find((b) => b.kind === 'script' && b.buildSpecific && !allowsInlineScript(ctx.enforced!, b.hash)
       && sampleMatches(b, v.sample));

@@ -116,10 +116,11 @@ function fallbacksDropped(violations: Violation[]): Violation[] {
 // Share keys, tokens and passwords can ride in URLs and console text; reports must never carry
 // them. Query strings are dropped from page and source URLs; secret-looking values are masked
 // everywhere else.
-const SECRET_PARAMS = /([?&;]\s*(?:key|token|access_token|accesstoken|apikey|api_key|password|sessionkey|immich_access_token|code|secret)=)[^&#\s'":]*/gi;
-// Immich puts a shared link's key in the path: /share/<key>, /share/<key>/photos/<id>.
+// App-prefixed names count too (<app>_access_token, <app>_auth_type, x-<app>-token).
+const SECRET_PARAMS = /([?&;]\s*(?:key|token|access_token|accesstoken|apikey|api_key|password|sessionkey|code|secret|\w+_access_token|\w+_token)=)[^&#\s'":]*/gi;
+// Photo and file servers put a shared link's key in the path: /share/<key>, /share/<key>/photos/<id>.
 const SHARE_PATH_KEY = /(\/share\/)[A-Za-z0-9_-]{6,}/g;
-const SECRET_PAIRS = /\b((?:immich_access_token|immich_auth_type|authorization|x-api-key|cookie)\s*[:=]\s*)(?:Bearer\s+)?[^;,\s'"]+/gi;
+const SECRET_PAIRS = /\b((?:\w+_access_token|\w+_auth_type|authorization|x-api-key|x-[\w-]*token|cookie)\s*[:=]\s*)(?:Bearer\s+)?[^;,\s'"]+/gi;
 
 // Credentials and session tokens known to this process, masked wherever they show up verbatim.
 const knownSecrets = new Set<string>();

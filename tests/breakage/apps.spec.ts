@@ -1,0 +1,78 @@
+// Known breakage of the real Node-RED 4.1.8 and Actual Budget 25.6.0, each started from
+// real-apps/ by its profile on loopback: for each app a policy that breaks it, one that would break
+// it and one that is safe — measured on the real apps in Chromium and Firefox (README, "Apps") and
+// held here through the real CLI in both engines.
+import { test, expect } from '@playwright/test';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, writePolicy } from '../e2e/helpers.js';
+import type { Summary, Verdict } from '../../src/report/model.js';
+
+interface Row {
+  name: string;
+  policy: object;
+  verdict: Verdict;
+  /** breaks: exactly these journeys fail (in both engines). */
+  failing?: string[];
+  /** would-break: every journey names this new violation (directive and blocked target). */
+  names?: { directive: string; blocked: string };
+}
+
+interface AppRows { app: string; title: string; version: string; journeys: string[]; rows: Row[] }
+
+const csp = (directives: Record<string, string[]>, reportOnly = false) => ({ csp: { ...(reportOnly ? { reportOnly } : {}), directives } });
+// A shared middleware's cross-origin isolation headers: harmless for both apps (Actual sends COOP/COEP itself).
+const ISOLATION = { set: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' } };
+
+const NODE_RED_STRICT = { 'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'", 'https://catalogue.nodered.org'] };
+const ACTUAL_NO_WASM = { 'default-src': ["'self'"], 'script-src': ["'self'", "'unsafe-inline'"], 'worker-src': ["'self'", 'blob:'], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'https://api.github.com'] };
+
+const APPS: AppRows[] = [
+  { app: 'node-red', title: 'Node-RED', version: '4.1.8', journeys: ['editor', 'inject-debug'], rows: [
+    // The editor loads each node type's definition as HTML with an inline <script> (jQuery runs it):
+    // without 'unsafe-inline' no node type registers, the palette stays empty and no flow draws.
+    { name: 'nr-inline-scripts', policy: csp(NODE_RED_STRICT), verdict: 'breaks', failing: ['editor', 'inject-debug'] },
+    // The same report-only: nothing breaks, every journey reports the node definitions' inline scripts.
+    { name: 'nr-inline-scripts-ro', policy: csp(NODE_RED_STRICT, true), verdict: 'would-break', names: { directive: 'script-src-elem', blocked: 'inline' } },
+    { name: 'nr-isolation', policy: ISOLATION, verdict: 'safe' },
+  ] },
+  { app: 'actual', title: 'Actual Budget', version: '25.6.0', journeys: ['login', 'budget'], rows: [
+    // Its budget is SQLite compiled to WebAssembly in the backend worker: without 'wasm-unsafe-eval'
+    // the worker cannot start, so neither login nor a budget works.
+    { name: 'ac-no-wasm', policy: csp(ACTUAL_NO_WASM), verdict: 'breaks', failing: ['budget', 'login'] },
+    { name: 'ac-no-wasm-ro', policy: csp(ACTUAL_NO_WASM, true), verdict: 'would-break', names: { directive: 'script-src', blocked: 'wasm-eval' } },
+    { name: 'ac-isolation', policy: ISOLATION, verdict: 'safe' },
+  ] },
+];
+
+for (const a of APPS) {
+  test(`${a.title}: the known-breakage rows hold on the real app in Chromium and Firefox`, async () => {
+    test.setTimeout(600_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), `hp-${a.app}-rows-`));
+    const files = a.rows.map((r) => writePolicy(path.join(dir, 'policies'), r.name, r.policy));
+    const out = path.join(dir, 'run');
+    const r = await runCli(['run', '--app', a.app, '--browsers', 'chromium,firefox', '--journeys', a.journeys.join(','), '--workers', '2', '--no-blame', '--out', out, '--policy', ...files]);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.app, r.stderr).toMatchObject({ app: a.app, title: a.title, version: a.version });
+    // The real app works without a policy in both engines: every row is judged against that.
+    expect(summary.baseline.filter((b) => b.status !== 'passed').map((b) => `${b.journey}: ${b.error}`), 'baseline').toEqual([]);
+    expect(summary.baseline).toHaveLength(a.journeys.length * 2);
+    for (const row of a.rows) {
+      const p = summary.policies.find((x) => x.policy.name === row.name);
+      expect(p?.verdict, `${row.name}: ${p?.reasons.join('; ')}`).toBe(row.verdict);
+      if (row.failing) {
+        const failing = p!.journeys.filter((j) => j.candidate === 'failed').map((j) => j.journey).sort();
+        expect(failing, row.name).toEqual(row.failing.flatMap((j) => [j, `${j}@firefox`]).sort());
+      }
+      if (row.names) {
+        for (const j of p!.journeys) {
+          expect(j.newViolations.some((v) => v.directive === row.names!.directive && v.blockedUrl === row.names!.blocked), `${row.name}: ${j.journey} names ${row.names.directive} ${row.names.blocked}`).toBe(true);
+        }
+      }
+    }
+    expect(r.code).toBe(1); // a policy breaks
+    const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(html).toContain(`${a.title} ${a.version}`);
+  });
+}
