@@ -13,7 +13,7 @@ import { EngineListError, FIREFOX_SUFFIX, parseEngines } from '../harness/engine
 import type { Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
-import { appProfile, AppError } from '../apps/index.js';
+import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
 import { journeyPlan, JourneysDirError } from '../harness/journeys.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,6 +85,8 @@ export async function run(options: RunOptions): Promise<number> {
   const settings = await resolveSettings(process.cwd(), targetEnv);
   let known: string[];
   try {
+    const app = appProfile(settings.app);
+    if (!settings.url && !app.launch) throw new UsageError(`${app.title}: give its URL with --target (or HEADERPROOF_TARGET); headerproof starts a local copy only of ${SHIPPED_APPS.filter((a) => a.launch).map((a) => a.name).join(', ')}`);
     known = availableJourneys(settings);
   } catch (err) {
     if (err instanceof AppError || err instanceof JourneysDirError) throw new UsageError(err.message);
