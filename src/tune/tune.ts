@@ -124,6 +124,13 @@ function mergeNotes(a: SourceNote[], b: SourceNote[]): SourceNote[] {
   return out;
 }
 
+/** Each distinct line once, with how often it came ("… (×12)"): an app may insert one style hundreds of times. */
+export function counted(lines: string[]): string[] {
+  const n = new Map<string, number>();
+  for (const l of lines) n.set(l, (n.get(l) ?? 0) + 1);
+  return [...n].map(([l, c]) => (c > 1 ? `${l} (×${c})` : l));
+}
+
 export async function tune(options: TuneOptions): Promise<TuneResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const maxIterations = options.maxIterations ?? 4;
@@ -193,13 +200,13 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     const unstableStyles = unstable.filter((b) => b.kind === 'style');
     if (unstableStyles.length) {
       widened = allowStyles(widened, 'styles inserted at run time whose text changes between runs, so their hashes do not hold',
-        unstableStyles.map((b) => `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.source ? ` from ${b.source}` : ''} on ${b.path}`));
+        counted(unstableStyles.map((b) => `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.source ? ` from ${b.source}` : ''} on ${b.path}`)));
     }
     const unstableScripts = unstable.filter((b) => b.kind === 'script');
     if (JSON.stringify(widened) === JSON.stringify(directives)) {
       unresolved = [
         ...blocking.map((v) => `still blocked: ${describeViolation(v)}`),
-        ...unstableScripts.map((b) => `an inline script inserted at run time changes between runs ("${b.sample.slice(0, 40)}" on ${b.path}): no hash holds it; scripts are never allowed with 'unsafe-inline'`),
+        ...counted(unstableScripts.map((b) => `an inline script inserted at run time changes between runs ("${b.sample.slice(0, 40)}" on ${b.path}): no hash holds it; scripts are never allowed with 'unsafe-inline'`)),
         ...refused.map((r) => `refused (--no-unsafe-styles): ${r}`),
         ...unresolvedScripts,
         ...enforced.failing.map((f) => `journey ${f.journey} fails: ${firstLine(f.error)}`),

@@ -171,3 +171,9 @@ test('an unconverged tune names each violation it could not allow: directive, sa
   expect(line).toBe('style-src-elem inline ":host([mediaisfullscreen]) ::slotted(x" from https://photos.example.org/_app/immutable/chunks/a.js:3:9 (journey video in Firefox)');
   expect(describeViolation(v('connect-src', 'https://tiles.example', PRODUCTION))).toContain('(production reports)');
 });
+
+test('what tune lists comes once per distinct line, with its count', async () => {
+  const { counted } = await import('../../src/tune/tune.js');
+  expect(counted(['a', 'b', 'a', 'a'])).toEqual(['a (×3)', 'b']);
+  expect(counted([])).toEqual([]);
+});
