@@ -11,8 +11,10 @@ import { auditFindings, headerDrift, type AuditResult } from '../audit/audit.js'
 import { fetchAuditUrls } from '../audit/fetch.js';
 import { UnreachableError, UsageError } from './run.js';
 
-export function lintCommand(files: string[], opts: { json?: boolean }): number {
-  const results = files.map((file) => ({ file, findings: lintPolicy(loadPolicy(file)) }));
+export async function lintCommand(files: string[], opts: { json?: boolean; app?: string }): Promise<number> {
+  // The app behind the policy (--app, HEADERPROOF_APP or the config's; default immich): the features it needs.
+  const app = appProfile((await resolveSettings(process.cwd(), { ...process.env, ...flagsToEnv({ app: opts.app }) }, { needCredentials: false })).app);
+  const results = files.map((file) => ({ file, findings: lintPolicy(loadPolicy(file), app) }));
   if (opts.json) console.log(JSON.stringify(results, null, 2));
   else {
     for (const { file, findings } of results) {

@@ -101,8 +101,9 @@ program
   .description('find weaknesses in policies (CSP via csp_evaluator, plus HSTS, Permissions-Policy, framing, CORP checks); exit 1 on a high finding')
   .argument('<file...>')
   .option('--json', 'print findings as JSON')
-  .action((files: string[], opts: { json?: boolean }) => {
-    process.exitCode = lintCommand(files, opts);
+  .option('--app <name|file>', `the app the policy is for (the Permissions-Policy features it needs): ${APP_NAMES}, or an app config file (default: immich)`)
+  .action(async (files: string[], opts: { json?: boolean; app?: string }) => {
+    process.exitCode = await lintCommand(files, opts);
   });
 
 program
@@ -150,7 +151,8 @@ program
   .option('--no-unsafe-styles', "never propose style-src-elem 'unsafe-inline' for styles no hash can hold; list them instead")
   .action(async (opts: { app?: string; journeysDir?: string; target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean }) => {
     if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
-    const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations) });
+    const lintApp = appProfile((await resolveSettings(process.cwd(), { ...process.env, ...flagsToEnv({ app: opts.app }) }, { needCredentials: false })).app);
+    const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations), lintApp });
     if (result.diff) {
       console.log('\nChanges to the starting policy:');
       for (const [d, s] of Object.entries(result.diff.added)) console.log(`  + ${d} ${s.join(' ')}`);

@@ -5,7 +5,10 @@ import { CspParser } from 'csp_evaluator/dist/parser.js';
 import { Severity as CeSeverity, Type as CeType, type Finding as CeFinding } from 'csp_evaluator/dist/finding.js';
 import { serializeCsp } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
-import { IMMICH_FEATURES, KNOWN_FEATURES, parsePermissionsPolicy, PermissionsPolicySyntaxError } from './permissions-policy.js';
+import { KNOWN_FEATURES, parsePermissionsPolicy, PermissionsPolicySyntaxError } from './permissions-policy.js';
+
+/** The app a policy is for: its name in messages, and the Permissions-Policy features it uses (feature → what breaks). */
+export interface LintApp { title: string; features?: Record<string, string> }
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -31,9 +34,9 @@ function ceSeverity(s: CeSeverity): Severity {
 function ceFix(f: CeFinding): string {
   switch (f.type) {
     case CeType.SCRIPT_UNSAFE_INLINE:
-      return "replace 'unsafe-inline' with 'sha256-…' hashes of the inline scripts (Immich's theme script hash is stable; the bootstrap hash changes with every build — headerproof tune computes both)";
+      return "replace 'unsafe-inline' with 'sha256-…' hashes of the inline scripts (a static script's hash is stable; a bootstrap script's changes with every build — headerproof tune computes both)";
     case CeType.SCRIPT_UNSAFE_EVAL:
-      return "drop 'unsafe-eval'; use 'wasm-unsafe-eval' if only WebAssembly needs it (Immich v2.2+)";
+      return "drop 'unsafe-eval'; use 'wasm-unsafe-eval' if only WebAssembly needs it";
     case CeType.MISSING_DIRECTIVES:
       return `add ${f.directive === 'object-src' ? "object-src 'none'" : f.directive === 'base-uri' ? "base-uri 'self'" : `${f.directive} 'self'`}`;
     case CeType.PLAIN_URL_SCHEMES:
@@ -68,13 +71,13 @@ function lintCsp(policy: Policy): Finding[] {
     findings.push({
       severity: 'medium', header, directive: 'upgrade-insecure-requests', by: 'headerproof',
       message: 'upgrade-insecure-requests breaks a plain-HTTP install reached by host name or LAN address (every subresource is upgraded to https://: endless spinner)',
-      fix: 'only use it when every client reaches Immich over HTTPS; test with headerproof run --browser-host',
+      fix: 'only use it when every client reaches the app over HTTPS; test with headerproof run --browser-host',
     });
   }
   if (!policy.csp.reportOnly && !policy.remove.some((h) => h.toLowerCase() === 'content-security-policy')) {
     findings.push({
       severity: 'info', header, by: 'headerproof',
-      message: 'if the app sends its own CSP (Immich v2.7+ with IMMICH_HELMET_FILE=true) both policies are enforced and only what both allow works',
+      message: 'if the app sends its own CSP (Immich v2.7+ does with IMMICH_HELMET_FILE=true) both policies are enforced and only what both allow works',
       fix: 'add Content-Security-Policy to "remove" so the edge policy is the only one',
     });
   }
@@ -99,7 +102,7 @@ function lintHsts(policy: Policy): Finding[] {
   return out;
 }
 
-function lintPermissionsPolicy(policy: Policy): Finding[] {
+function lintPermissionsPolicy(policy: Policy, app?: LintApp): Finding[] {
   const out: Finding[] = [];
   for (const header of ['Permissions-Policy', 'Permissions-Policy-Report-Only'] as const) {
     const value = policy.set[header];
@@ -116,9 +119,9 @@ function lintPermissionsPolicy(policy: Policy): Finding[] {
       if (!KNOWN_FEATURES.has(e.feature)) {
         out.push({ severity: 'medium', header, directive: e.feature, by: 'headerproof', message: `unknown feature "${e.feature}" (Chromium ignores it and logs an error)`, fix: 'remove it or fix the name (see the Permissions-Policy feature list)' });
       }
-      const use = IMMICH_FEATURES[e.feature];
+      const use = app?.features?.[e.feature];
       if (use && e.allow.length === 0) {
-        out.push({ severity: 'high', header, directive: e.feature, by: 'headerproof', message: `${e.feature}=() breaks Immich's ${use}`, fix: `use ${e.feature}=(self)` });
+        out.push({ severity: 'high', header, directive: e.feature, by: 'headerproof', message: `${e.feature}=() breaks ${app!.title}'s ${use}`, fix: `use ${e.feature}=(self)` });
       }
       if (e.allow.includes('*')) {
         out.push({ severity: 'low', header, directive: e.feature, by: 'headerproof', message: `${e.feature}=* lets any embedded frame use it`, fix: `use ${e.feature}=(self)` });
@@ -149,14 +152,15 @@ function lintOthers(policy: Policy): Finding[] {
   const out: Finding[] = [];
   const corp = policy.set['Cross-Origin-Resource-Policy'];
   if (corp === 'cross-origin') out.push({ severity: 'info', header: 'Cross-Origin-Resource-Policy', by: 'headerproof', message: 'cross-origin allows every site to embed the responses (the same as no header for most uses)', fix: 'use same-site or same-origin unless other sites must hot-link images' });
-  if (corp === 'same-origin') out.push({ severity: 'info', header: 'Cross-Origin-Resource-Policy', by: 'headerproof', message: "same-origin blocks other sites from embedding thumbnails and videos (hot-linking); Immich's own pages and mobile apps are unaffected", fix: 'use same-site if a sibling subdomain embeds Immich media' });
+  if (corp === 'same-origin') out.push({ severity: 'info', header: 'Cross-Origin-Resource-Policy', by: 'headerproof', message: "same-origin blocks other sites from embedding thumbnails and videos (hot-linking); the app's own pages and API clients are unaffected", fix: 'use same-site if a sibling subdomain embeds its media' });
   if (policy.set['Referrer-Policy']?.includes('unsafe-url')) out.push({ severity: 'medium', header: 'Referrer-Policy', by: 'headerproof', message: 'unsafe-url sends full URLs (with share keys) to other sites', fix: 'use strict-origin-when-cross-origin or same-origin' });
   const xss = policy.set['X-XSS-Protection'];
   if (xss !== undefined && xss.trim() !== '0') out.push({ severity: 'low', header: 'X-XSS-Protection', by: 'headerproof', message: 'the XSS auditor is gone from browsers; "1" only enabled old side-channel bugs', fix: 'set X-XSS-Protection: 0 or leave it out' });
   return out;
 }
 
-export function lintPolicy(policy: Policy): Finding[] {
-  const findings = [...lintCsp(policy), ...lintHsts(policy), ...lintPermissionsPolicy(policy), ...lintFraming(policy), ...lintOthers(policy)];
+/** app: the app behind the policy (its profile); without it no feature is known to be needed. */
+export function lintPolicy(policy: Policy, app?: LintApp): Finding[] {
+  const findings = [...lintCsp(policy), ...lintHsts(policy), ...lintPermissionsPolicy(policy, app), ...lintFraming(policy), ...lintOthers(policy)];
   return findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }

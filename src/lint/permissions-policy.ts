@@ -1,5 +1,5 @@
 // Permissions-Policy as a structured-field dictionary: feature=(allowlist), comma-separated.
-// Parsed here so lint can check syntax, unknown features and features Immich needs.
+// Parsed here so lint can check syntax, unknown features and features the app needs (its profile says which).
 
 export interface PermissionsPolicyEntry {
   feature: string;
@@ -21,15 +21,6 @@ export const KNOWN_FEATURES = new Set([
   'smart-card', 'speaker-selection', 'storage-access', 'sync-xhr', 'unload', 'usb', 'web-share',
   'window-management', 'xr-spatial-tracking',
 ]);
-
-/** What the Immich web app uses (shared/immich-web-facts.md): denying these breaks a feature. */
-export const IMMICH_FEATURES: Record<string, string> = {
-  fullscreen: 'slideshow, map and video fullscreen',
-  geolocation: "the map's locate-me control",
-  'clipboard-write': 'copying share links',
-  autoplay: 'video playback starting on open',
-  'picture-in-picture': 'picture-in-picture video',
-};
 
 export class PermissionsPolicySyntaxError extends Error {}
 

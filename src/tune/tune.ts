@@ -6,7 +6,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { diffCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
 import { loadPolicy, type Policy } from '../policy/policy.js';
-import { lintPolicy, type Finding } from '../lint/lint.js';
+import { lintPolicy, type Finding, type LintApp } from '../lint/lint.js';
 import { run, PROJECT_ROOT, type RunOptions } from '../cli/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
@@ -20,6 +20,8 @@ import { tunedPolicyYaml } from './policy-file.js';
 export interface TuneOptions {
   /** The app profile and the user's journeys folder (as for run). */
   app?: string;
+  /** The app as lint sees it (the features it needs), for the tuned policy's lint. */
+  lintApp?: LintApp;
   journeysDir?: string;
   target?: string;
   from?: string;
@@ -254,7 +256,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const file = path.resolve(options.out ?? path.join(workDir, `${name}.yaml`));
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
-  const lint = lintPolicy(loadPolicy(file));
+  const lint = lintPolicy(loadPolicy(file), options.lintApp);
   writeFileSync(path.join(workDir, 'tune.md'), tuneReport({ file, converged, iterations: iteration, engines, allowances, unresolved, seconds: (Date.now() - started) / 1000, directives }));
   return { file, directives, converged, iterations: iteration, lint, warnings, allowances, unresolved, engines, workDir, ...(base?.csp ? { diff: diffCsp(base.csp.directives, directives) } : {}) };
 }

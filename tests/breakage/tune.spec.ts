@@ -8,6 +8,7 @@ import { cspHash } from '../../src/proxy/inline-scripts.js';
 import { openStore } from '../../src/collect/store.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { lintPolicy } from '../../src/lint/lint.js';
+import { immich } from '../../src/apps/immich/profile.js';
 import type { Summary } from '../../src/report/model.js';
 
 test.describe.configure({ mode: 'serial', timeout: 600_000 });
@@ -45,7 +46,7 @@ test('tune converges to a strict CSP that passes the journeys enforced with zero
   expect(Object.entries(d).filter(([, sources]) => sources.includes("'unsafe-inline'")).map(([k]) => k)).toEqual(['style-src-attr']);
   expect(d['connect-src']).toEqual(expect.arrayContaining(['https://tiles.immich.cloud', 'https://static.immich.cloud']));
   expect(d).toMatchObject({ 'default-src': ["'none'"], 'object-src': ["'none'"], 'base-uri': ["'self'"], 'frame-ancestors': ["'self'"], 'form-action': ["'self'"] });
-  expect(lintPolicy(policy).filter((f) => f.severity === 'high')).toEqual([]);
+  expect(lintPolicy(policy, immich).filter((f) => f.severity === 'high')).toEqual([]);
   const text = readFileSync(out, 'utf8');
   expect(text).toMatch(/https:\/\/tiles\.immich\.cloud.*needed by map/);
   expect(text).toContain('changes with every app build');

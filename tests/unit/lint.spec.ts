@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { parsePolicy } from '../../src/policy/policy.js';
 import { lintPolicy, type Finding } from '../../src/lint/lint.js';
+import { immich } from '../../src/apps/immich/profile.js';
 import { parsePermissionsPolicy } from '../../src/lint/permissions-policy.js';
 
-const lint = (yaml: string): Finding[] => lintPolicy(parsePolicy(`name: x\ndescription: d\n${yaml}`));
+const lint = (yaml: string): Finding[] => lintPolicy(parsePolicy(`name: x\ndescription: d\n${yaml}`), immich);
 const has = (findings: Finding[], severity: string, text: RegExp) => findings.some((f) => f.severity === severity && text.test(`${f.header} ${f.directive ?? ''} ${f.message}`));
 
 test('CSP weaknesses come from csp_evaluator, each with a fix', () => {
@@ -48,4 +49,12 @@ test('contradictory X-Frame-Options and frame-ancestors', () => {
 test('CORP values and upgrade-insecure-requests are explained', () => {
   expect(has(lint(`set:\n  Cross-Origin-Resource-Policy: same-origin\n`), 'info', /hot-linking/)).toBe(true);
   expect(has(lint(`csp:\n  directives:\n    default-src: ["'self'"]\n    upgrade-insecure-requests: []\n`), 'medium', /plain-HTTP install/)).toBe(true);
+});
+
+test("the features an app needs come from its profile: fullscreen=() breaks Immich's slideshow, not Node-RED", async () => {
+  const { nodeRed } = await import('../../src/apps/node-red/profile.js');
+  const p = parsePolicy('name: x\ndescription: d\nset:\n  Permissions-Policy: "fullscreen=()"\n');
+  expect(lintPolicy(p, immich).some((f) => /breaks Immich's slideshow/.test(f.message))).toBe(true);
+  expect(lintPolicy(p, nodeRed).filter((f) => f.severity === 'high')).toEqual([]);
+  expect(lintPolicy(p).filter((f) => f.severity === 'high')).toEqual([]);
 });
