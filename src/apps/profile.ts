@@ -47,8 +47,6 @@ export interface LaunchedApp {
   ignoreHTTPSErrors?: boolean;
   /** How the report names the target, e.g. "lab"; default: the URL. */
   label?: string;
-  /** Secrets this copy issued (tokens), for redaction. */
-  secrets?: string[];
   close(): Promise<void>;
 }
 
@@ -78,9 +76,7 @@ export interface AppProfile {
    */
   logInWithForm?(page: Page, credentials: Credentials): Promise<void>;
   /** Starts a local copy for a run without --target (undefined: a target is needed). */
-  launch?(options: { worker: number }): Promise<LaunchedApp>;
-  /** Secret-looking cookie or parameter names this app uses, masked in reports. */
-  secretNames?: string[];
+  launch?(): Promise<LaunchedApp>;
   /** Permissions-Policy features the app uses: denying one breaks the feature named. */
   features?: Record<string, string>;
   /** `headerproof seed`: gives a staging host's test user what the journeys need (undefined: nothing to seed). */

@@ -127,7 +127,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   const merged: ConfigFile = { ...fromFile, ...envParsed.data };
   const source = file ?? 'environment';
 
-  const base = path.dirname(file ?? path.join(dir, 'x'));
+  const base = file ? path.dirname(file) : dir;
   const appSpec = merged.app ?? 'immich';
   const app = /\.(ya?ml|json)$/.test(appSpec) ? path.resolve(fromEnv.app ? dir : base, appSpec) : appSpec;
   if (app !== appSpec && !existsSync(app)) throw new ConfigError(fromEnv.app ? 'HEADERPROOF_APP (--app)' : source, [{ field: 'app', problem: `${app} does not exist; give the path of your app config file (see README, "Any web app")` }]);
@@ -147,7 +147,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
     ...(merged.journeysDir ? { journeysDir: path.resolve(fromEnv.journeysDir ? dir : base, merged.journeysDir) } : {}),
     verifyTls: merged.insecure !== true,
     preserveOrigin: merged.preserveOrigin === true,
-    ...(merged.policies ? { policies: merged.policies.map((p) => path.resolve(file ? path.dirname(file) : dir, p)) } : {}),
+    ...(merged.policies ? { policies: merged.policies.map((p) => path.resolve(base, p)) } : {}),
     ...(merged.journeys ? { journeys: merged.journeys } : {}),
     ...(merged.browsers ? { browsers: [...new Set(merged.browsers)] } : {}),
     ...(file ? { file } : {}),
@@ -165,7 +165,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   }
   let ca: string | undefined;
   if (merged.caFile) {
-    const caPath = path.resolve(file ? path.dirname(file) : dir, merged.caFile);
+    const caPath = path.resolve(base, merged.caFile);
     if (!existsSync(caPath)) throw new ConfigError(source, [{ field: 'caFile', problem: `${caPath} does not exist; point it at the PEM of your staging CA` }]);
     ca = readFileSync(caPath, 'utf8');
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(source, [{ field: 'caFile', problem: `${caPath} is not a PEM certificate (-----BEGIN CERTIFICATE-----)` }]);

@@ -79,8 +79,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(appProfile((await resolveSettings(process.cwd())).app));
   }, { scope: 'worker' }],
 
-  target: [async ({ app }, use, workerInfo) => {
-    const target = await resolveTarget(app, process.env, process.cwd(), workerInfo.parallelIndex);
+  target: [async ({ app }, use) => {
+    const target = await resolveTarget(app);
     await use(target);
     await target.close();
   }, { scope: 'worker' }],

@@ -2,7 +2,6 @@
 // per *.spec.ts file — or, for a generic app written as config, one per page it lists (the files
 // make tests from the config, each named by its title "<journey>: …").
 import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { AppProfile } from '../apps/profile.js';
 import { journeyNameOf } from './journey-name.js';
 
@@ -40,9 +39,4 @@ export function journeyPlan(app: AppProfile, userDir?: string): JourneyPlan {
     dir: app.journeysDir, names, pageless: app.pagelessJourneys ?? [], phone: app.phoneJourneys ?? [],
     select: (list) => ({ testDir: app.journeysDir, testMatch: list.map((j) => `${j}.spec.ts`) }),
   };
-}
-
-export function journeyDirLabel(dir: string, root: string): string {
-  const rel = path.relative(root, dir);
-  return rel && !rel.startsWith('..') ? rel : dir;
 }

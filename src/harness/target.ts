@@ -19,12 +19,12 @@ export interface Target {
 
 export class NoTargetError extends Error {}
 
-export async function resolveTarget(app: AppProfile, env: NodeJS.ProcessEnv = process.env, dir = process.cwd(), worker = 0): Promise<Target> {
+export async function resolveTarget(app: AppProfile, env: NodeJS.ProcessEnv = process.env, dir = process.cwd()): Promise<Target> {
   const settings: TargetSettings = await resolveSettings(dir, env);
   if (!settings.url) {
     if (!app.launch) throw new NoTargetError(`${app.title} has no local copy headerproof can start: give its URL with --target (or HEADERPROOF_TARGET)`);
-    const launched = await app.launch({ worker });
-    registerSecrets([...launched.secrets ?? [], ...('apiKey' in launched.credentials ? [launched.credentials.apiKey] : [launched.credentials.password])]);
+    const launched = await app.launch();
+    registerSecrets(['apiKey' in launched.credentials ? launched.credentials.apiKey : launched.credentials.password]);
     return { url: launched.url, credentials: launched.credentials, upstream: { verifyTls: true }, preserveOrigin: false, launched, close: () => launched.close() };
   }
   registerSecrets(secretsOf(settings));

@@ -46,7 +46,7 @@ test('seed says what does not apply to an app instead of failing', async () => {
 
 test.describe('the real Node-RED', () => {
   let app: LaunchedApp;
-  test.beforeAll(async () => { app = await nodeRed.launch!({ worker: 0 }); });
+  test.beforeAll(async () => { app = await nodeRed.launch!(); });
   test.afterAll(async () => { await app?.close(); });
 
   test('a generic profile written only as config gives the shipped profile\'s verdict for a policy that breaks it', async () => {

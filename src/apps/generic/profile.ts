@@ -85,11 +85,6 @@ export function readGenericConfig(file: string): GenericAppConfig {
 
 interface StorageState { cookies?: { name: string; value: string; httpOnly?: boolean; secure?: boolean; sameSite?: 'Lax' | 'Strict' | 'None' }[]; origins?: { origin: string; localStorage?: { name: string; value: string }[] }[] }
 
-/** The file the generic journeys read (set by the run as HEADERPROOF_APP). */
-export function genericConfigOf(file: string): GenericAppConfig {
-  return readGenericConfig(file);
-}
-
 export function loadGenericProfile(file: string): AppProfile {
   const config = readGenericConfig(file);
   const title = config.title ?? config.name;

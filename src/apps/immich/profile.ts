@@ -45,7 +45,6 @@ export const immich: AppProfile = {
     };
   },
   seed: async (settings, options) => { await seed(settings, options); },
-  secretNames: ['immich_access_token', 'immich_auth_type'],
   features: {
     fullscreen: 'slideshow, map and video fullscreen',
     geolocation: "the map's locate-me control",

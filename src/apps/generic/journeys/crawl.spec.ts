@@ -3,16 +3,16 @@
 // in the report; what the policy blocked on them is in the journey's violations.
 import { test, expect } from '../../../harness/fixtures.js';
 import { resolveSettings } from '../../../config/config.js';
-import { genericConfigOf } from '../profile.js';
+import { readGenericConfig } from '../profile.js';
 import { expectRendered } from '../checks.js';
 
-const config = genericConfigOf((await resolveSettings(process.cwd())).app);
+const config = readGenericConfig((await resolveSettings(process.cwd())).app);
 const budget = { pages: config.crawl?.pages ?? 15, seconds: config.crawl?.seconds ?? 60 };
 const exclude = (config.crawl?.exclude ?? []).map((e) => new RegExp(e));
 
-test('crawl: follows same-origin links from the pages and every page renders', { annotation: { type: 'journey', description: 'crawl' } }, async ({ loggedInPage: page }) => {
+test('crawl: follows same-origin links from the pages and every page renders', { annotation: { type: 'journey', description: 'crawl' } }, async ({ loggedInPage: page, baseURL }) => {
   test.setTimeout((budget.seconds + 60) * 1000);
-  const origin = new URL(page.url().startsWith('http') ? page.url() : test.info().project.use.baseURL ?? 'http://x').origin;
+  const origin = new URL(baseURL!).origin;
   const queue = config.pages.map((p) => p.path);
   const seen = new Set<string>();
   const visited: string[] = [];

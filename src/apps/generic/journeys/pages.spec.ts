@@ -1,10 +1,10 @@
 // A generic app's pages (its config file, HEADERPROOF_APP): one journey per page, named by it.
 import { test } from '../../../harness/fixtures.js';
 import { resolveSettings } from '../../../config/config.js';
-import { genericConfigOf } from '../profile.js';
+import { readGenericConfig } from '../profile.js';
 import { expectRendered, expectWorking } from '../checks.js';
 
-const config = genericConfigOf((await resolveSettings(process.cwd())).app);
+const config = readGenericConfig((await resolveSettings(process.cwd())).app);
 
 for (const p of config.pages) {
   test(`${p.name}: ${p.path} renders and works`, { annotation: { type: 'journey', description: p.name } }, async ({ loggedInPage: page, openedWebsockets }) => {
