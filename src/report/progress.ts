@@ -1,12 +1,14 @@
 // Progress of `headerproof run`: a policy × journey grid redrawn in place on a terminal, one plain
 // line per finished journey elsewhere (CI logs, pipes).
+import { journeyNameOf } from '../harness/journey-name.js';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 
 type Cell = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 const SYMBOL: Record<Cell, string> = { pending: '·', running: '▸', passed: '✓', failed: '✗', skipped: '–' };
 
+// A file of several journeys (a generic app's pages) names each with a "journey" annotation.
 function journeyOf(test: TestCase): string {
-  return test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '');
+  return test.annotations.find((a) => a.type === 'journey')?.description ?? journeyNameOf(test.location.file);
 }
 
 export default class ProgressReporter implements Reporter {
