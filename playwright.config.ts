@@ -10,6 +10,7 @@ import { labShape } from './src/apps/immich/versions/index.js';
 import { appProfile, AppError } from './src/apps/index.js';
 import { journeyPlan, JourneysDirError } from './src/harness/journeys.js';
 import { planStack, STACK_PROJECT } from './src/proxy/stack.js';
+import { planShares, sharedProjectName } from './src/proxy/share.js';
 import { PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
 
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
@@ -55,9 +56,11 @@ function journeyProjects(): Project[] {
   // results into one per member, and one for the baseline, which rides along (report-only headers
   // change nothing a page does; the violations no member caused are the baseline's).
   const skipBaseline = process.env.HEADERPROOF_SKIP_BASELINE === '1';
-  const stackUse = (stack?: Policy[]) => (stack ? { stackFiles: stack.map((p) => p.file) } : {});
-  const stackMeta = (stack?: Policy[]) => (stack ? { stack: stack.map((p) => ({ name: p.name, file: p.file })), baselineInStack: !skipBaseline } : {});
-  const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Policy[]): Project[] => {
+  // A shared project (src/proxy/share.ts) serves enforced members together; the baseline never rides along.
+  type Stack = { members: Policy[]; shared: boolean };
+  const stackUse = (stack?: Stack) => (stack ? { stackFiles: stack.members.map((p) => p.file), shared: stack.shared } : {});
+  const stackMeta = (stack?: Stack) => (stack ? { stack: stack.members.map((p) => ({ name: p.name, file: p.file })), baselineInStack: !skipBaseline && !stack.shared, ...(stack.shared ? { shared: true } : {}) } : {});
+  const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Stack): Project[] => {
     const firefox = engine === 'firefox';
     // A journey without a page proves nothing about an engine: Chromium's run of it is the one.
     const all = chosen.desktop[engine] ?? plan.names;
@@ -70,7 +73,7 @@ function journeyProjects(): Project[] {
       metadata: { headerproof: { role, policyFile, browser: engine, ...stackMeta(stack), ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
     }];
   };
-  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Policy[]): Project[] => [
+  const journey = (name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Stack): Project[] => [
     ...desktopProject('chromium', name, policyFile, role, stack),
     ...desktopProject('firefox', name, policyFile, role, stack),
     ...(chosen.phone.length ? [{
@@ -80,12 +83,20 @@ function journeyProjects(): Project[] {
       metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),
   ];
-  // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`).
-  const { stacked, alone } = planStack(policies, process.env.HEADERPROOF_STACK !== '0');
+  // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`);
+  // restriction-only ones share enforced passes unless HEADERPROOF_SHARE=0 (`--no-share`). The CLI's
+  // re-runs of an unclean shared pass name their groups (HEADERPROOF_SHARE_GROUPS, JSON lists of policy names).
+  const explicit = process.env.HEADERPROOF_SHARE_GROUPS ? (JSON.parse(process.env.HEADERPROOF_SHARE_GROUPS) as string[][]) : undefined;
+  const byName = (n: string) => policies.find((p) => p.name === n)!;
+  const { stacked, alone: rest } = explicit ? { stacked: [], alone: policies } : planStack(policies, process.env.HEADERPROOF_STACK !== '0');
+  const { groups, alone } = explicit
+    ? { groups: explicit.filter((g) => g.length > 1).map((g) => g.map(byName)), alone: explicit.filter((g) => g.length === 1).map((g) => byName(g[0]!)) }
+    : planShares(rest, process.env.HEADERPROOF_SHARE !== '0');
   const baseline = skipBaseline || stacked.length ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
   return [
     ...baseline,
-    ...(stacked.length ? journey(STACK_PROJECT, BASELINE_POLICY_FILE, 'candidate', stacked) : []),
+    ...(stacked.length ? journey(STACK_PROJECT, BASELINE_POLICY_FILE, 'candidate', { members: stacked, shared: false }) : []),
+    ...groups.flatMap((g, i) => journey(sharedProjectName(i + 1), BASELINE_POLICY_FILE, 'candidate', { members: g, shared: true })),
     ...alone.flatMap((p) => journey(p.name, p.file, 'candidate')),
   ];
 }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { serializeCsp } from '../policy/csp.js';
-import { parsePermissionsPolicy } from '../lint/permissions-policy.js';
+import { parsePermissionsPolicy } from '../policy/permissions-policy.js';
 import type { PolicyModel } from './suggest.js';
 import type { Bisection, Blame, PolicyVerdict, Summary } from '../report/model.js';
 

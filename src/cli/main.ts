@@ -52,6 +52,7 @@ program
   .option('--no-screenshots', 'keep screenshots out of the report (private libraries)')
   .option('--bisect', "blame: bisect a breaking policy's parts instead of re-running each one (fewer journey re-runs against the target, more wall time on a small machine; see README)")
   .option('--no-stack', 'give every report-only CSP candidate a pass of its own (default: they share one pass, each header reporting to its own path)')
+  .option('--no-share', 'give every enforced candidate a pass of its own (default: restriction-only candidates share a pass; one that is not clean is split and re-run)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
   .action(async (opts) => {
     process.exitCode = await run(opts);

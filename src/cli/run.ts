@@ -1,12 +1,13 @@
 // `headerproof run`: validates the inputs, runs the journey matrix through Playwright Test (the
 // same projects `npx playwright test` runs), and turns the verdicts into an exit code.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { defaultRunDir, writeReports } from '../report/summary.js';
+import { buildSummary, defaultRunDir, readRecords, writeRecords, writeReports } from '../report/summary.js';
+import { splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import { EngineListError, FIREFOX_SUFFIX, parseEngines } from '../harness/engines.js';
@@ -55,6 +56,10 @@ export interface RunOptions {
   screenshots?: boolean;
   /** false: every report-only candidate gets a pass of its own (commander's --no-stack). */
   stack?: boolean;
+  /** false: every enforced candidate gets a pass of its own (commander's --no-share). */
+  share?: boolean;
+  /** The groups a re-run serves (policy names; a group of one runs alone): set by the split below. */
+  shareGroups?: string[][];
 }
 
 /** The journeys of the app (or of the user's folder) a run would have. */
@@ -77,6 +82,39 @@ export async function checkReachable(settings: TargetSettings, timeoutMs = 10_00
   }
 }
 
+/**
+ * Splits the members of unclean shared passes (src/proxy/share.ts: those the findings point at
+ * alone, the rest together, else halves) and re-runs them through `rerun` into a folder of this
+ * run, replacing their records, until no verdict is unsettled. Every split group is smaller than
+ * the pass it came from, so this ends; the bound is a guard.
+ */
+export async function settleShared(summary: Summary, outDir: string, rerun: (groups: string[][], outDir: string) => Promise<void>): Promise<Summary> {
+  let records = readRecords(outDir);
+  for (let round = 1; summary.policies.some((p) => p.unsettled) && round <= 32; round++) {
+    const groups: string[][] = [];
+    const done = new Set<string>();
+    for (const p of summary.policies.filter((x) => x.unsettled)) {
+      if (done.has(p.policy.name)) continue;
+      const pass = [p.policy.name, ...p.unsettled!.with];
+      const members = summary.policies.filter((x) => x.unsettled && pass.includes(x.policy.name));
+      members.forEach((m) => done.add(m.policy.name));
+      groups.push(...splitShared(members.map((m) => ({ name: m.policy.name, pointed: m.unsettled!.pointed }))));
+    }
+    const folder = `split-${round}`;
+    await rerun(groups, path.join(outDir, folder));
+    // Its own verdicts had no baseline to compare with: only its records count (merged below).
+    for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
+    const names = new Set(groups.flat());
+    const fresh = readRecords(path.join(outDir, folder)).filter((r) => r.role === 'candidate')
+      .map((r) => (r.result.screenshot ? { ...r, result: { ...r.result, screenshot: path.join(folder, r.result.screenshot) } } : r));
+    records = [...records.filter((r) => !(r.role === 'candidate' && names.has(r.project))), ...fresh];
+    summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt) });
+  }
+  writeRecords(outDir, records);
+  writeReports(outDir, summary);
+  return summary;
+}
+
 export async function run(options: RunOptions): Promise<number> {
   if (options.target !== undefined && !/^https?:\/\/[^\s/]+/.test(options.target)) throw new UsageError(`--target: "${options.target}" is not an http:// or https:// URL; use e.g. https://photos-staging.example.org`);
   // Flags beat the environment, which beats headerproof.config.* (ConfigError → exit 2).
@@ -93,7 +131,7 @@ export async function run(options: RunOptions): Promise<number> {
     throw err;
   }
   const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies')));
-  loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
+  const loaded = loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
   if (settings.url) await checkReachable(settings);
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
@@ -137,6 +175,8 @@ export async function run(options: RunOptions): Promise<number> {
     ...(browsers ? { HEADERPROOF_BROWSERS: browsers } : {}),
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
     ...(options.stack === false ? { HEADERPROOF_STACK: '0' } : {}),
+    ...(options.share === false ? { HEADERPROOF_SHARE: '0' } : {}),
+    ...(options.shareGroups ? { HEADERPROOF_SHARE_GROUPS: JSON.stringify(options.shareGroups) } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
   // The chosen journeys win over a config file's list (the child re-reads the file).
@@ -152,11 +192,20 @@ export async function run(options: RunOptions): Promise<number> {
     throw new UnreachableError(`no journey results (Playwright exited ${code}); is the target reachable and are the journeys runnable?`);
   }
   let summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  // A shared pass that was not clean stands for none of its members: split and re-run them (against
+  // this run's baseline) until each verdict is one a pass of its own would give.
+  if (!options.skipBaseline && summary.policies.some((p) => p.unsettled)) {
+    const fileOf = new Map(loaded.map((p) => [p.name, p.file]));
+    summary = await settleShared(summary, outDir, async (groups, sub) => {
+      if (!options.quiet) console.log(`headerproof: a shared pass was not clean; re-running ${groups.map((g) => g.join(' + ')).join(', ')}`);
+      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, skipBaseline: true, blame: false, shareGroups: groups });
+    });
+  }
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
       // A failing journey names its engine (timeline@firefox runs in Firefox only); plain names are Chromium's.
       const browsers = journeyList.some((j) => !j.endsWith(FIREFOX_SUFFIX)) ? 'chromium' : 'firefox';
-      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, bisect: false, phone: false, browsers });
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, bisect: false, phone: false, browsers, share: false });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
       return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     };

@@ -31,6 +31,8 @@ interface WorkerFixtures {
   policyFile: string;
   /** A stacked project's report-only candidates, served side by side (src/proxy/stack.ts). */
   stackFiles: string[];
+  /** The stack's members are enforced candidates sharing a pass (src/proxy/share.ts), not report-only ones. */
+  shared: boolean;
   target: Target;
   /** The project's policy; in a stacked project, an empty one (the members are in `stack`). */
   policy: Policy;
@@ -74,6 +76,7 @@ function displayPath(file: string): string {
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   policyFile: ['policies/baseline.yaml', { option: true, scope: 'worker' }],
   stackFiles: [[], { option: true, scope: 'worker' }],
+  shared: [false, { option: true, scope: 'worker' }],
 
   app: [async ({}, use) => {
     await use(appProfile((await resolveSettings(process.cwd())).app));
@@ -89,9 +92,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(stackFiles.map((f) => loadPolicy(f)));
   }, { scope: 'worker' }],
 
-  policy: [async ({ policyFile, stack }, use) => {
+  policy: [async ({ policyFile, stack, shared }, use) => {
     await use(stack.length
-      ? { name: STACK_PROJECT, description: `${stack.length} report-only candidates in one pass`, file: '', set: {}, remove: [] }
+      ? { name: shared ? 'shared pass' : STACK_PROJECT, description: `${stack.length} ${shared ? 'candidates' : 'report-only candidates'} in one pass`, file: '', set: {}, remove: [] }
       : loadPolicy(policyFile));
   }, { scope: 'worker' }],
 
@@ -99,12 +102,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(target.preserveOrigin ? await generateCertificate([new URL(target.url).hostname]) : undefined);
   }, { scope: 'worker' }],
 
-  headerProxy: [async ({ target, policy, stack, originCertificate }, use) => {
+  headerProxy: [async ({ target, policy, stack, shared, originCertificate }, use) => {
     const targetUrl = new URL(target.url);
     const proxy = await startProxy({
       target: target.url,
       policy,
-      stack,
+      ...(shared ? { shared: stack } : { stack }),
       ...target.upstream,
       ...(originCertificate ? { tls: { cert: originCertificate.cert, key: originCertificate.key } } : {}),
       ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
@@ -248,6 +251,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         upstreamErrors: proxy.stats.upstreamErrors - upstreamErrorsBefore,
         lastUpstreamError: proxy.stats.lastUpstreamError,
         replacedUpstreamHeaders: [...proxy.stats.replacedUpstreamHeaders],
+        ...(proxy.stats.shareUnsound ? { shareUnsound: proxy.stats.shareUnsound } : {}),
       },
     };
     await testInfo.attach(JOURNEY_ATTACHMENT, { body: JSON.stringify(attachment), contentType: 'application/json' });

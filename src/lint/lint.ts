@@ -5,7 +5,7 @@ import { CspParser } from 'csp_evaluator/dist/parser.js';
 import { Severity as CeSeverity, Type as CeType, type Finding as CeFinding } from 'csp_evaluator/dist/finding.js';
 import { serializeCsp } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
-import { KNOWN_FEATURES, parsePermissionsPolicy, PermissionsPolicySyntaxError } from './permissions-policy.js';
+import { KNOWN_FEATURES, parsePermissionsPolicy, PermissionsPolicySyntaxError } from '../policy/permissions-policy.js';
 
 /** The app a policy is for: its name in messages, and the Permissions-Policy features it uses (feature → what breaks). */
 export interface LintApp { title: string; features?: Record<string, string> }

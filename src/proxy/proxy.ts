@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { ReportCollector } from './collector.js';
 import { applyHeaderEdits, policyApplies, REPORT_PATH } from './header-edits.js';
 import { applyStackEdits } from './stack.js';
+import { applySharedEdits } from './share.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
 import { redact } from '../observe/violation.js';
 import { upstreamAgent, type UpstreamOptions } from './upstream.js';
@@ -21,6 +22,8 @@ export interface ProxyOptions extends UpstreamOptions {
   policy: Policy | null;
   /** Report-only candidates served side by side in one pass (src/proxy/stack.ts). */
   stack?: Policy[];
+  /** Restriction-only candidates served together, enforced, in one pass (src/proxy/share.ts). */
+  shared?: Policy[];
   /** Interface to listen on; 127.0.0.1 unless the user says otherwise. */
   listenHost?: string;
   port?: number;
@@ -46,6 +49,8 @@ export interface ProxyStats {
   upstreamRetries: number;
   /** Headers the upstream already sent that the policy replaced. */
   replacedUpstreamHeaders: Set<string>;
+  /** Why a shared pass proves nothing (the app's own header meets members that disagree about it). */
+  shareUnsound?: string;
   /** Websocket upgrades forwarded so far (the count) and the paths of the latest ones. */
   websocketUpgrades: number;
   websocketPaths: string[];
@@ -123,6 +128,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     // replace it, so their reports say so as they would alone.
     if (options.stack?.length && applyStackEdits(proxyRes.headers, options.stack, origin, urlPath).upstreamHadOne) {
       stats.replacedUpstreamHeaders.add('content-security-policy-report-only');
+    }
+    if (options.shared?.length) {
+      const { replaced, unsound } = applySharedEdits(proxyRes.headers, options.shared, origin, urlPath);
+      for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
+      if (unsound) stats.shareUnsound ??= unsound;
+      return;
     }
     if (!options.policy) return;
     if (!policyApplies(options.policy, urlPath)) return;

@@ -99,7 +99,7 @@ function policySection(p: PolicyVerdict, image: ImageLoader): string {
   return `<section id="policy-${e(p.policy.name)}">
 <h2>${e(p.policy.name)} <span class="v ${e(p.verdict)}">${e(p.verdict)}</span></h2>
 ${p.engines ? `<p>${p.engines.map((x) => `${e(ENGINE_LABEL[x.browser])}${x.version ? ` ${e(x.version)}` : ''}: <span class="v ${e(x.verdict)}">${e(x.verdict)}</span>${x.notEnforced.length ? ` <span class="meta">(does not enforce ${e(x.notEnforced.join(', '))})</span>` : ''}`).join(' · ')}</p>` : ''}
-<p>${e(p.policy.description)}</p><p class="meta">File: <code>${e(p.policy.file)}</code>${p.stackedWith ? ` · ran report-only in one pass with ${e(p.stackedWith.join(', '))} (each header reports to its own path; only its own violations count here)` : ''}</p>
+<p>${e(p.policy.description)}</p><p class="meta">File: <code>${e(p.policy.file)}</code>${p.stackedWith ? ` · ran report-only in one pass with ${e(p.stackedWith.join(', '))} (each header reports to its own path; only its own violations count here)` : ''}${p.sharedWith ? ` · proven safe in one enforced pass with ${e(p.sharedWith.join(', '))} (all served at once, nothing failed or was reported, so each alone is safe)` : ''}</p>
 <ul>${p.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>
 ${p.warnings.length ? `<div class="warn"><b>Warnings</b><ul>${p.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></div>` : ''}
 ${failures ? `<h3>Failing journeys</h3><ul>${failures}</ul>` : ''}

@@ -30,6 +30,8 @@ export function renderMarkdown(summary: Summary): string {
   if (summary.baselineAdvice?.length) lines.push('');
   const stacked = summary.policies.filter((p) => p.stackedWith).map((p) => m(p.policy.name));
   if (stacked.length) lines.push(`Report-only candidates ${stacked.join(', ')} shared one journey pass (each reported to its own path).`, '');
+  const shared = summary.policies.filter((p) => p.sharedWith).map((p) => m(p.policy.name));
+  if (shared.length) lines.push(`Candidates ${shared.join(', ')} were proven safe in shared enforced passes (all of them served at once, nothing failed or was reported).`, '');
   lines.push(`Started ${m(summary.startedAt)}, ${(summary.durationMs / 1000).toFixed(0)} s. Full report: index.html.`);
   return lines.join('\n') + '\n';
 }

@@ -54,6 +54,8 @@ export interface JourneyAttachment {
   stack?: { policy: PolicyInfo; warnings: string[] }[];
   /** Set on a member's copy of a stacked pass's attachment: the other members. */
   stackedWith?: string[];
+  /** Set on a member's copy of a shared enforced pass's attachment (src/proxy/share.ts): the other members. */
+  sharedWith?: string[];
   violations: ViolationGroup[];
   /** Inline scripts/styles of the HTML documents this journey loaded (hashed by the proxy), and
    *  those the app inserted at run time that the browser blocked or reported (runtime: true). */
@@ -63,7 +65,7 @@ export interface JourneyAttachment {
   /** Things about the policy a reviewer must know that no journey can show (see policy/warnings). */
   warnings: string[];
   droppedViolations: number;
-  proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[] };
+  proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[]; /** why a shared pass proves nothing */ shareUnsound?: string };
 }
 
 /** interrupted: the run stopped before the journey finished (a stopped worker, Ctrl-C, max failures). */
@@ -127,6 +129,13 @@ export interface PolicyVerdict {
   engines?: EngineVerdict[];
   /** The report-only candidates it shared its journey pass with (src/proxy/stack.ts). */
   stackedWith?: string[];
+  /** The enforced candidates it shared a clean pass with (src/proxy/share.ts): safe together, so each is safe. */
+  sharedWith?: string[];
+  /**
+   * Its shared pass was not clean, so it says nothing about this member alone (verdict inconclusive
+   * until `headerproof run` re-runs it apart): the others, and whether the findings point at it.
+   */
+  unsettled?: { with: string[]; pointed: boolean };
 }
 
 /** A policy's verdict from one engine's journeys alone. */

@@ -7,7 +7,7 @@ import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type
 import { redact, registerSecrets } from '../observe/violation.js';
 import { resolveSettings, secretsOf } from '../config/config.js';
 import type { Engine } from '../harness/engines.js';
-import { buildSummary, defaultRunDir, writeReports, type JourneyRecord } from './summary.js';
+import { buildSummary, defaultRunDir, writeRecords, writeReports, type JourneyRecord } from './summary.js';
 import { splitStack } from './stack-records.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -57,7 +57,7 @@ export default class HeaderproofReporter implements Reporter {
     const project = test.parent.project();
     // A phone or Firefox project's results belong to its policy's group (the Chromium desktop
     // project's name); their journeys carry the project's suffix (journey@phone, journey@firefox).
-    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine; stack?: { name: string; file: string }[]; baselineInStack?: boolean } | undefined;
+    const meta = project?.metadata?.headerproof as { role: 'baseline' | 'candidate'; policyFile: string; group?: string; suffix?: string; browser?: Engine; stack?: { name: string; file: string }[]; baselineInStack?: boolean; shared?: boolean } | undefined;
     if (!project || !meta) return;
     const raw = result.attachments.find((a) => a.name === JOURNEY_ATTACHMENT)?.body;
     let attachment: JourneyAttachment | undefined;
@@ -89,7 +89,7 @@ export default class HeaderproofReporter implements Reporter {
     };
     // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one
     // record per member, as if each had run alone.
-    const records = meta.stack ? splitStack(record, meta.stack, Boolean(meta.baselineInStack)) : [record];
+    const records = meta.stack ? splitStack(record, meta.stack, Boolean(meta.baselineInStack), Boolean(meta.shared)) : [record];
     records.forEach((r, i) => this.records.set(`${project.name}\u0000${test.id}\u0000${i}`, r));
   }
 
@@ -106,6 +106,8 @@ export default class HeaderproofReporter implements Reporter {
     }
     const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime() });
     const files = writeReports(this.outDir, summary);
+    // The records behind the verdicts, for the CLI's re-runs of an unclean shared pass (src/cli/run.ts).
+    writeRecords(this.outDir, [...this.records.values()]);
     const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
     // `headerproof run` prints the verdicts itself, after any blame pass.
     if (process.env.HEADERPROOF_PROGRESS !== '1') console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nreport: ${files.html}\n`);

@@ -1,6 +1,7 @@
 // A stacked pass (src/proxy/stack.ts) as one journey record per member, and one for the baseline
 // when it rode along: the journey's outcome is shared (report-only headers change nothing the page
-// does), the violations are each one's own.
+// does), the violations are each one's own. A shared enforced pass (src/proxy/share.ts) splits the
+// same way; whether its outcome may stand for each member is the verdict's to say (src/verdict/shared.ts).
 import { ownersOf } from '../proxy/stack.js';
 import { BASELINE_POLICY_FILE } from '../harness/projects.js';
 import type { ViolationGroup } from '../observe/violation.js';
@@ -10,14 +11,14 @@ import type { JourneyRecord } from './summary.js';
  * One record per member, named and filed as the member, holding only the violations it reported;
  * with `baseline`, also the baseline's record (the violations no member caused).
  */
-export function splitStack(record: JourneyRecord, members: { name: string; file: string }[], baseline: boolean): JourneyRecord[] {
+export function splitStack(record: JourneyRecord, members: { name: string; file: string }[], baseline: boolean, shared = false): JourneyRecord[] {
   const stack = record.attachment?.stack;
   // ownersOf needs each member's CSP: the attachment carries it (none when the test died early).
   const csps = members.map((_m, i) => ({ csp: stack?.[i]?.policy.model?.csp }));
   const owners = record.result.violations.map((v) => ({ v, owners: ownersOf(v, csps) }));
   const withoutSlot = (list: ViolationGroup[]) => list.map(({ stackSlot: _s, ...v }) => v);
   const as = (project: string, role: JourneyRecord['role'], policyFile: string, violations: ViolationGroup[], own: Partial<NonNullable<JourneyRecord['attachment']>>): JourneyRecord => ({
-    ...record, project, role, policyFile,
+    ...record, project, role, policyFile, ...(shared ? { sharedPass: record.project } : {}),
     result: { ...record.result, violations },
     ...(record.attachment ? { attachment: { ...record.attachment, violations, stack: undefined, ...own } } : {}),
   });
@@ -25,7 +26,7 @@ export function splitStack(record: JourneyRecord, members: { name: string; file:
     const member = stack?.[slot];
     return as(m.name, 'candidate', m.file, withoutSlot(owners.filter((o) => o.owners.members.includes(slot)).map((o) => o.v)), {
       ...(member ? { policy: member.policy, warnings: member.warnings } : {}),
-      stackedWith: members.filter((o) => o !== m).map((o) => o.name),
+      [shared ? 'sharedWith' : 'stackedWith']: members.filter((o) => o !== m).map((o) => o.name),
     });
   });
   if (baseline) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { decideByEngine, decideVerdict, exitCodeFor } from '../verdict/verdict.js';
 import type { Engine } from '../harness/engines.js';
 import { adviseBaseline } from '../verdict/advice.js';
+import { settleShared } from '../verdict/shared.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { JourneyAttachment, JourneyResult, PolicyInfo, Summary } from './model.js';
@@ -15,6 +16,8 @@ export interface JourneyRecord {
   policyFile: string;
   result: JourneyResult;
   attachment?: JourneyAttachment;
+  /** The shared enforced pass (its project) this member's record came from (src/proxy/share.ts). */
+  sharedPass?: string;
 }
 
 export const VERSION = '0.1.0';
@@ -35,8 +38,11 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
       const warnings = [...new Set(recs.flatMap((r) => r.attachment?.warnings ?? []))];
       const candidate = recs.map((r) => r.result).sort(sortJ);
       const stackedWith = recs.find((r) => r.attachment?.stackedWith)?.attachment?.stackedWith;
-      return { ...decideByEngine(decideVerdict(info, baseline, candidate, replaced, warnings), baseline, candidate, versions), ...(stackedWith ? { stackedWith } : {}) };
-    });
+      const verdict = { ...decideByEngine(decideVerdict(info, baseline, candidate, replaced, warnings), baseline, candidate, versions), ...(stackedWith ? { stackedWith } : {}) };
+      const shared = recs.find((r) => r.sharedPass);
+      return shared ? { verdict, pass: { name: shared.sharedPass!, with: shared.attachment?.sharedWith ?? [], unsound: recs.map((r) => r.attachment?.proxy.shareUnsound).find(Boolean) } } : { verdict };
+    })
+    .map((p, _i, all) => (p.pass ? settleShared(p.verdict, p.pass, all.filter((o) => o.pass?.name === p.pass!.name).map((o) => o.verdict)) : p.verdict));
   const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
   const preservedOrigin = records.find((r) => r.attachment?.preservedOrigin)?.attachment?.preservedOrigin;
   const app = records.find((r) => r.attachment?.app)?.attachment?.app;
@@ -68,6 +74,17 @@ export function writeReports(outDir: string, summary: Summary): { html: string; 
   writeFileSync(files.html, renderHtml(summary, image));
   writeFileSync(files.md, renderMarkdown(summary));
   return files;
+}
+
+export const RECORDS_FILE = 'records.json';
+
+export function writeRecords(outDir: string, records: JourneyRecord[]): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, RECORDS_FILE), JSON.stringify(records));
+}
+
+export function readRecords(outDir: string): JourneyRecord[] {
+  return JSON.parse(readFileSync(path.join(outDir, RECORDS_FILE), 'utf8')) as JourneyRecord[];
 }
 
 export function defaultRunDir(now = new Date()): string {

@@ -23,5 +23,7 @@ test(`every shipped policy is safe on the journeys that differ in the lab as Imm
   expect(summary.baseline.map((b) => `${b.journey}: ${b.status}`)).toEqual(DIFFERING.map((j) => `${j}: passed`));
   for (const p of summary.policies) expect(`${p.policy.name}: ${p.verdict} (${p.reasons.join(' | ')})`).toBe(`${p.policy.name}: safe (all journeys pass and the policy caused no violations)`);
   expect(summary.policies.map((p) => p.policy.name).sort()).toEqual(names);
+  // All six are restrictions whose single-valued headers agree: one shared enforced pass proved them.
+  for (const p of summary.policies) expect(p.sharedWith?.sort(), p.policy.name).toEqual(names.filter((n) => n !== p.policy.name));
   expect(r.code).toBe(0);
 });

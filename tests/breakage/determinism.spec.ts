@@ -10,7 +10,7 @@ test('five identical runs, five identical verdicts', async ({}, testInfo) => {
   const outcomes: string[] = [];
   for (let i = 0; i < 5; i++) {
     const out = testInfo.outputPath(`run-${i}`);
-    await runCli(['run', '--out', out, '--workers', '2', '--no-blame', '--no-screenshots', '--journeys', 'login', '--policy',
+    await runCli(['run', '--out', out, '--workers', '2', '--no-blame', '--no-screenshots', '--no-share', '--journeys', 'login', '--policy',
       'tests/fixtures/policies/nosniff-no-powered-by.yaml', 'tests/fixtures/policies/csp-script-self-report-only.yaml', 'tests/fixtures/policies/csp-script-self-enforced.yaml']);
     const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     outcomes.push(JSON.stringify({

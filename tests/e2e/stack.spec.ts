@@ -33,7 +33,7 @@ test('four report-only candidates and the baseline in one pass get the verdicts 
     return { stdout: r.stdout, summary: JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary };
   };
   const stacked = await run('stacked', []);
-  const alone = await run('alone', ['--no-stack']);
+  const alone = await run('alone', ['--no-stack', '--no-share']);
 
   // One pass for the baseline and the four report-only candidates, one for the enforced one.
   expect(stacked.stdout).toContain('6 journey run(s): 2 project(s) × 3 journey(s)');

@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { parsePolicy } from '../../src/policy/policy.js';
 import { lintPolicy, type Finding } from '../../src/lint/lint.js';
 import { immich } from '../../src/apps/immich/profile.js';
-import { parsePermissionsPolicy } from '../../src/lint/permissions-policy.js';
+import { parsePermissionsPolicy } from '../../src/policy/permissions-policy.js';
 
 const lint = (yaml: string): Finding[] => lintPolicy(parsePolicy(`name: x\ndescription: d\n${yaml}`), immich);
 const has = (findings: Finding[], severity: string, text: RegExp) => findings.some((f) => f.severity === severity && text.test(`${f.header} ${f.directive ?? ''} ${f.message}`));

@@ -1,5 +1,5 @@
 // Permissions-Policy as a structured-field dictionary: feature=(allowlist), comma-separated.
-// Parsed here so lint can check syntax, unknown features and features the app needs (its profile says which).
+// Parsed here (the policy model) so lint can check syntax, unknown features and features the app needs (its profile says which).
 
 export interface PermissionsPolicyEntry {
   feature: string;

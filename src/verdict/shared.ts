@@ -1,0 +1,48 @@
+// Whether a shared enforced pass (src/proxy/share.ts) may stand for each of its members. Only a
+// clean pass does: for every member, every journey that passes on the baseline passed and nothing
+// new was reported or blocked, and the proxy found nothing that makes the combination looser than a
+// member alone. Then each member alone would get the same verdict (safe). Anything else says nothing about a member alone: its
+// verdict is inconclusive and marked unsettled, with whether the findings point at it, for the
+// CLI's split (src/cli/run.ts). Pure.
+import { parsePermissionsPolicy } from '../policy/permissions-policy.js';
+import type { PolicyVerdict } from '../report/model.js';
+
+/** A feature the member's own Permissions-Policy restricts (anything but `*`). */
+function restrictsFeature(verdict: PolicyVerdict, feature: string): boolean {
+  const value = Object.entries(verdict.policy.model?.set ?? {}).find(([n]) => n.toLowerCase() === 'permissions-policy')?.[1];
+  if (!value) return false;
+  try {
+    return parsePermissionsPolicy(value).some((e) => e.feature === feature && !e.allow.includes('*'));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a shared pass's findings point at this member: its own CSP reported or blocked something new, or a feature its Permissions-Policy restricts was refused. */
+export function pointsAt(verdict: PolicyVerdict): boolean {
+  return verdict.journeys.some((j) => j.newViolations.some((v) => v.kind === 'csp' || (v.kind === 'permissions-policy' && restrictsFeature(verdict, v.directive))));
+}
+
+/**
+ * Clean for one member: every journey that passes on the baseline passed, and nothing new was
+ * reported or blocked. (A journey that fails on the baseline leaves the member inconclusive alone
+ * too: that does not make the pass unclean.)
+ */
+function cleanIn(v: PolicyVerdict): boolean {
+  return (v.verdict === 'safe' || v.verdict === 'inconclusive') && v.journeys.every((j) => !j.newViolations.length && (j.baseline !== 'passed' || j.candidate === 'passed'));
+}
+
+export function settleShared(verdict: PolicyVerdict, pass: { name: string; with: string[]; unsound?: string }, group: PolicyVerdict[]): PolicyVerdict {
+  const clean = !pass.unsound && group.every(cleanIn);
+  if (clean) return { ...verdict, sharedWith: pass.with };
+  const others = group.filter((v) => v !== verdict && !cleanIn(v)).map((v) => `${v.policy.name} ${v.verdict}`);
+  const what = pass.unsound ?? `this policy ${verdict.verdict}${others.length ? `, ${others.join(', ')}` : ''} together`;
+  const { engines: _e, ...rest } = verdict;
+  return {
+    ...rest,
+    verdict: 'inconclusive',
+    reasons: [`shared an enforced pass with ${pass.with.join(', ')} that was not clean (${what}): that says nothing about this policy alone; \`headerproof run\` re-runs it apart (or give --no-share)`],
+    suggestions: [],
+    unsettled: { with: pass.with, pointed: pointsAt(verdict) },
+  };
+}
