@@ -119,10 +119,10 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
   return { streamedBytes: total, ...results };
 }
 
-function runCli(args: string[]): Promise<number> {
+function runCli(args: string[], policies: string[] = []): Promise<number> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const p = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), ...args], { cwd: ROOT, stdio: 'ignore' });
+    const p = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), ...args, ...(policies.length ? ['--policy', ...policies] : [])], { cwd: ROOT, stdio: 'ignore' });
     p.on('exit', () => resolve((Date.now() - t0) / 1000));
   });
 }
@@ -138,7 +138,8 @@ async function suiteScaling() {
   // Baseline only: a policy run with no candidate is not possible, so time baseline + 1 and subtract.
   const out: Record<string, number> = {};
   for (const n of quick ? [1, 3] : [1, 3, 5]) {
-    out[`baseline+${n}`] = await runCli(['run', '--no-blame', '--no-screenshots', '--workers', '2', '--out', path.join(OUT, `scale-${n}`), '--policy', ...files.slice(0, n)]);
+    // Each copy a pass of its own: this measures what one more pass costs (sharing: sharedEnforced).
+    out[`baseline+${n}`] = await runCli(['run', '--no-blame', '--no-screenshots', '--no-share', '--workers', '2', '--out', path.join(OUT, `scale-${n}`), '--policy', ...files.slice(0, n)]);
   }
   const perPolicy = quick ? (out['baseline+3']! - out['baseline+1']!) / 2 : (out['baseline+5']! - out['baseline+1']!) / 4;
   const baselineOnly = out['baseline+1']! - perPolicy;
@@ -196,6 +197,43 @@ async function stackedCandidates() {
   const baselineOnly = await runCli([...common, '--out', path.join(OUT, 'stack-baseline'), '--policy', path.join(ROOT, 'policies/baseline.yaml')]);
   const stacked = await runCli([...common, '--out', path.join(OUT, 'stack-10'), '--policy', ...files]);
   return { baselineOnly: Number(baselineOnly.toFixed(1)), baselinePlus10Stacked: Number(stacked.toFixed(1)), ratio: Number((stacked / baselineOnly).toFixed(2)) };
+}
+
+// Enforced candidates sharing a pass (src/proxy/share.ts), all journeys on the lab: the six shipped
+// bundles, ten safe enforced candidates, and the same ten with one that breaks (fullscreen=()),
+// each against a run of one bundle (which includes its baseline).
+async function sharedEnforced() {
+  const dir = path.join(OUT, 'policies-enforced');
+  mkdirSync(dir, { recursive: true });
+  const safe: Record<string, string> = {
+    nosniff: 'set:\n  X-Content-Type-Options: nosniff\n', xfo: 'set:\n  X-Frame-Options: SAMEORIGIN\n', corp: 'set:\n  Cross-Origin-Resource-Policy: same-origin\n',
+    hsts: 'set:\n  Strict-Transport-Security: max-age=86400\n', referrer: 'set:\n  Referrer-Policy: same-origin\n', camera: 'set:\n  Permissions-Policy: camera=()\n',
+    microphone: 'set:\n  Permissions-Policy: microphone=(), usb=()\n', 'frame-ancestors': "csp:\n  directives:\n    frame-ancestors: [\"'self'\"]\n",
+    'object-src': "csp:\n  directives:\n    object-src: [\"'none'\"]\n", 'base-uri': "csp:\n  directives:\n    base-uri: [\"'self'\"]\n",
+  };
+  const write = (name: string, body: string) => {
+    const f = path.join(dir, `${name}.yaml`);
+    writeFileSync(f, `name: ${name}\ndescription: enforced ${name}\n${body}`);
+    return f;
+  };
+  const ten = Object.entries(safe).map(([n, b]) => write(n, b));
+  const breaking = write('fullscreen-denied', 'set:\n  Permissions-Policy: fullscreen=()\n');
+  const common = ['run', '--no-blame', '--no-screenshots', '--workers', '2'];
+  const oneBundle = await runCli([...common, '--out', path.join(OUT, 'share-one'), '--policy', path.join(ROOT, 'policies/bundle-a.yaml')]);
+  const sixBundles = await runCli([...common, '--out', path.join(OUT, 'share-six')]);
+  const sixAlone = await runCli([...common, '--no-share', '--out', path.join(OUT, 'share-six-alone')]);
+  const tenSafe = await runCli([...common, '--out', path.join(OUT, 'share-ten')], ten);
+  const tenOneBreaking = await runCli([...common, '--out', path.join(OUT, 'share-ten-breaking')], [...ten.slice(1), breaking]);
+  const verdicts = (name: string) => (JSON.parse(readFileSync(path.join(OUT, name, 'summary.json'), 'utf8')) as Summary).policies.map((p) => `${p.policy.name}:${p.verdict}`).sort().join(' ');
+  const r = (x: number) => Number(x.toFixed(1));
+  return {
+    oneBundle: r(oneBundle), sixBundles: r(sixBundles), sixBundlesAlone: r(sixAlone), tenSafe: r(tenSafe), tenOneBreaking: r(tenOneBreaking),
+    sixRatio: Number((sixBundles / oneBundle).toFixed(2)), tenRatio: Number((tenSafe / oneBundle).toFixed(2)),
+    // What the breaking one adds, in passes of one candidate (a run of one bundle is two passes).
+    breakingExtraPasses: Number(((tenOneBreaking - tenSafe) / (oneBundle / 2)).toFixed(2)),
+    sameVerdictsAsAlone: verdicts('share-six') === verdicts('share-six-alone'),
+    tenBreakingVerdicts: verdicts('share-ten-breaking'),
+  };
 }
 
 function violationVolume() {
@@ -269,11 +307,18 @@ if (process.argv.includes('--proxy-only')) {
   console.log(JSON.stringify(proxy, null, 2));
   process.exit(0);
 }
+if (process.argv.includes('--shared-only')) {
+  // The shared-pass section alone, printed, nothing written.
+  console.log(JSON.stringify(await sharedEnforced(), null, 2));
+  process.exit(0);
+}
 const volume = violationVolume();
 console.log('violation volume done');
 const scaling = await suiteScaling();
 const stacked = await stackedCandidates();
 console.log('stacked report-only candidates done');
+const shared = await sharedEnforced();
+console.log('shared enforced candidates done');
 const boot = await bootFailure(scaling.seconds['baseline+1']!);
 console.log('boot failure done');
 const blame = await blameSearch();
@@ -282,7 +327,7 @@ const engines = await secondEngine(scaling.seconds['baseline+1']!);
 console.log('second engine done');
 const collect = await collectorBench();
 console.log('collector done');
-const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, stacked, boot, blame, engines, volume, collect };
+const result = { date: new Date().toISOString(), machine, quick, proxy, scaling, stacked, shared, boot, blame, engines, volume, collect };
 writeFileSync(path.join(OUT, 'latest.json'), JSON.stringify(result, null, 2));
 
 const p = proxy as unknown as Record<string, { rps: number; p50ms: number; p99ms: number; errors: number; largeMBps: number; rssPeakWhileStreamingMB?: number; rssBeforeMB?: number }>;
@@ -305,6 +350,7 @@ const table = [
   `- proxy RSS ${p.headerproof!.rssBeforeMB} MB before, peak ${p.headerproof!.rssPeakWhileStreamingMB} MB while streaming ${(proxy.streamedBytes / GiB).toFixed(2)} GiB (flat = no buffering)`,
   `- suite (all journeys): ${Object.entries(scaling.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; each extra policy ${scaling.perExtraPolicy} s = ${scaling.ratio}× the baseline (target ≤ 0.5×: ${scaling.ratio <= 0.5 ? 'met' : 'NOT met'})`,
   `- baseline + 10 report-only candidates, stacked in one pass: ${stacked.baselinePlus10Stacked} s vs ${stacked.baselineOnly} s for the baseline alone = ${stacked.ratio}× (target ≤ 1.5×: ${stacked.ratio <= 1.5 ? 'met' : 'NOT met'})`,
+  `- enforced candidates sharing a pass (all journeys): the six shipped bundles ${shared.sixBundles} s (${shared.sixBundlesAlone} s each alone, same verdicts: ${shared.sameVerdictsAsAlone ? 'yes' : 'NO'}) vs ${shared.oneBundle} s for one bundle = ${shared.sixRatio}× (target ≤ 1.3×: ${shared.sixRatio <= 1.3 ? 'met' : 'NOT met'}); ten safe enforced candidates ${shared.tenSafe} s = ${shared.tenRatio}× (target ≤ 1.3×: ${shared.tenRatio <= 1.3 ? 'met' : 'NOT met'}); nine safe + one breaking ${shared.tenOneBreaking} s: ${shared.breakingExtraPasses} passes more (its own pass and the nine re-run together: target ≤ 2: ${shared.breakingExtraPasses <= 2 ? 'met' : 'NOT met'}; ${shared.tenBreakingVerdicts})`,
   `- a policy that blocks the app's boot (4 directives): run ${boot.blockedRun} s vs ${boot.passingRun} s for a passing policy = ${boot.ratio}× (target ≤ 1.5×: ${boot.ratio <= 1.5 ? 'met' : 'NOT met'}); its blame ${boot.blameSeconds} s (target ≤ 60 s: ${boot.blameSeconds <= 60 ? 'met' : 'NOT met'})`,
   `- blame of a ${blame.parts}-part policy that breaks the map: every part at once ${blame.allAtOnceSeconds} s (${blame.parts} re-runs), bisected (--bisect) ${blame.bisectedSeconds} s (${blame.reruns} re-runs)`,
   `- second engine (baseline + 1 policy, all journeys): Chromium only ${engines.chromiumOnly} s, Chromium and Firefox ${engines.chromiumAndFirefox} s: Firefox is ${Math.round(engines.firefoxShare * 100)}% of the two-engine run`,

@@ -1,6 +1,7 @@
-// Stacked report-only candidates (src/proxy/stack.ts): the real CLI runs three report-only CSPs in
-// one pass, then each alone (--no-stack), on the lab through the real proxy; every verdict and every
-// new violation must be the same.
+// Stacked report-only candidates (src/proxy/stack.ts) and enforced ones sharing a pass
+// (src/proxy/share.ts): the real CLI runs four report-only CSPs in one pass and two enforced
+// candidates in another (split and re-run when not clean), then each alone (--no-stack --no-share),
+// on the lab through the real proxy; every verdict and every new violation must be the same.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,7 @@ function outcome(summary: Summary): string[] {
     ...summary.policies.map((p) => `${p.policy.name} ${p.verdict}: ${p.journeys.map((j) => `${j.journey}=${j.candidate} [${violations(j.newViolations)}]`).join(' ')}`)];
 }
 
-test('four report-only candidates and the baseline in one pass get the verdicts and violations each gets alone; an enforced one still runs alone', async ({}, testInfo) => {
+test('four report-only candidates and the baseline in one pass get the verdicts and violations each gets alone; two enforced ones sharing a pass that is not clean get what each gets alone', async ({}, testInfo) => {
   const dir = testInfo.outputPath('policies');
   const files = [
     writePolicy(dir, 'ro-scripts', { csp: { reportOnly: true, directives: { 'script-src': ["'self'"] } } }),
@@ -25,6 +26,9 @@ test('four report-only candidates and the baseline in one pass get the verdicts 
     writePolicy(dir, 'ro-connect', { csp: { reportOnly: true, directives: { 'connect-src': ["'self'"] } } }),
     writePolicy(dir, 'ro-roomy', { csp: { reportOnly: true, directives: { 'default-src': ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'", 'data:', 'blob:', 'https:'] } } }),
     writePolicy(dir, 'enforced-images', { csp: { directives: { 'img-src': ["'self'"] } } }),
+    // Shares an enforced pass with enforced-images (src/proxy/share.ts); that pass is not clean (the
+    // map's data: images), so both are split off and re-run against the baseline.
+    writePolicy(dir, 'enforced-nosniff', { set: { 'X-Content-Type-Options': 'nosniff' } }),
   ];
   const run = async (name: string, extra: string[]) => {
     const out = testInfo.outputPath(name);
@@ -35,16 +39,18 @@ test('four report-only candidates and the baseline in one pass get the verdicts 
   const stacked = await run('stacked', []);
   const alone = await run('alone', ['--no-stack', '--no-share']);
 
-  // One pass for the baseline and the four report-only candidates, one for the enforced one.
+  // One pass for the baseline and the four report-only candidates, one shared by the enforced ones,
+  // then (it was not clean) a re-run of those two apart.
   expect(stacked.stdout).toContain('6 journey run(s): 2 project(s) × 3 journey(s)');
-  expect(alone.stdout).toContain('18 journey run(s): 6 project(s) × 3 journey(s)');
+  expect(stacked.stdout).toContain('headerproof: a shared pass was not clean; re-running enforced-images, enforced-nosniff');
+  expect(alone.stdout).toContain('21 journey run(s): 7 project(s) × 3 journey(s)');
   expect(stacked.summary.policies.find((p) => p.policy.name === 'ro-images')?.stackedWith).toEqual(['ro-scripts', 'ro-connect', 'ro-roomy']);
   expect(stacked.summary.policies.find((p) => p.policy.name === 'enforced-images')?.stackedWith).toBeUndefined();
   expect(alone.summary.policies.every((p) => !p.stackedWith)).toBe(true);
 
   expect(outcome(stacked.summary)).toEqual(outcome(alone.summary));
   const verdicts = Object.fromEntries(stacked.summary.policies.map((p) => [p.policy.name, p.verdict]));
-  expect(verdicts).toEqual({ 'enforced-images': 'would-break', 'ro-connect': 'would-break', 'ro-images': 'would-break', 'ro-roomy': 'safe', 'ro-scripts': 'would-break' });
+  expect(verdicts).toEqual({ 'enforced-images': 'would-break', 'enforced-nosniff': 'safe', 'ro-connect': 'would-break', 'ro-images': 'would-break', 'ro-roomy': 'safe', 'ro-scripts': 'would-break' });
   // Each member's served header is its own, as it would be alone.
   const served = stacked.summary.policies.find((p) => p.policy.name === 'ro-images')!.policy.served;
   expect(served['content-security-policy-report-only']).toMatch(/^img-src 'self'; report-uri /);
