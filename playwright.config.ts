@@ -83,15 +83,17 @@ function journeyProjects(): Project[] {
       metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),
   ];
-  // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`);
-  // restriction-only ones share enforced passes unless HEADERPROOF_SHARE=0 (`--no-share`). The CLI's
-  // re-runs of an unclean shared pass name their groups (HEADERPROOF_SHARE_GROUPS, JSON lists of policy names).
+  // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`).
+  // Restriction-only ones share enforced passes with HEADERPROOF_SHARE=1, which `headerproof run` sets
+  // (unless --no-share): only it can split and re-run a pass that was not clean, so a plain
+  // `npx playwright test` (a shard) gives each its own pass unless told. The CLI's re-runs name their
+  // groups (HEADERPROOF_SHARE_GROUPS, JSON lists of policy names).
   const explicit = process.env.HEADERPROOF_SHARE_GROUPS ? (JSON.parse(process.env.HEADERPROOF_SHARE_GROUPS) as string[][]) : undefined;
   const byName = (n: string) => policies.find((p) => p.name === n)!;
   const { stacked, alone: rest } = explicit ? { stacked: [], alone: policies } : planStack(policies, process.env.HEADERPROOF_STACK !== '0');
   const { groups, alone } = explicit
     ? { groups: explicit.filter((g) => g.length > 1).map((g) => g.map(byName)), alone: explicit.filter((g) => g.length === 1).map((g) => byName(g[0]!)) }
-    : planShares(rest, process.env.HEADERPROOF_SHARE !== '0');
+    : planShares(rest, process.env.HEADERPROOF_SHARE === '1');
   const baseline = skipBaseline || stacked.length ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
   return [
     ...baseline,

@@ -175,7 +175,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(browsers ? { HEADERPROOF_BROWSERS: browsers } : {}),
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
     ...(options.stack === false ? { HEADERPROOF_STACK: '0' } : {}),
-    ...(options.share === false ? { HEADERPROOF_SHARE: '0' } : {}),
+    HEADERPROOF_SHARE: options.share === false ? '0' : '1',
     ...(options.shareGroups ? { HEADERPROOF_SHARE_GROUPS: JSON.stringify(options.shareGroups) } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');

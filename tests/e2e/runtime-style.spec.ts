@@ -49,7 +49,7 @@ test('a style inserted into a shadow root at run time: blocked without its hash,
     return file;
   });
   const out = testInfo.outputPath('run');
-  const r = await runCli(['run', '--out', out, '--workers', '2', '--browsers', 'chromium,firefox', '--journeys', 'video,map', '--no-blame', '--policy', ...files]);
+  const r = await runCli(['run', '--out', out, '--workers', '2', '--browsers', 'chromium,firefox', '--journeys', 'video,map', '--no-blame', '--no-share', '--policy', ...files]);
   expect([0, 1], r.stdout.slice(-3000) + r.stderr).toContain(r.code);
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
   expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline passes').toEqual([]);
