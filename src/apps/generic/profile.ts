@@ -117,7 +117,7 @@ export function loadGenericProfile(file: string): AppProfile {
       if (form.user) await typeSecret(page.locator(form.user), credentials.user ?? '');
       await typeSecret(page.locator(form.password), credentials.password);
       await page.locator(form.submit).click();
-      await expect(page.locator(form.done).first(), 'the login did not lead to the logged-in page').toBeVisible({ timeout: 20_000 });
+      await expect(page.locator(form.done).first(), 'the login did not lead to the logged-in page').toBeVisible({ timeout: 30_000 });
     };
   } else if (login && 'storageState' in login) {
     const stateFile = path.resolve(path.dirname(file), login.storageState);

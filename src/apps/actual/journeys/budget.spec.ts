@@ -6,6 +6,9 @@ import { test, expect } from '../fixtures.js';
 // budget reached the server (its sync API lists it). Whether the server already holds budgets (the
 // file list) or none (the first-run page) is asked of the API before the page opens.
 test('budget: creates a budget, an account and a transaction, and syncs it to the server', async ({ loggedInPage: page, actual }) => {
+  // A login, a new budget (a SQLite database created in WebAssembly), an account, a transaction and
+  // a sync: ~25 s alone, over a minute on a 2-core machine busy with other browsers.
+  test.setTimeout(120_000);
   const before = await actual.keep();
   const note = `headerproof-${randomUUID().slice(0, 8)}`;
   await page.getByRole('button', { name: before.length ? 'Create new file' : 'Start fresh' }).click();
@@ -29,5 +32,5 @@ test('budget: creates a budget, an account and a transaction, and syncs it to th
   await page.keyboard.type('12.34');
   await row.getByTestId('add-button').click();
   await expect(page.getByTestId('transaction-table').getByText(note), 'the new transaction is not listed').toBeVisible();
-  await expect.poll(async () => (await actual.files()).length, { message: 'the new budget never reached the server', timeout: 15_000 }).toBe(before.length + 1);
+  await expect.poll(async () => (await actual.files()).length, { message: 'the new budget never reached the server', timeout: 30_000 }).toBe(before.length + 1);
 });
