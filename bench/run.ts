@@ -299,17 +299,17 @@ async function collectorBench() {
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / GiB)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`;
 mkdirSync(OUT, { recursive: true });
 console.log(`headerproof bench on ${machine}${quick ? ' (quick)' : ''}`);
+if (process.argv.includes('--shared-only')) {
+  // The shared-pass section alone, printed, nothing written.
+  console.log(JSON.stringify(await sharedEnforced(), null, 2));
+  process.exit(0);
+}
 // The proxy first, while this process's heap is small: autocannon runs in it.
 const proxy = await proxyBench();
 console.log('proxy overhead done');
 if (process.argv.includes('--proxy-only')) {
   // For profiling the proxy: this section alone, printed, nothing written.
   console.log(JSON.stringify(proxy, null, 2));
-  process.exit(0);
-}
-if (process.argv.includes('--shared-only')) {
-  // The shared-pass section alone, printed, nothing written.
-  console.log(JSON.stringify(await sharedEnforced(), null, 2));
   process.exit(0);
 }
 const volume = violationVolume();
