@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { buildSummary, defaultRunDir, readRecords, writeRecords, writeReports } from '../report/summary.js';
+import { buildSummary, defaultRunDir, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
@@ -102,6 +102,7 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
     }
     const folder = `split-${round}`;
     await rerun(groups, path.join(outDir, folder));
+    if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) throw new UnreachableError(`re-running the members of a shared pass that was not clean left no results (${path.join(outDir, folder)}); run again, or with --no-share`);
     // Its own verdicts had no baseline to compare with: only its records count (merged below).
     for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
     const names = new Set(groups.flat());
