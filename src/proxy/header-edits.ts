@@ -45,6 +45,11 @@ export function cspHeaderValue(policy: Pick<Policy, 'csp'>, reportUrl: string, o
   return `${serializeCsp(withSamples)}; report-uri ${reportUrl}${options.reportTo ? `; report-to ${REPORT_GROUP}` : ''}`;
 }
 
+/** Declares the collector for the Reporting API: "headerproof" for CSP's report-to, "default" for the rest. */
+export function reportingEndpoints(reportUrl: string): string {
+  return `${REPORT_GROUP}="${reportUrl}", default="${reportUrl}"`;
+}
+
 export function cspHeaderName(policy: Policy): string {
   return policy.csp?.reportOnly ? 'content-security-policy-report-only' : 'content-security-policy';
 }
@@ -75,7 +80,7 @@ export function applyHeaderEdits(
   // Declares our collector for the Reporting API: "headerproof" for CSP's report-to, "default" for
   // Permissions-Policy and the other report types that have no directive of their own.
   if (csp || Object.keys(policy.set).some((h) => h.startsWith('Permissions-Policy') || h.startsWith('Cross-Origin'))) {
-    headers['reporting-endpoints'] = `${REPORT_GROUP}="${reportUrl}", default="${reportUrl}"`;
+    headers['reporting-endpoints'] = reportingEndpoints(reportUrl);
   }
   return { replaced };
 }

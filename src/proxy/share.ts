@@ -9,8 +9,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Policy } from '../policy/policy.js';
 import { parsePermissionsPolicy, type PermissionsPolicyEntry } from '../policy/permissions-policy.js';
-import { cspHeaderName, cspHeaderValue, policyApplies, REPORT_GROUP, REPORT_PATH } from './header-edits.js';
-import { stackReportPath } from './stack.js';
+import { cspHeaderName, policyApplies, REPORT_PATH, reportingEndpoints } from './header-edits.js';
+import { appendMemberCsps } from './stack.js';
 
 /** The name of the project that serves the n-th shared group (never a policy name: those have no spaces). */
 export const sharedProjectName = (n: number) => `shared pass ${n}`;
@@ -125,11 +125,7 @@ export function applySharedEdits(headers: IncomingHttpHeaders, members: Policy[]
   for (const { m } of inScope) for (const name of m.remove) if (INFORMATIONAL.has(name.toLowerCase())) delete headers[name.toLowerCase()];
   // CSP lines, one per member, beside the app's own.
   for (const key of ['content-security-policy', 'content-security-policy-report-only'] as const) {
-    const values = inScope.filter(({ m }) => m.csp && cspHeaderName(m) === key).map(({ m, slot }) => cspHeaderValue(m, `${reportBase}${stackReportPath(slot)}`)!);
-    if (!values.length) continue;
-    const own = headers[key];
-    if (own !== undefined) replaced.add(key);
-    headers[key] = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), ...values];
+    if (appendMemberCsps(headers, key, members, reportBase, urlPath).upstreamHadOne) replaced.add(key);
   }
   // Permissions-Policy: the narrowest allowlists of the members and of the app's own header.
   const pp = inScope.map(({ m }) => Object.entries(m.set).find(([n]) => n.toLowerCase() === 'permissions-policy')?.[1]).filter((v): v is string => v !== undefined);
@@ -158,7 +154,7 @@ export function applySharedEdits(headers: IncomingHttpHeaders, members: Policy[]
     headers[key] = value;
   }
   // The collector for the Reporting API, as a member alone declares it.
-  headers['reporting-endpoints'] = `${REPORT_GROUP}="${reportBase}${REPORT_PATH}", default="${reportBase}${REPORT_PATH}"`;
+  headers['reporting-endpoints'] = reportingEndpoints(`${reportBase}${REPORT_PATH}`);
   return { replaced: [...replaced], ...(unsound ? { unsound } : {}) };
 }
 

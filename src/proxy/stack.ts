@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { effectiveSources } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
-import { cspHeaderValue, policyApplies, REPORT_PATH } from './header-edits.js';
+import { cspHeaderName, cspHeaderValue, policyApplies, REPORT_PATH } from './header-edits.js';
 
 /** The name of the project that serves the stack (never a policy name: policy names have no spaces). */
 export const STACK_PROJECT = 'report-only stack';
@@ -39,18 +39,28 @@ export function stackSlotOf(text: string | undefined): number | undefined {
 }
 
 /**
+ * Appends each in-scope member's CSP of kind `key` as a header line of its own, reporting to its
+ * slot, after the upstream's own lines of that kind (the browser evaluates each on its own).
+ * Returns whether anything was added and whether the upstream sent one (each member alone would
+ * replace it). The report-only stack and the shared enforced pass (src/proxy/share.ts) both serve
+ * their members' CSPs this way.
+ */
+export function appendMemberCsps(headers: IncomingHttpHeaders, key: 'content-security-policy' | 'content-security-policy-report-only', members: Policy[], reportBase: string, urlPath: string): { added: boolean; upstreamHadOne: boolean } {
+  const values = members.flatMap((m, slot) => (m.csp && cspHeaderName(m) === key && policyApplies(m, urlPath) ? [cspHeaderValue(m, `${reportBase}${stackReportPath(slot)}`)!] : []));
+  const own = headers[key];
+  if (!values.length) return { added: false, upstreamHadOne: false };
+  headers[key] = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), ...values];
+  return { added: true, upstreamHadOne: own !== undefined };
+}
+
+/**
  * Serves every member's report-only CSP (one header line each) on a response in scope of it;
  * `reportBase` is the proxy's origin as the browser sees it. An upstream's own report-only CSP stays
- * beside them (the browser evaluates each on its own), so the pass still shows the page as the
- * baseline sees it. Returns whether the upstream sent one (each member alone would replace it).
+ * beside them, so the pass still shows the page as the baseline sees it. Returns whether the
+ * upstream sent one (each member alone would replace it).
  */
 export function applyStackEdits(headers: IncomingHttpHeaders, members: Policy[], reportBase: string, urlPath: string): { upstreamHadOne: boolean } {
-  const key = 'content-security-policy-report-only';
-  const values = members.flatMap((m, slot) => (policyApplies(m, urlPath) ? [cspHeaderValue(m, `${reportBase}${stackReportPath(slot)}`)!] : []));
-  const own = headers[key];
-  if (!values.length) return { upstreamHadOne: false };
-  headers[key] = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), ...values];
-  return { upstreamHadOne: own !== undefined };
+  return { upstreamHadOne: appendMemberCsps(headers, 'content-security-policy-report-only', members, reportBase, urlPath).upstreamHadOne };
 }
 
 const STRUCTURED = new Set(['event', 'report', 'observer']);
