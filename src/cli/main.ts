@@ -44,6 +44,7 @@ program
   .option('--phone', 'also run the journeys whose layout differs in a phone-sized browser (Pixel 7), reported as journey@phone')
   .option('--out <dir>', 'report folder (default: reports/run-<time>)')
   .option('--workers <n>', 'parallel browsers')
+  .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1); one that passes on a retry is reported as flaky, not blamed on the policy')
   .option('--insecure', 'do not verify the target\'s TLS certificate')
   .option('--ca-file <pem>', 'trust this CA (or self-signed certificate) for the target')
   .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says (SNI and Host stay the target\'s name)')

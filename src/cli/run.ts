@@ -36,6 +36,8 @@ export interface RunOptions {
   phone?: boolean;
   out?: string;
   workers?: string;
+  /** How often a failing journey runs again before its failure counts (default 1). */
+  retries?: string;
   insecure?: boolean;
   browserHost?: string;
   /** The browser uses the target's real https:// origin (proxy terminates TLS for that name). */
@@ -156,12 +158,17 @@ export async function run(options: RunOptions): Promise<number> {
     }
   }
   if (options.workers !== undefined && !/^[1-9]\d?$/.test(options.workers)) throw new UsageError('--workers: a number from 1 to 99');
+  const retries = options.retries ?? (process.env.HEADERPROOF_RETRIES || '1');
+  if (!/^\d$/.test(retries)) throw new UsageError(`${options.retries !== undefined ? '--retries' : 'HEADERPROOF_RETRIES'}: a number from 0 to 9 (how often a failing journey runs again)`);
 
   const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
   const require = createRequire(import.meta.url);
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
   const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),
-    ...(options.workers ? ['--workers', options.workers] : [])];
+    ...(options.workers ? ['--workers', options.workers] : []),
+    // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
+    // it runs again, and one that passes then is reported as flaky (src/report/reporter.ts).
+    '--retries', retries];
   const env: NodeJS.ProcessEnv = {
     ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',
@@ -206,7 +213,9 @@ export async function run(options: RunOptions): Promise<number> {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
       // A failing journey names its engine (timeline@firefox runs in Firefox only); plain names are Chromium's.
       const browsers = journeyList.some((j) => !j.endsWith(FIREFOX_SUFFIX)) ? 'chromium' : 'firefox';
-      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, bisect: false, phone: false, browsers, share: false });
+      // These journeys failed on every try already: blame looks for the header that breaks them, and
+      // a retry there would only double the time a breaking part takes.
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, bisect: false, phone: false, browsers, share: false, retries: '0' });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
       return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     };

@@ -17,9 +17,9 @@ th{background:#f3f4f6}code,pre{font-family:ui-monospace,monospace;font-size:12px
 .warn{background:#fff7e0;border-left:4px solid #e0a800;padding:.3rem .8rem}.shots{display:flex;gap:1rem;align-items:flex-start;margin:.5rem 0}.shots figure{margin:0;max-width:48%}.shots img{max-width:100%;border:1px solid #ccd}figcaption{font-size:12px;color:#555}.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
 
 /** The candidate's outcome; the baseline's only where it differs, so the eye goes to what changed. */
-function statusCell(baseline: string, candidate: string): string {
+function statusCell(baseline: string, candidate: string, flaky = false): string {
   const differs = baseline !== candidate ? ` <span class="meta">(baseline ${e(baseline)})</span>` : '';
-  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${differs}</td>`;
+  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${differs}</td>`;
 }
 
 
@@ -122,14 +122,14 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
     .map((p) => {
       const cells = journeys.map((name) => {
         const j = p.journeys.find((x) => x.journey === name);
-        return j ? statusCell(j.baseline, j.candidate) : '<td class="meta">not run</td>';
+        return j ? statusCell(j.baseline, j.candidate, Boolean(j.flaky)) : '<td class="meta">not run</td>';
       });
       const perEngine = engines.map((b) => engineCell(p.engines?.find((x) => x.browser === b)));
       return `<tr><th><a href="#policy-${e(p.policy.name)}">${e(p.policy.name)}</a></th><td><span class="v ${e(p.verdict)}">${e(p.verdict)}</span></td>${perEngine.join('')}${cells.join('')}</tr>`;
     })
     .join('');
   const baselineRows = summary.baseline
-    .map((b: JourneyResult) => `<tr><td>${e(b.journey)}</td><td class="${e(b.status)}">${e(b.status)}</td><td><pre>${e(truncate(b.error ?? '', 400))}</pre></td><td>${b.violations.length}</td></tr>`)
+    .map((b: JourneyResult) => `<tr><td>${e(b.journey)}</td><td class="${e(b.status)}">${e(b.status)}${b.flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}</td><td><pre>${e(truncate(b.error ?? b.flaky ?? '', 400))}</pre></td><td>${b.violations.length}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -89,6 +89,8 @@ export interface JourneyResult {
   failedStep?: string;
   /** Skipped after the page had been opened: what the page showed decided the skip (see verdict). */
   skippedAfterNavigation?: boolean;
+  /** It failed on an earlier try with this error and passed when run again (`--retries`): flaky. */
+  flaky?: string;
 }
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
@@ -103,6 +105,8 @@ export interface JourneyComparison {
   skippedAfterNavigation?: boolean;
   /** What the baseline's failure or skip says (the candidate's is in error). */
   baselineError?: string;
+  /** The candidate failed on an earlier try with this error and passed when run again. */
+  flaky?: string;
   /** Every violation seen with the policy. */
   violations: ViolationGroup[];
   /** Policy-caused violations that the baseline run does not have. */

@@ -44,6 +44,13 @@ export default class ProgressReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const cell: Cell = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : 'failed';
+    // A failed try that will run again (--retries) is not done yet: say so, and count it once.
+    const again = cell === 'failed' && result.retry < test.retries;
+    if (again) {
+      this.set(test, 'running');
+      if (!this.live) console.log(`      ${test.parent.project()?.name ?? ''} × ${journeyOf(test)}: failed, running it again (${(result.error?.message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]!.slice(0, 160)})`);
+      return;
+    }
     this.done++;
     if (cell === 'failed') this.failures.push(`${test.parent.project()?.name ?? ''} × ${journeyOf(test)}: ${(result.error?.message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]!.slice(0, 160)}`);
     this.set(test, cell);

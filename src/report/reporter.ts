@@ -90,7 +90,14 @@ export default class HeaderproofReporter implements Reporter {
     // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one
     // record per member, as if each had run alone.
     const records = meta.stack ? splitStack(record, meta.stack, Boolean(meta.baselineInStack), Boolean(meta.shared)) : [record];
-    records.forEach((r, i) => this.records.set(`${project.name}\u0000${test.id}\u0000${i}`, r));
+    records.forEach((r, i) => {
+      const key = `${project.name}\u0000${test.id}\u0000${i}`;
+      // A retry that passed keeps what the failed try said: the journey is flaky, not fixed.
+      const earlier = result.retry > 0 ? this.records.get(key)?.result : undefined;
+      const flaky = earlier?.status === 'failed' ? earlier.error ?? 'failed' : earlier?.flaky;
+      if (flaky && r.result.status === 'passed') r.result.flaky = flaky;
+      this.records.set(key, r);
+    });
   }
 
   async onEnd(_result: FullResult): Promise<void> {
@@ -98,6 +105,7 @@ export default class HeaderproofReporter implements Reporter {
     for (const r of this.records.values()) {
       if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);
       if (r.result.failedStep) r.result.failedStep = redact(r.result.failedStep).slice(0, 200);
+      if (r.result.flaky) r.result.flaky = redact(r.result.flaky).slice(0, 600);
     }
     if (!this.records.size) return;
     if (this.shard) {

@@ -51,6 +51,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       ...(c.error ? { error: c.error } : {}),
       ...(b?.error ? { baselineError: b.error } : {}),
       ...(c.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
+      ...(c.flaky ? { flaky: c.flaky } : {}),
       violations: c.violations,
       newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),
       ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
@@ -82,6 +83,10 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     if (enforced.length) reasons.push(`${j.journey}: ${enforced.length} blocked resource group(s) the journey did not notice (${summarize(enforced)})`);
   }
   reasons.push(...unproven.map((x) => (x.o as { reason: string }).reason));
+  // A failure that did not recur is not blamed on the policy, but it is not hidden either.
+  for (const j of journeys) {
+    if (j.flaky && j.candidate === 'passed') reasons.push(`${j.journey} failed once with the policy and passed when run again (flaky, not blamed on the policy): ${j.flaky}`);
+  }
   if (verdict === 'safe') reasons.push('all journeys pass and the policy caused no violations');
   const suggestions = policy.model
     ? suggestFixes(policy.model, journeys.flatMap((j) => j.candidate === 'failed' ? j.violations.filter((v) => POLICY_KINDS.has(v.kind)) : j.newViolations), journeys.flatMap((j) => j.inlineBlocks ?? []))

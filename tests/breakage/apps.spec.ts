@@ -48,11 +48,14 @@ const APPS: AppRows[] = [
 
 for (const a of APPS) {
   test(`${a.title}: the known-breakage rows hold on the real app in Chromium and Firefox`, async () => {
-    test.setTimeout(900_000); // ~6 min for Actual on a 2-core machine beside the other suites
+    // ~6 min for Actual on a 2-core machine beside the other suites. A real app on a loaded machine
+    // now and then misses a journey's time limit (Actual's budget, once in CI): the CLI's retry
+    // tells that from a break, as it does for a user.
+    test.setTimeout(900_000);
     const dir = mkdtempSync(path.join(os.tmpdir(), `hp-${a.app}-rows-`));
     const files = a.rows.map((r) => writePolicy(path.join(dir, 'policies'), r.name, r.policy));
     const out = path.join(dir, 'run');
-    const r = await runCli(['run', '--app', a.app, '--browsers', 'chromium,firefox', '--journeys', a.journeys.join(','), '--workers', '2', '--no-blame', '--no-share', '--out', out, '--policy', ...files]);
+    const r = await runCli(['run', '--app', a.app, '--browsers', 'chromium,firefox', '--journeys', a.journeys.join(','), '--workers', '2', '--retries', '1', '--no-blame', '--no-share', '--out', out, '--policy', ...files]);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     expect(summary.app, r.stderr).toMatchObject({ app: a.app, title: a.title, version: a.version });
     // The real app works without a policy in both engines: every row is judged against that.

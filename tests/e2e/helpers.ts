@@ -22,7 +22,9 @@ export function runPlaywright(args: string[], env: NodeJS.ProcessEnv = {}): Prom
 function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR)/.test(k)));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry, ...args], { cwd: ROOT, env: { ...clean, ...env } });
+    // The lab is deterministic: a journey that fails there fails the test at once, without the
+    // retry `headerproof run` gives it by default (tests that want one say so: --retries).
+    const child = spawn(process.execPath, [entry, ...args], { cwd: ROOT, env: { ...clean, HEADERPROOF_RETRIES: '0', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -111,3 +111,12 @@ test('exit codes: a policy that breaks what worked exits 1 even with part of the
   expect(exitCodeFor(baseline, [])).toBe(3);
   expect(exitCodeFor([ok('map')], [])).toBe(0);
 });
+
+test('a journey that passed on a retry is not blamed, and the reasons say it was flaky', () => {
+  const r = decideVerdict(policy, [ok('login'), ok('timeline')], [ok('login'), { ...ok('timeline'), flaky: 'Test timeout of 120000ms exceeded.' }]);
+  expect(r.verdict).toBe('safe');
+  expect(r.journeys.find((j) => j.journey === 'timeline')!.flaky).toBe('Test timeout of 120000ms exceeded.');
+  expect(r.reasons).toContain('timeline failed once with the policy and passed when run again (flaky, not blamed on the policy): Test timeout of 120000ms exceeded.');
+  // A failure on every try is a break as before.
+  expect(decideVerdict(policy, [ok('timeline')], [failed('timeline')]).verdict).toBe('breaks');
+});
