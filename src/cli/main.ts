@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from './run.js';
+import { runAcross, targetsOf } from './targets.js';
 import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
@@ -38,6 +39,7 @@ program
   .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: immich)`)
   .option('--journeys-dir <dir>', 'run your own journeys (*.spec.ts with headerproof\'s fixtures) from this folder instead of the app\'s')
   .option('--target <url>', 'the app to test (default: a local copy — the bundled lab for Immich, the installed Node-RED / Actual)')
+  .option('--targets <list>', 'run against several targets, each with its own baseline: names from the config file\'s "targets", or local copies (immich, immich@v1.135, immich@v3.1, node-red, actual); one report of policies × targets')
   .option('--policy <file...>', 'policy files (default: every file in policies/ except baseline)')
   .option('--journeys <list>', 'comma-separated journeys to run (default: all); name@phone runs one on a phone, name@firefox in Firefox only')
   .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox (default: chromium, or HEADERPROOF_BROWSERS / the config file\'s "browsers"); verdicts per engine and overall (the worst)')
@@ -56,7 +58,8 @@ program
   .option('--no-share', 'give every enforced candidate a pass of its own (default: restriction-only candidates share a pass; one that is not clean is split and re-run)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
   .action(async (opts) => {
-    process.exitCode = await run(opts);
+    const across = await targetsOf(opts);
+    process.exitCode = across ? await runAcross(opts, across.entries, across.baseDir) : await run(opts);
   });
 
 program

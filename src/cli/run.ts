@@ -62,6 +62,8 @@ export interface RunOptions {
   share?: boolean;
   /** The groups a re-run serves (policy names; a group of one runs alone): set by the split below. */
   shareGroups?: string[][];
+  /** The environment this run reads its target from (default: process.env); one target's of several. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The journeys of the app (or of the user's folder) a run would have. */
@@ -122,7 +124,7 @@ export async function run(options: RunOptions): Promise<number> {
   if (options.target !== undefined && !/^https?:\/\/[^\s/]+/.test(options.target)) throw new UsageError(`--target: "${options.target}" is not an http:// or https:// URL; use e.g. https://photos-staging.example.org`);
   // Flags beat the environment, which beats headerproof.config.* (ConfigError → exit 2).
   // They travel to the Playwright side as the same variables.
-  const targetEnv: NodeJS.ProcessEnv = { ...process.env, ...flagsToEnv(options) };
+  const targetEnv: NodeJS.ProcessEnv = { ...(options.env ?? process.env), ...flagsToEnv(options) };
   const settings = await resolveSettings(process.cwd(), targetEnv);
   let known: string[];
   try {

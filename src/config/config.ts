@@ -18,6 +18,23 @@ export class ConfigError extends Error {
 
 const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 10.0.0.5:443 (like curl --connect-to)');
 
+/** Where one target of a run across several is (see src/config/targets.ts): the fields a target owns. */
+const targetEntry = z.strictObject({
+  /** How reports and --targets name it: lower-case letters, digits and dashes. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a short name of lower-case letters, digits, dots and dashes, e.g. photos or immich-v3'),
+  app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, 'a shipped app (immich, node-red, actual) or the path of an app config file ending in .yaml or .json').optional(),
+  target: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://photos-staging.example.org' }).optional(),
+  /** Without target: the version the bundled local copy imitates (Immich's lab: v1.135, v3.1). */
+  version: z.string().min(1).optional(),
+  connectTo: hostPort.optional(),
+  caFile: z.string().min(1).optional(),
+  insecure: z.boolean({ error: 'must be true or false' }).optional(),
+  journeysDir: z.string().min(1).optional(),
+  journeys: z.array(z.string().regex(/^[a-z0-9-]+(@phone|@firefox)?$/, 'a journey name such as map, map@phone or map@firefox')).min(1).optional(),
+});
+
+export type TargetEntry = z.infer<typeof targetEntry>;
+
 const schema = z.strictObject({
   /** The app behind the target: a shipped profile (immich, node-red, actual) or an app config file (.yaml/.json). */
   app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, 'a shipped app (immich, node-red, actual) or the path of an app config file ending in .yaml or .json').optional(),
@@ -44,6 +61,11 @@ const schema = z.strictObject({
   journeys: z.array(z.string().regex(/^[a-z0-9-]+(@phone|@firefox)?$/, 'a journey name such as map, map@phone for its run on a phone, or map@firefox for its run in Firefox')).min(1).optional(),
   /** Browser engines (default: chromium). */
   browsers: z.array(z.enum(['chromium', 'firefox'], { error: 'chromium or firefox (WebKit cannot run here)' })).min(1).optional(),
+  /**
+   * Several targets for one run (apps behind one edge, or two versions of one app): each with its
+   * own app and credentials (HEADERPROOF_<NAME>_USER / _PASSWORD / _API_KEY). `--targets` picks some.
+   */
+  targets: z.array(targetEntry).min(1).refine((t) => new Set(t.map((x) => x.name)).size === t.length, 'each target needs a name of its own').optional(),
 });
 
 export type ConfigFile = z.infer<typeof schema>;
@@ -105,7 +127,11 @@ export async function readConfigFile(file: string): Promise<ConfigFile> {
 /** File settings overlaid with the environment (HEADERPROOF_*, IMMICH_*), validated together. */
 export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = process.env, options: { needCredentials?: boolean } = {}): Promise<TargetSettings> {
   const file = findConfigFile(dir, env);
-  const fromFile: ConfigFile = file ? await readConfigFile(file) : {};
+  // A run for one of several targets (src/config/targets.ts) is told everything about its target
+  // by the environment: the file's single-target fields and credentials are another target's.
+  const oneOfSeveral = Boolean(env.HEADERPROOF_TARGET_NAME);
+  const read: ConfigFile = file ? await readConfigFile(file) : {};
+  const fromFile: ConfigFile = oneOfSeveral ? { ...(read.policies ? { policies: read.policies } : {}), ...(read.browsers ? { browsers: read.browsers } : {}) } : read;
   const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
   const fromEnv = {
     app: env.HEADERPROOF_APP?.trim() || undefined,
@@ -132,12 +158,12 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   const app = /\.(ya?ml|json)$/.test(appSpec) ? path.resolve(fromEnv.app ? dir : base, appSpec) : appSpec;
   if (app !== appSpec && !existsSync(app)) throw new ConfigError(fromEnv.app ? 'HEADERPROOF_APP (--app)' : source, [{ field: 'app', problem: `${app} does not exist; give the path of your app config file (see README, "Any web app")` }]);
   // The app's own variable names (IMMICH_EMAIL, …), else headerproof's generic ones, else the file.
-  const own = APP_CREDENTIAL_ENV[app];
+  const own = oneOfSeveral ? undefined : APP_CREDENTIAL_ENV[app];
   const pick = (k: 'user' | 'password' | 'apiKey') => (own?.[k] ? env[own[k]!] : undefined) || (GENERIC_CREDENTIAL_ENV[k] ? env[GENERIC_CREDENTIAL_ENV[k]!] : undefined);
   const user = pick('user') || fromFile.credentials?.user || fromFile.credentials?.email;
   const password = pick('password') || fromFile.credentials?.password;
   const apiKey = pick('apiKey') || fromFile.credentials?.apiKey;
-  const needsUser = own ? Boolean(own.user) : true;
+  const needsUser = APP_CREDENTIAL_ENV[app] ? Boolean(APP_CREDENTIAL_ENV[app]!.user) : true;
   let credentials: Credentials | undefined;
   if (password && (user || !needsUser)) credentials = user ? { user, password } : { password };
   else if (apiKey) credentials = { apiKey };

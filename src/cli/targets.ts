@@ -1,0 +1,67 @@
+// `headerproof run --targets a,b,…` (or a config file's "targets"): one run per target, each in a
+// folder of the run's own with its own baseline, app profile and credentials, one after the other;
+// then one report of policies against targets and the worst exit code.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findConfigFile, readConfigFile, type TargetEntry } from '../config/config.js';
+import { selectTargets, targetEnv, TargetsError } from '../config/targets.js';
+import { acrossTargets, type TargetOutcome } from '../verdict/across.js';
+import { writeAcrossReports } from '../report/across.js';
+import { defaultRunDir } from '../report/summary.js';
+import type { Summary } from '../report/model.js';
+import { PROJECT_ROOT, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+
+export interface AcrossOptions extends RunOptions {
+  /** Comma-separated target names (config file) or local copies (immich, immich@v1.135, node-red, actual). */
+  targets?: string;
+}
+
+/** The targets of this run, or undefined for a run against a single target. */
+export async function targetsOf(options: AcrossOptions): Promise<{ entries: TargetEntry[]; baseDir: string } | undefined> {
+  const file = findConfigFile(process.cwd());
+  const config = file ? await readConfigFile(file) : undefined;
+  // A target named on the command line (or by HEADERPROOF_TARGET) is a single-target run.
+  if (options.targets === undefined && (options.target || process.env.HEADERPROOF_TARGET)) return undefined;
+  if (options.targets !== undefined && options.target) throw new UsageError('--targets and --target exclude each other: name the staging hosts as targets in the config file');
+  if (options.targets !== undefined && options.app) throw new UsageError('--targets and --app exclude each other: each target names its app (immich, node-red, actual, or "app" in the config file\'s target)');
+  try {
+    const entries = selectTargets(options.targets, config, file ? path.relative(process.cwd(), file) || file : 'a config file (there is none here)');
+    return entries ? { entries, baseDir: file ? path.dirname(file) : process.cwd() } : undefined;
+  } catch (err) {
+    if (err instanceof TargetsError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export async function runAcross(options: AcrossOptions, entries: TargetEntry[], baseDir: string): Promise<number> {
+  const startedAt = new Date();
+  const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  // Every target's environment is built (and checked) before the first one runs.
+  let envs: NodeJS.ProcessEnv[];
+  try {
+    envs = entries.map((t) => targetEnv(t, process.env, baseDir));
+  } catch (err) {
+    if (err instanceof TargetsError) throw new UsageError(err.message);
+    throw err;
+  }
+  const outcomes: TargetOutcome[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const folder = entry.name;
+    if (!options.quiet) console.log(`\nheaderproof: target ${i + 1}/${entries.length}: ${entry.name}${entry.target ? ` (${entry.target})` : ` (the local ${entry.app ?? 'immich'}${entry.version ? ` as ${entry.version}` : ''})`}`);
+    const { targets: _ignored, ...single } = options;
+    await run({ ...single, env: envs[i], out: path.join(outDir, folder) });
+    const file = path.join(outDir, folder, 'summary.json');
+    if (!existsSync(file)) throw new UnreachableError(`target ${entry.name}: its run left no results (${path.join(outDir, folder)})`);
+    outcomes.push({ name: entry.name, folder, summary: JSON.parse(readFileSync(file, 'utf8')) as Summary });
+  }
+  const summary = acrossTargets(outcomes, { startedAt, durationMs: Date.now() - startedAt.getTime() });
+  const files = writeAcrossReports(outDir, summary);
+  if (!options.quiet) {
+    const width = Math.max(8, ...summary.policies.map((p) => p.policy.length));
+    console.log(`\nheaderproof: ${summary.policies.length} policies × ${summary.targets.length} targets\n  ${'policy'.padEnd(width)}  ${'everywhere'.padEnd(12)} ${summary.targets.map((t) => t.name.padEnd(12)).join(' ')}`);
+    for (const p of summary.policies) console.log(`  ${p.policy.padEnd(width)}  ${p.worst.padEnd(12)} ${p.verdicts.map((v) => v.verdict.padEnd(Math.max(12, v.target.length))).join(' ')}`);
+    if (summary.upgrades.length) console.log(`\nWhat the upgrade changed:\n  ${summary.upgrades.map((u) => u.line).join('\n  ')}`);
+    console.log(`\nReport: ${path.relative(process.cwd(), files.html) || files.html}`);
+  }
+  return summary.exitCode;
+}
