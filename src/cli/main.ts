@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from './run.js';
 import { runAcross, targetsOf } from './targets.js';
+import { subsetCommand } from './subset.js';
 import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
@@ -60,6 +61,20 @@ program
   .action(async (opts) => {
     const across = await targetsOf(opts);
     process.exitCode = across ? await runAcross(opts, across.entries, across.baseDir) : await run(opts);
+  });
+
+program
+  .command('subset')
+  .description('the largest part of a policy that breaks none of several targets (the shared middleware) and what each target takes on top, each layer proven by a run')
+  .requiredOption('--policy <file...>', 'the candidate policy (one file)')
+  .option('--targets <list>', 'the targets: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s')
+  .option('--journeys <list>', 'comma-separated journeys to run on every target (default: each target\'s own list)')
+  .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox')
+  .option('--out <dir>', 'report folder (default: reports/run-<time>)')
+  .option('--workers <n>', 'parallel browsers')
+  .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
+  .action(async (opts) => {
+    process.exitCode = await subsetCommand(opts);
   });
 
 program

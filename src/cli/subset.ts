@@ -1,0 +1,88 @@
+// `headerproof subset --policy P --targets a,b,…`: the largest part of a policy that breaks none of
+// the targets (the shared middleware), and what each target takes on top of it — each layer proven
+// by a run. First P runs on every target with blame (which part breaks which journey); then the
+// shared part runs on every target, and shared + each target's own parts on that target.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { loadPolicy } from '../policy/policy.js';
+import { planSubset, policyOfParts, type SubsetPlan, type SubsetProof, type SubsetResult } from '../subset/subset.js';
+import { renderSubsetHtml, renderSubsetMarkdown } from '../report/subset.js';
+import { defaultRunDir } from '../report/summary.js';
+import type { Summary } from '../report/model.js';
+import { targetEnv } from '../config/targets.js';
+import { PROJECT_ROOT, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
+
+const readSummary = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+
+export async function subsetCommand(options: AcrossOptions): Promise<number> {
+  if (options.policy?.length !== 1) throw new UsageError('subset: name one policy with --policy (the candidate for the shared middleware)');
+  const across = await targetsOf(options);
+  if (!across || across.entries.length < 2) throw new UsageError('subset: name two or more targets with --targets (or "targets" in the config file)');
+  const file = path.resolve(options.policy[0]!);
+  const policy = loadPolicy(file); // PolicyError → exit 2 before anything runs
+  const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  const log = (line: string) => { if (!options.quiet) console.log(line); };
+  const started = Date.now();
+
+  // 1. The whole policy on every target, with blame: which part breaks what where.
+  log(`headerproof subset: ${policy.name} on ${across.entries.map((t) => t.name).join(', ')}, with blame`);
+  await runAcross({ ...options, policy: [file], blame: true, out: path.join(outDir, 'measure'), quiet: true }, across.entries, across.baseDir);
+  const verdicts = across.entries.map((t) => {
+    const v = readSummary(path.join(outDir, 'measure', t.name)).policies.find((p) => p.policy.name === policy.name);
+    if (!v?.policy.model) throw new UnreachableError(`subset: the run on ${t.name} left no verdict for ${policy.name} (${path.join(outDir, 'measure', t.name)})`);
+    return { target: t.name, verdict: v };
+  });
+  const model = verdicts[0]!.verdict.policy.model!;
+  const plan = planSubset(model, policy.name, verdicts);
+
+  // 2. The layers as policy files, each proven by a run on the targets that get it.
+  const layers = path.join(outDir, 'layers');
+  mkdirSync(layers, { recursive: true });
+  const write = (name: string, parts: string[], what: string): string | undefined => {
+    const body = policyOfParts(model, parts);
+    if (!body) return undefined;
+    const f = path.join(layers, `${name}.yaml`);
+    writeFileSync(f, YAML.stringify({ name, description: `${what} (from ${policy.name}; headerproof subset)`, ...body }));
+    return f;
+  };
+  const sharedName = `${policy.name}-shared`;
+  const sharedFile = plan.undecided.length ? undefined : write(sharedName, plan.shared, 'the part every target takes');
+  const proofs: SubsetProof[] = [];
+  for (const t of across.entries) {
+    const own = plan.perTarget.find((p) => p.target === t.name)!;
+    const ownName = `${policy.name}-${t.name}`;
+    const ownFile = own.parts.length ? write(ownName, [...plan.shared, ...own.parts], `what ${t.name} gets: the shared part and its own`) : undefined;
+    const files = [sharedFile, ownFile].filter((f): f is string => Boolean(f));
+    if (!files.length) continue;
+    log(`headerproof subset: proving ${files.map((f) => path.basename(f, '.yaml')).join(' and ')} on ${t.name}`);
+    const out = path.join(outDir, 'proof', t.name);
+    const single: RunOptions = { ...options, policy: files, blame: false, out, quiet: true, env: targetEnv(t, process.env, across.baseDir) };
+    delete (single as AcrossOptions).targets;
+    await run(single);
+    const s = readSummary(out);
+    for (const p of [...s.policies].sort((a, b) => Number(a.policy.name !== sharedName) - Number(b.policy.name !== sharedName))) proofs.push({ target: t.name, layer: p.policy.name === sharedName ? 'shared' : 'own', policy: p.policy.name, file: path.relative(outDir, p.policy.file), verdict: p.verdict, reasons: p.reasons, report: path.join('proof', t.name, 'index.html') });
+  }
+  const result: SubsetResult = {
+    tool: 'headerproof', kind: 'subset', policy: policy.name, file, durationMs: Date.now() - started, plan, proofs,
+    layers: { shared: sharedFile ? path.relative(outDir, sharedFile) : undefined, perTarget: Object.fromEntries(plan.perTarget.filter((p) => p.parts.length).map((p) => [p.target, path.join('layers', `${policy.name}-${p.target}.yaml`)])) },
+    upstream: verdicts.map((v) => ({ target: v.target, replaced: v.verdict.replacedUpstreamHeaders })),
+    exitCode: exitOf(plan, proofs),
+  };
+  writeFileSync(path.join(outDir, 'subset.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(path.join(outDir, 'subset.md'), renderSubsetMarkdown(result));
+  writeFileSync(path.join(outDir, 'index.html'), renderSubsetHtml(result));
+  if (!options.quiet) {
+    console.log(`\n${renderSubsetMarkdown(result)}`);
+    console.log(`Report: ${path.relative(process.cwd(), path.join(outDir, 'index.html'))}`);
+  }
+  return result.exitCode;
+}
+
+/** 0 every layer proven safe; 1 a layer is not safe where it goes; 3 the plan could not be made. */
+function exitOf(plan: SubsetPlan, proofs: SubsetProof[]): number {
+  if (proofs.some((p) => p.verdict === 'breaks' || p.verdict === 'would-break')) return 1;
+  if (plan.undecided.length || proofs.some((p) => p.verdict !== 'safe')) return 3;
+  return 0;
+}
