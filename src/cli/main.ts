@@ -19,7 +19,8 @@ import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
 import { SeedError } from '../apps/immich/seed.js';
 import { generateCertificate } from '../tls/certificate.js';
 import { labShape, SHAPES } from '../apps/immich/versions/index.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { exportLayers, layersFromSubset } from '../export/layers.js';
 import { collectCommand, reportsCommand, type CollectFlags } from './collect.js';
 import { StoreError } from '../collect/store.js';
 import os from 'node:os';
@@ -139,6 +140,21 @@ program
     if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     if (!/^\d+(\.\d+)?$/.test(opts.traefikVersion)) throw new UsageError('--traefik-version: a version such as 3.1 or 2.11');
     process.stdout.write(exportPolicy(loadPolicy(file), opts.format as ExportFormat, { traefikVersion: opts.traefikVersion, reportUri: opts.reportUri, collector: opts.collector, reportTo: opts.reportTo }));
+  });
+
+program
+  .command('export-layers')
+  .description('write a proven shared subset (the folder `headerproof subset` wrote) as edge configuration: a shared layer for every app and one per app on top')
+  .argument('<subset-folder>')
+  .requiredOption('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`)
+  .option('--out-dir <dir>', 'where to write the files (default: <subset-folder>/export/<format>)')
+  .action((dir: string, opts: { format: string; outDir?: string }) => {
+    if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+    const files = exportLayers(layersFromSubset(dir), opts.format as ExportFormat);
+    const out = path.resolve(opts.outDir ?? path.join(dir, 'export', opts.format));
+    mkdirSync(out, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(out, name), text);
+    console.log(`${files['README.txt']}\nWritten to ${path.relative(process.cwd(), out) || out}: ${Object.keys(files).join(', ')}`);
   });
 
 program

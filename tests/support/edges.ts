@@ -67,3 +67,45 @@ export const EDGES = [
   { name: 'nginx', start: startNginx, binary: NGINX, install: 'apt-get install nginx-light' },
   { name: 'caddy', start: startCaddy, binary: CADDY, install: 'apt-get install caddy' },
 ] as const;
+
+/** A site of a multi-site edge: its upstream and the exported files it includes (absolute paths). */
+export interface Site { upstream: string; include: string[] }
+
+/** Debian's nginx with one server block per site, each including its files in the same block. */
+export async function startNginxSites(dir: string, sites: Site[]): Promise<{ urls: string[]; stop: () => void }> {
+  mkdirSync(dir, { recursive: true });
+  const ports = await Promise.all(sites.map(() => freePort()));
+  const root = process.getuid?.() === 0 ? 'user root;\n' : '';
+  const servers = sites.map((s, i) => `  server {\n    listen 127.0.0.1:${ports[i]};\n    location / {\n      proxy_pass ${s.upstream};\n      proxy_http_version 1.1;\n${s.include.map((f) => `      include ${f};\n`).join('')}    }\n  }`).join('\n');
+  writeFileSync(path.join(dir, 'nginx.conf'), `${root}worker_processes 1;
+daemon off;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+${servers}
+}
+`);
+  const proc = spawn(NGINX!, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  for (const p of ports) await waitForPort(p).catch((err) => { throw new Error(`nginx: ${err.message}: ${stderr}`); });
+  return { urls: ports.map((p) => `http://127.0.0.1:${p}`), stop: () => proc.kill('SIGQUIT') };
+}
+
+/** Caddy with one site per upstream, each importing its files. */
+export async function startCaddySites(dir: string, sites: Site[]): Promise<{ urls: string[]; stop: () => void }> {
+  mkdirSync(dir, { recursive: true });
+  const ports = await Promise.all(sites.map(() => freePort()));
+  const blocks = sites.map((s, i) => `http://127.0.0.1:${ports[i]} {\n${s.include.map((f) => `\timport ${f}\n`).join('')}\treverse_proxy ${s.upstream}\n}`).join('\n');
+  writeFileSync(path.join(dir, 'Caddyfile'), `{\n\tadmin off\n\tauto_https off\n}\n${blocks}\n`);
+  const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+  const proc = spawn(CADDY!, ['run', '--adapter', 'caddyfile', '--config', path.join(dir, 'Caddyfile')], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  for (const p of ports) await waitForPort(p).catch((err) => { throw new Error(`caddy: ${err.message}: ${stderr.slice(-2000)}`); });
+  return { urls: ports.map((p) => `http://127.0.0.1:${p}`), stop: () => proc.kill('SIGTERM') };
+}
