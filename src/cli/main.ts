@@ -5,6 +5,7 @@ import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from './run.js';
 import { runAcross, targetsOf } from './targets.js';
 import { subsetCommand } from './subset.js';
+import { doctorChecks, renderChecks } from './doctor.js';
 import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
@@ -76,6 +77,20 @@ program
   .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
   .action(async (opts) => {
     process.exitCode = await subsetCommand(opts);
+  });
+
+program
+  .command('doctor')
+  .description('check this machine (Node, Chromium, Firefox ESR + Xvfb, nginx, Caddy, the local apps) and the target, and say what to install or set')
+  .option('--app <name|file>', `the app: ${APP_NAMES}, or an app config file (default: immich)`)
+  .option('--target <url>', 'the staging host (default: HEADERPROOF_TARGET or headerproof.config.*)')
+  .option('--insecure', "do not verify the target's TLS certificate")
+  .option('--ca-file <pem>', 'trust this CA for the target')
+  .option('--connect-to <host:port>', 'reach the target at this address instead of what DNS says')
+  .action(async (opts: { app?: string; target?: string; insecure?: boolean; caFile?: string; connectTo?: string }) => {
+    const checks = await doctorChecks(opts);
+    process.stdout.write(renderChecks(checks));
+    process.exitCode = checks.some((c) => c.status === 'fail') ? 1 : 0;
   });
 
 program
