@@ -3,13 +3,15 @@
 // then one report of policies against targets and the worst exit code.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findConfigFile, readConfigFile, type TargetEntry } from '../config/config.js';
+import { findConfigFile, readConfigFile, resolveSettings, type TargetEntry } from '../config/config.js';
+import { AppError } from '../apps/index.js';
+import { JourneysDirError } from '../harness/journeys.js';
 import { selectTargets, targetEnv, TargetsError } from '../config/targets.js';
 import { acrossTargets, type TargetOutcome } from '../verdict/across.js';
 import { writeAcrossReports } from '../report/across.js';
 import { defaultRunDir } from '../report/summary.js';
 import type { Summary } from '../report/model.js';
-import { PROJECT_ROOT, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+import { availableJourneys, PROJECT_ROOT, run, UnreachableError, UsageError, type RunOptions } from './run.js';
 
 export interface AcrossOptions extends RunOptions {
   /** Comma-separated target names (config file) or local copies (immich, immich@v1.135, node-red, actual). */
@@ -43,6 +45,22 @@ export async function runAcross(options: AcrossOptions, entries: TargetEntry[], 
   } catch (err) {
     if (err instanceof TargetsError) throw new UsageError(err.message);
     throw err;
+  }
+  // Each target's settings and journeys are checked before the first one runs: a missing test user
+  // or a journey one app does not have stops the run now, not after the other targets' runs.
+  const wanted = options.journeys?.split(',').map((j) => j.trim().replace(/@.*$/, '')).filter(Boolean) ?? [];
+  for (const [i, entry] of entries.entries()) {
+    const settings = await resolveSettings(process.cwd(), envs[i]!);
+    if (!wanted.length) continue;
+    let known: string[];
+    try {
+      known = availableJourneys(settings);
+    } catch (err) {
+      if (err instanceof AppError || err instanceof JourneysDirError) throw new UsageError(`target ${entry.name}: ${err.message}`);
+      throw err;
+    }
+    const unknown = wanted.filter((j) => !known.includes(j));
+    if (unknown.length) throw new UsageError(`--journeys: target ${entry.name} has no journey "${unknown[0]}" (its journeys: ${known.join(', ')}); name journeys every target has, or give each target its own "journeys" in the config file`);
   }
   const outcomes: TargetOutcome[] = [];
   for (const [i, entry] of entries.entries()) {

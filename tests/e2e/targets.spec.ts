@@ -45,6 +45,10 @@ test('the upgrade check: a CSP without wasm-unsafe-eval is safe on v1.135 and br
   const invalid = await runCli(['run', '--out', path.join(dir, 'y')], { HEADERPROOF_CONFIG: bad });
   expect(invalid.code).toBe(2);
   expect(invalid.stderr).toMatch(/bad\.json: invalid configuration\n {2}- targets\.0\.name: a short name of lower-case letters/);
+  const journeyless = await runCli(['run', '--targets', 'immich,node-red', '--journeys', 'timeline', '--out', path.join(dir, 'w')]);
+  expect(journeyless.code).toBe(2); // before any target ran
+  expect(journeyless.stderr).toContain('--journeys: target node-red has no journey "timeline" (its journeys: deploy, editor, inject-debug, login)');
+  expect(existsSync(path.join(dir, 'w'))).toBe(false);
   const both = await runCli(['run', '--targets', 'immich', '--target', 'http://127.0.0.1:9', '--out', path.join(dir, 'z')]);
   expect(both.code).toBe(2);
   expect(both.stderr).toContain('--targets and --target exclude each other');
