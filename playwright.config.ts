@@ -148,7 +148,7 @@ export default defineConfig({
   },
   projects: [
     ...(journeysOnly ? [] : [
-      // Full CLI runs (known-breakage table, tune, blame, determinism): each runs its own
+      // Full CLI runs (known-breakage table, apps, tune, blame): each runs its own
       // browsers, so one at a time keeps a 2-core machine from timing journeys out. Listed first
       // so this longest serial chain starts at once while the other worker takes the rest.
       { name: 'breakage', testDir: './tests/breakage', workers: 1 },

@@ -2,7 +2,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../e2e/helpers.js';
+import { runCli } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
 test('five identical runs, five identical verdicts', async ({}, testInfo) => {
