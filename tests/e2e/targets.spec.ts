@@ -9,7 +9,7 @@ import { runCli, writePolicy } from './helpers.js';
 import type { AcrossSummary } from '../../src/verdict/across.js';
 import type { Summary } from '../../src/report/model.js';
 
-test('the upgrade check: a CSP without wasm-unsafe-eval is safe on v1.135 and breaks the timeline on v3.1, in one run across both', async () => {
+test('the upgrade check: a CSP without wasm-unsafe-eval is safe on v1.135 and breaks the timeline and search on v3.1, in one run across both', async () => {
   test.setTimeout(300_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-targets-'));
   const config = path.join(dir, 'headerproof.config.json');
@@ -29,9 +29,9 @@ test('the upgrade check: a CSP without wasm-unsafe-eval is safe on v1.135 and br
   expect(s.kind).toBe('across-targets');
   expect(s.policies).toEqual([{ policy: 'no-wasm', worst: 'breaks', hurts: ['photos-new'], verdicts: [{ target: 'photos-new', verdict: 'breaks' }, { target: 'photos-old', verdict: 'safe' }] }]);
   expect(s.upgrades).toHaveLength(1);
-  expect(s.upgrades[0]).toMatchObject({ from: { target: 'photos-old' }, to: { target: 'photos-new' }, before: 'safe', after: 'breaks', newlyFailing: ['timeline'] });
+  expect(s.upgrades[0]).toMatchObject({ from: { target: 'photos-old' }, to: { target: 'photos-new' }, before: 'safe', after: 'breaks', newlyFailing: ['search', 'timeline'] });
   expect(s.upgrades[0]!.fixes.some((f) => f.includes("'wasm-unsafe-eval'")), s.upgrades[0]!.line).toBe(true);
-  expect(r.stdout).toContain('What the upgrade changed:\n  no-wasm: safe on Immich 1.135.3 (photos-old), breaks on Immich 3.1.0 (photos-new): timeline fails');
+  expect(r.stdout).toContain('What the upgrade changed:\n  no-wasm: safe on Immich 1.135.3 (photos-old), breaks on Immich 3.1.0 (photos-new): search, timeline fail');
   const html = readFileSync(path.join(out, 'index.html'), 'utf8');
   expect(html).toContain('href="photos-new/index.html#policy-no-wasm"');
   expect(html).toContain('What a shared middleware would break');

@@ -412,7 +412,10 @@ async function renderSearch() {
     return;
   }
   const result = await api('/api/search/metadata', { method: 'POST', body: JSON.stringify({ ...query, page: 1, size: 100 }) });
-  holder.append(galleryOf(result.assets.items, { class: 'search-results' }));
+  // The results are laid out like the timeline (in v3 by the WebAssembly module; measured on the real
+  // v3.1.0: without 'wasm-unsafe-eval' its search shows no result): without it, nothing shows.
+  const add = await layoutEngine().catch((err) => console.error('search layout failed', err));
+  if (add) holder.append(galleryOf(result.assets.items, { class: 'search-results' }));
 }
 
 // ---- detail panel --------------------------------------------------------------------------

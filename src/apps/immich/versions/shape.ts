@@ -31,7 +31,8 @@ export interface LabShape {
   mapFitsMarkers: boolean;
   /**
    * The timeline lays out its grid with a WebAssembly module: a script-src without
-   * 'wasm-unsafe-eval' leaves the grid empty (no cell, no error on the page).
+   * 'wasm-unsafe-eval' leaves the grid empty (no cell, no error on the page). The search results
+   * and a shared album are laid out the same way (measured on the real v3.1.0: all three fail).
    */
   timelineLayoutWasm: boolean;
   /** An upload's checksum is computed in a module worker (worker-src 'self'), else on the page. */
