@@ -13,54 +13,16 @@ export interface Edge { url: string; stop: () => void; proc: ChildProcess }
 export async function startNginx(dir: string, upstream: string, headersConf: string, port?: number): Promise<Edge> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'headers.conf'), headersConf);
-  port ??= await freePort();
-  const root = process.getuid?.() === 0 ? 'user root;\n' : '';
-  writeFileSync(path.join(dir, 'nginx.conf'), `${root}worker_processes 1;
-daemon off;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass ${upstream};
-      proxy_http_version 1.1;
-      include ${dir}/headers.conf;
-    }
-  }
-}
-`);
-  const proc = spawn(NGINX!, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr!.on('data', (d) => (stderr += d));
-  await waitForPort(port).catch((err) => { throw new Error(`nginx: ${err.message}: ${stderr}`); });
-  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill('SIGQUIT'), proc };
+  const { urls, stop, proc } = await startNginxSites(dir, [{ upstream, include: [path.join(dir, 'headers.conf')] }], port ? [port] : undefined);
+  return { url: urls[0]!, stop, proc };
 }
 
 /** Caddy with the exported snippet imported in the site that proxies to the upstream (admin API off). */
 export async function startCaddy(dir: string, upstream: string, snippet: string, port?: number): Promise<Edge> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'headers.caddy'), snippet);
-  port ??= await freePort();
-  writeFileSync(path.join(dir, 'Caddyfile'), `{
-\tadmin off
-\tauto_https off
-}
-http://127.0.0.1:${port} {
-\timport ${dir}/headers.caddy
-\treverse_proxy ${upstream}
-}
-`);
-  const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
-  const proc = spawn(CADDY!, ['run', '--adapter', 'caddyfile', '--config', path.join(dir, 'Caddyfile')], { stdio: ['ignore', 'ignore', 'pipe'], env });
-  let stderr = '';
-  proc.stderr!.on('data', (d) => (stderr += d));
-  await waitForPort(port).catch((err) => { throw new Error(`caddy: ${err.message}: ${stderr.slice(-2000)}`); });
-  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill('SIGTERM'), proc };
+  const { urls, stop, proc } = await startCaddySites(dir, [{ upstream, include: [path.join(dir, 'headers.caddy')] }], port ? [port] : undefined);
+  return { url: urls[0]!, stop, proc };
 }
 
 export const EDGES = [
@@ -72,9 +34,9 @@ export const EDGES = [
 export interface Site { upstream: string; include: string[] }
 
 /** Debian's nginx with one server block per site, each including its files in the same block. */
-export async function startNginxSites(dir: string, sites: Site[]): Promise<{ urls: string[]; stop: () => void }> {
+export async function startNginxSites(dir: string, sites: Site[], fixedPorts?: number[]): Promise<{ urls: string[]; stop: () => void; proc: ChildProcess }> {
   mkdirSync(dir, { recursive: true });
-  const ports = await Promise.all(sites.map(() => freePort()));
+  const ports = fixedPorts ?? await Promise.all(sites.map(() => freePort()));
   const root = process.getuid?.() === 0 ? 'user root;\n' : '';
   const servers = sites.map((s, i) => `  server {\n    listen 127.0.0.1:${ports[i]};\n    location / {\n      proxy_pass ${s.upstream};\n      proxy_http_version 1.1;\n${s.include.map((f) => `      include ${f};\n`).join('')}    }\n  }`).join('\n');
   writeFileSync(path.join(dir, 'nginx.conf'), `${root}worker_processes 1;
@@ -93,13 +55,13 @@ ${servers}
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
   for (const p of ports) await waitForPort(p).catch((err) => { throw new Error(`nginx: ${err.message}: ${stderr}`); });
-  return { urls: ports.map((p) => `http://127.0.0.1:${p}`), stop: () => proc.kill('SIGQUIT') };
+  return { urls: ports.map((p) => `http://127.0.0.1:${p}`), stop: () => proc.kill('SIGQUIT'), proc };
 }
 
 /** Caddy with one site per upstream, each importing its files. */
-export async function startCaddySites(dir: string, sites: Site[]): Promise<{ urls: string[]; stop: () => void }> {
+export async function startCaddySites(dir: string, sites: Site[], fixedPorts?: number[]): Promise<{ urls: string[]; stop: () => void; proc: ChildProcess }> {
   mkdirSync(dir, { recursive: true });
-  const ports = await Promise.all(sites.map(() => freePort()));
+  const ports = fixedPorts ?? await Promise.all(sites.map(() => freePort()));
   const blocks = sites.map((s, i) => `http://127.0.0.1:${ports[i]} {\n${s.include.map((f) => `\timport ${f}\n`).join('')}\treverse_proxy ${s.upstream}\n}`).join('\n');
   writeFileSync(path.join(dir, 'Caddyfile'), `{\n\tadmin off\n\tauto_https off\n}\n${blocks}\n`);
   const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
@@ -107,5 +69,5 @@ export async function startCaddySites(dir: string, sites: Site[]): Promise<{ url
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
   for (const p of ports) await waitForPort(p).catch((err) => { throw new Error(`caddy: ${err.message}: ${stderr.slice(-2000)}`); });
-  return { urls: ports.map((p) => `http://127.0.0.1:${p}`), stop: () => proc.kill('SIGTERM') };
+  return { urls: ports.map((p) => `http://127.0.0.1:${p}`), stop: () => proc.kill('SIGTERM'), proc };
 }
