@@ -103,8 +103,9 @@ function journeyProjects(): Project[] {
   ];
 }
 
-// Against a staging host only the journey matrix runs (headerproof's own suites need the lab).
-const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1' || Boolean(settings.url);
+// Against a staging host only the journey matrix runs (headerproof's own suites need the lab, and
+// the installed package has none).
+const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1' || Boolean(settings.url) || !import.meta.url.endsWith('.ts');
 let launchOptions: ReturnType<typeof chromiumLaunchOptions>;
 try {
   launchOptions = chromiumLaunchOptions();
@@ -117,6 +118,8 @@ try {
 // `headerproof run` gives each run its own folder: Playwright's artifacts and HTML report go there
 // instead of the shared test-results/ (which Playwright empties at the start of every run).
 const runDir = process.env.HEADERPROOF_OUT;
+// This file runs as TypeScript in a clone and compiled (dist/playwright.config.js) in the package.
+const own = (file: string) => (import.meta.url.endsWith('.ts') ? file : file.replace(/\.ts$/, '.js'));
 
 export default defineConfig({
   outputDir: runDir ? `${runDir}/test-results` : 'test-results',
@@ -128,13 +131,13 @@ export default defineConfig({
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   // One Chromium for all policy projects, one Firefox per worker slot (src/harness/global-setup.ts).
-  globalSetup: './src/harness/global-setup.ts',
+  globalSetup: own('./src/harness/global-setup.ts'),
   reporter: [
     // `headerproof run` shows a policy × journey grid (terminal) or one line per journey (CI).
-    process.env.HEADERPROOF_PROGRESS === '1' ? ['./src/report/progress.ts'] : [process.env.CI ? 'line' : 'list'],
+    process.env.HEADERPROOF_PROGRESS === '1' ? [own('./src/report/progress.ts')] : [process.env.CI ? 'line' : 'list'],
     ['html', { open: 'never', outputFolder: runDir ? `${runDir}/playwright` : 'reports/playwright' }],
     ['junit', { outputFile: runDir ? `${runDir}/junit.xml` : 'reports/junit.xml' }],
-    ['./src/report/reporter.ts'],
+    [own('./src/report/reporter.ts')],
   ],
   use: {
     browserName: 'chromium',

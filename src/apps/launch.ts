@@ -5,16 +5,26 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { FROM_SOURCE, PACKAGE_ROOT } from '../paths.js';
 
 export class LaunchError extends Error {}
 
+/** Where a real app's pinned copy installs (its package.json and lockfile travel in the package). */
+export function realAppDir(folder: string): string {
+  return path.join(PACKAGE_ROOT, 'real-apps', folder);
+}
+
+/** How to install a real app's pinned copy: the clone's setup script, or npm ci in the package's folder. */
+export function installHint(folder: string): string {
+  return FROM_SOURCE
+    ? `run scripts/setup.sh (it installs real-apps/${folder} from the npm registry)`
+    : `run npm ci --prefix ${realAppDir(folder)} (it installs the pinned copy from the npm registry)`;
+}
+
 /** The installed app's executable (scripts/setup.sh installs real-apps/<folder> from its lockfile). */
 export function installedBin(folder: string, bin: string, title: string): string {
-  const file = path.join(ROOT, 'real-apps', folder, 'node_modules', '.bin', bin);
-  if (!existsSync(file)) throw new LaunchError(`${title} is not installed: run scripts/setup.sh (it installs real-apps/${folder} from the npm registry), or give a running ${title} with --target`);
+  const file = path.join(realAppDir(folder), 'node_modules', '.bin', bin);
+  if (!existsSync(file)) throw new LaunchError(`${title} is not installed: ${installHint(folder)}, or give a running ${title} with --target`);
   return file;
 }
 

@@ -8,7 +8,8 @@ import { chromiumLaunchOptions, chromiumExecutable, firefoxExecutable, firefoxMa
 import { hasXvfb } from '../harness/display.js';
 import { ConfigError, flagsToEnv, resolveSettings, type TargetFlags } from '../config/config.js';
 import { credentialHint } from '../apps/credentials.js';
-import { checkReachable, PROJECT_ROOT, UnreachableError } from './run.js';
+import { checkReachable, UnreachableError } from './run.js';
+import { installHint, realAppDir } from '../apps/launch.js';
 
 export interface Check { name: string; status: 'ok' | 'warn' | 'fail'; found: string; fix?: string }
 
@@ -46,10 +47,10 @@ export async function doctorChecks(flags: TargetFlags, env: NodeJS.ProcessEnv = 
     checks.push(found ? { name, status: 'ok', found } : { name, status: 'warn', found: 'not installed', fix: `apt-get install ${pkg}` });
   }
   for (const app of ['node-red', 'actual']) {
-    const dir = path.join(PROJECT_ROOT, 'real-apps', app, 'node_modules');
+    const dir = path.join(realAppDir(app), 'node_modules');
     checks.push(existsSync(dir)
       ? { name: `local ${app} (--app ${app} without --target)`, status: 'ok', found: path.relative(process.cwd(), dir) || dir }
-      : { name: `local ${app} (--app ${app} without --target)`, status: 'warn', found: 'not installed', fix: `run scripts/setup.sh (npm ci in real-apps/${app})` });
+      : { name: `local ${app} (--app ${app} without --target)`, status: 'warn', found: 'not installed', fix: installHint(app) });
   }
 
   // The target: the config file and environment read as a run reads them, then one request.

@@ -25,6 +25,7 @@ import { exportLayers, layersFromSubset } from '../export/layers.js';
 import { collectCommand, reportsCommand, type CollectFlags } from './collect.js';
 import { StoreError } from '../collect/store.js';
 import os from 'node:os';
+import { INIT_APPS, InitError, JOURNEYS_DIR, writeInit } from '../init/init.js';
 import path from 'node:path';
 
 const APP_NAMES = SHIPPED_APPS.map((a) => a.name).join(', ');
@@ -60,6 +61,7 @@ program
   .option('--no-stack', 'give every report-only CSP candidate a pass of its own (default: they share one pass, each header reporting to its own path)')
   .option('--no-share', 'give every enforced candidate a pass of its own (default: restriction-only candidates share a pass; one that is not clean is split and re-run)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
+  .option('--fail-on <verdict>', 'the least serious verdict that makes the exit code 1: would-break (default) or breaks (a CI gate that lets report-only findings through; they stay in the report)')
   .action(async (opts) => {
     const across = await targetsOf(opts);
     process.exitCode = across ? await runAcross(opts, across.entries, across.baseDir) : await run(opts);
@@ -77,6 +79,25 @@ program
   .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
   .action(async (opts) => {
     process.exitCode = await subsetCommand(opts);
+  });
+
+program
+  .command('init')
+  .description('start using headerproof in your own repository: a headerproof.config.ts, policies/ with the rollout bundles, an example journey, and CI workflows (GitHub Actions, GitLab CI) for change requests; existing files are kept')
+  .option('--app <name>', `the app behind your edge: ${INIT_APPS.join(', ')} (default: immich)`, 'immich')
+  .option('--dir <folder>', 'the repository to write into (default: this folder)', '.')
+  .action((opts: { app: string; dir: string }) => {
+    const dir = path.resolve(opts.dir);
+    const result = writeInit(dir, opts.app);
+    const rel = (f: string) => path.join(path.relative(process.cwd(), dir), f);
+    for (const f of result.written) console.log(`  wrote ${rel(f)}`);
+    for (const f of result.kept) console.log(`  kept  ${rel(f)} (it exists; not overwritten)`);
+    for (const n of result.notes) console.log(`\n${n}`);
+    console.log(`\nNext:
+  npx headerproof doctor          # is this machine ready (browsers), and is the target?
+  npx headerproof run             # every policy in policies/ against the bundled lab (or HEADERPROOF_TARGET)
+  npx headerproof run --journeys-dir ${JOURNEYS_DIR}   # your own journeys
+CI: set the secrets the workflow files name (a staging host and a dedicated test user there).`);
   });
 
 program
@@ -308,7 +329,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof AppError || err instanceof ExportError || err instanceof ConfigError || err instanceof StoreError) {
+  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof AppError || err instanceof ExportError || err instanceof ConfigError || err instanceof StoreError || err instanceof InitError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
   } else if (err instanceof TuneError) {

@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
 import { buildSummary, defaultRunDir, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { splitShared } from '../proxy/share.js';
@@ -16,8 +15,21 @@ import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '..
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
 import { journeyPlan, JourneysDirError } from '../harness/journeys.js';
+import { exitCodeFor, FAIL_ON, type FailOn } from '../verdict/verdict.js';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { FROM_SOURCE, PACKAGE_ROOT, PLAYWRIGHT_CONFIG, SHIPPED_POLICIES, SOURCE_CONDITION } from '../paths.js';
+
+/** The policies a run tests when none are named: the user's policies/ folder here, else the shipped bundles. */
+export function defaultPolicies(dir = process.cwd()): string[] {
+  const own = path.join(dir, 'policies');
+  const files = existsSync(own) ? defaultPolicyFiles(own) : [];
+  return files.length ? files : defaultPolicyFiles(SHIPPED_POLICIES);
+}
+
+/** A run's folder when --out is not given: reports/run-<time> under the folder it was started in. */
+export function defaultOutDir(): string {
+  return path.resolve(process.env.HEADERPROOF_OUT ?? defaultRunDir());
+}
 
 export class UsageError extends Error {}
 export class UnreachableError extends Error {}
@@ -62,6 +74,8 @@ export interface RunOptions {
   share?: boolean;
   /** The groups a re-run serves (policy names; a group of one runs alone): set by the split below. */
   shareGroups?: string[][];
+  /** The least serious verdict that makes the exit code 1 (src/verdict/verdict.ts; default would-break). */
+  failOn?: string;
   /** The environment this run reads its target from (default: process.env); one target's of several. */
   env?: NodeJS.ProcessEnv;
 }
@@ -120,6 +134,12 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
   return summary;
 }
 
+export function parseFailOn(value: string | undefined): FailOn {
+  if (value === undefined) return 'would-break';
+  if (!(FAIL_ON as string[]).includes(value)) throw new UsageError(`--fail-on: "${value}" is not a verdict to fail on; use breaks (only a policy that breaks a journey fails the run) or would-break (the default: report-only findings fail it too)`);
+  return value as FailOn;
+}
+
 export async function run(options: RunOptions): Promise<number> {
   if (options.target !== undefined && !/^https?:\/\/[^\s/]+/.test(options.target)) throw new UsageError(`--target: "${options.target}" is not an http:// or https:// URL; use e.g. https://photos-staging.example.org`);
   // Flags beat the environment, which beats headerproof.config.* (ConfigError → exit 2).
@@ -135,7 +155,7 @@ export async function run(options: RunOptions): Promise<number> {
     if (err instanceof AppError || err instanceof JourneysDirError) throw new UsageError(err.message);
     throw err;
   }
-  const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicyFiles(path.join(PROJECT_ROOT, 'policies')));
+  const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicies());
   const loaded = loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
   if (settings.url) await checkReachable(settings);
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
@@ -163,10 +183,12 @@ export async function run(options: RunOptions): Promise<number> {
   const retries = options.retries ?? (process.env.HEADERPROOF_RETRIES || '1');
   if (!/^\d$/.test(retries)) throw new UsageError(`${options.retries !== undefined ? '--retries' : 'HEADERPROOF_RETRIES'}: a number from 0 to 9 (how often a failing journey runs again)`);
 
-  const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  const failOn = parseFailOn(options.failOn);
+  const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   const require = createRequire(import.meta.url);
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
-  const args = [playwrightCli, 'test', '--config', path.join(PROJECT_ROOT, 'playwright.config.ts'),
+  // A clone's Playwright resolves `headerproof/fixtures` (in the user's journeys) to the sources.
+  const args = [...(FROM_SOURCE ? [`--conditions=${SOURCE_CONDITION}`] : []), playwrightCli, 'test', '--config', PLAYWRIGHT_CONFIG,
     ...(options.workers ? ['--workers', options.workers] : []),
     // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
     // it runs again, and one that passes then is reported as flaky (src/report/reporter.ts).
@@ -193,7 +215,7 @@ export async function run(options: RunOptions): Promise<number> {
   if (journeys.length) env.HEADERPROOF_JOURNEYS = journeys.join(',');
   else delete env.HEADERPROOF_JOURNEYS;
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, env, stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));
   });
   const summaryFile = path.join(outDir, 'summary.json');
@@ -224,8 +246,9 @@ export async function run(options: RunOptions): Promise<number> {
     summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); }, { bisect: options.bisect === true });
     writeReports(outDir, summary);
   }
-  if (options.quiet) return summary.exitCode;
+  const exitCode = failOn === 'breaks' ? exitCodeFor(summary.baseline, summary.policies, failOn) : summary.exitCode;
+  if (options.quiet) return exitCode;
   console.log(`\n${summary.policies.map((p) => `${p.policy.name}: ${p.verdict}\n  ${p.reasons.join('\n  ')}`).join('\n')}`);
   console.log(`\nReport: ${path.relative(process.cwd(), path.join(outDir, 'index.html')) || 'index.html'}`);
-  return summary.exitCode;
+  return exitCode;
 }

@@ -8,10 +8,9 @@ import YAML from 'yaml';
 import { loadPolicy } from '../policy/policy.js';
 import { planSubset, policyOfParts, type SubsetPlan, type SubsetProof, type SubsetResult } from '../subset/subset.js';
 import { renderSubsetHtml, renderSubsetMarkdown } from '../report/subset.js';
-import { defaultRunDir } from '../report/summary.js';
 import type { Summary } from '../report/model.js';
 import { targetEnv } from '../config/targets.js';
-import { PROJECT_ROOT, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+import { defaultOutDir, run, UnreachableError, UsageError, type RunOptions } from './run.js';
 import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
 
 const readSummary = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -22,7 +21,7 @@ export async function subsetCommand(options: AcrossOptions): Promise<number> {
   if (!across || across.entries.length < 2) throw new UsageError('subset: name two or more targets with --targets (or "targets" in the config file)');
   const file = path.resolve(options.policy[0]!);
   const policy = loadPolicy(file); // PolicyError → exit 2 before anything runs
-  const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   const log = (line: string) => { if (!options.quiet) console.log(line); };
   const started = Date.now();
 

@@ -9,9 +9,8 @@ import { JourneysDirError } from '../harness/journeys.js';
 import { selectTargets, targetEnv, TargetsError } from '../config/targets.js';
 import { acrossTargets, type TargetOutcome } from '../verdict/across.js';
 import { writeAcrossReports } from '../report/across.js';
-import { defaultRunDir } from '../report/summary.js';
 import type { Summary } from '../report/model.js';
-import { availableJourneys, PROJECT_ROOT, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+import { availableJourneys, defaultOutDir, parseFailOn, run, UnreachableError, UsageError, type RunOptions } from './run.js';
 
 export interface AcrossOptions extends RunOptions {
   /** Comma-separated target names (config file) or local copies (immich, immich@v1.135, node-red, actual). */
@@ -37,7 +36,8 @@ export async function targetsOf(options: AcrossOptions): Promise<{ entries: Targ
 
 export async function runAcross(options: AcrossOptions, entries: TargetEntry[], baseDir: string): Promise<number> {
   const startedAt = new Date();
-  const outDir = path.resolve(options.out ?? process.env.HEADERPROOF_OUT ?? path.join(PROJECT_ROOT, defaultRunDir()));
+  parseFailOn(options.failOn); // a wrong value stops the run before any target's
+  const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   // Every target's environment is built (and checked) before the first one runs.
   let envs: NodeJS.ProcessEnv[];
   try {
@@ -67,10 +67,12 @@ export async function runAcross(options: AcrossOptions, entries: TargetEntry[], 
     const folder = entry.name;
     if (!options.quiet) console.log(`\nheaderproof: target ${i + 1}/${entries.length}: ${entry.name}${entry.target ? ` (${entry.target})` : ` (the local ${entry.app ?? 'immich'}${entry.version ? ` as ${entry.version}` : ''})`}`);
     const { targets: _ignored, ...single } = options;
-    await run({ ...single, env: envs[i], out: path.join(outDir, folder) });
+    const code = await run({ ...single, env: envs[i], out: path.join(outDir, folder) });
     const file = path.join(outDir, folder, 'summary.json');
     if (!existsSync(file)) throw new UnreachableError(`target ${entry.name}: its run left no results (${path.join(outDir, folder)})`);
-    outcomes.push({ name: entry.name, folder, summary: JSON.parse(readFileSync(file, 'utf8')) as Summary });
+    const own = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+    // The target's exit code as its run gave it (--fail-on decides whether would-break fails).
+    outcomes.push({ name: entry.name, folder, summary: { ...own, exitCode: code } });
   }
   const summary = acrossTargets(outcomes, { startedAt, durationMs: Date.now() - startedAt.getTime() });
   const files = writeAcrossReports(outDir, summary);

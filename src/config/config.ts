@@ -3,7 +3,6 @@
 // once with zod; a mistake names the file (or variable), the field and the fix.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { APP_CREDENTIAL_ENV, credentialHint, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
 
@@ -115,7 +114,12 @@ export async function readConfigFile(file: string): Promise<ConfigFile> {
   let raw: unknown;
   try {
     if (file.endsWith('.json')) raw = JSON.parse(readFileSync(file, 'utf8'));
-    else raw = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    else {
+      // A TypeScript config is loaded with jiti (made for loading config files), with no cache
+      // written anywhere and a fresh read every time: the same in a clone and in the package.
+      const { createJiti } = await import('jiti');
+      raw = await createJiti(import.meta.url, { fsCache: false, moduleCache: false }).import(file, { default: true });
+    }
   } catch (err) {
     throw new ConfigError(file, [{ field: '', problem: `could not be read: ${(err as Error).message.split('\n')[0]}` }]);
   }

@@ -26,7 +26,7 @@ import { journeyNameOf } from './journey-name.js';
 import { resolveSettings } from '../config/config.js';
 import { type AppIdentity, type AppProfile, type SessionCookie } from '../apps/profile.js';
 
-interface WorkerFixtures {
+export interface WorkerFixtures {
   /** The policy file this project tests (set per project in playwright.config.ts). */
   policyFile: string;
   /** A stacked project's report-only candidates, served side by side (src/proxy/stack.ts). */
@@ -48,7 +48,7 @@ interface WorkerFixtures {
   appIdentity: { identity: AppIdentity; hooks: unknown };
 }
 
-interface TestFixtures {
+export interface TestFixtures {
   journey: string;
   signals: SignalCollector;
   /** The test user's login (email and password, or an API key). */

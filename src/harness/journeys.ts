@@ -34,9 +34,12 @@ export function journeyPlan(app: AppProfile, userDir?: string): JourneyPlan {
       select: (list) => ({ testDir: app.journeysDir, ...(list.length === names.length ? {} : { grep: new RegExp(`(^|\\s)(${list.map(escape).join('|')}): `) }) }),
     };
   }
-  const names = readdirSync(app.journeysDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f)).map(journeyNameOf).sort();
+  // The app's journeys: *.spec.ts in a clone, compiled *.spec.js in the installed package.
+  const files = readdirSync(app.journeysDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f));
+  const fileOf = new Map(files.map((f) => [journeyNameOf(f), f]));
+  const names = [...fileOf.keys()].sort();
   return {
     dir: app.journeysDir, names, pageless: app.pagelessJourneys ?? [], phone: app.phoneJourneys ?? [],
-    select: (list) => ({ testDir: app.journeysDir, testMatch: list.map((j) => `${j}.spec.ts`) }),
+    select: (list) => ({ testDir: app.journeysDir, testMatch: list.map((j) => fileOf.get(j) ?? `${j}.spec.ts`) }),
   };
 }

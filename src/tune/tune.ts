@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { diffCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { lintPolicy, type Finding, type LintApp } from '../lint/lint.js';
-import { run, PROJECT_ROOT, type RunOptions } from '../cli/run.js';
+import { run, type RunOptions } from '../cli/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';
@@ -138,7 +138,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const maxIterations = options.maxIterations ?? 4;
   const unsafeStyles = options.unsafeStyles !== false;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-  const workDir = path.join(PROJECT_ROOT, 'reports', `tune-${stamp}`);
+  const workDir = path.resolve('reports', `tune-${stamp}`);
   const base = options.from ? loadPolicy(options.from) : undefined;
   const name = base ? `${base.name}-tuned` : 'tuned';
   const start = base?.csp?.directives ?? STRICT_START;

@@ -125,12 +125,19 @@ function summarize(groups: ViolationGroup[]): string {
 }
 
 /**
- * 1 when a policy breaks or would break something (the news that matters most, even when part of
+ * The least serious verdict a run's exit code fails on: `would-break` (the default), or `breaks`
+ * for a CI gate that lets report-only findings through (they are still in the report).
+ */
+export type FailOn = 'breaks' | 'would-break';
+export const FAIL_ON: FailOn[] = ['breaks', 'would-break'];
+
+/**
+ * 1 when a policy breaks or would break something (with failOn "breaks": only when one breaks) (the news that matters most, even when part of
  * the baseline fails); 3 when nothing was decided against a failing baseline or an inconclusive
  * policy; 0 when everything is safe.
  */
-export function exitCodeFor(baseline: JourneyResult[], verdicts: PolicyVerdict[]): number {
-  if (verdicts.some((v) => v.verdict === 'breaks' || v.verdict === 'would-break')) return 1;
+export function exitCodeFor(baseline: JourneyResult[], verdicts: PolicyVerdict[], failOn: FailOn = 'would-break'): number {
+  if (verdicts.some((v) => v.verdict === 'breaks' || (failOn === 'would-break' && v.verdict === 'would-break'))) return 1;
   if (baseline.some((r) => r.status === 'failed' || r.status === 'interrupted') || verdicts.some((v) => v.verdict === 'inconclusive')) return 3;
   return 0;
 }

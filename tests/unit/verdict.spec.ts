@@ -54,6 +54,13 @@ test('exit codes: 0 safe, 1 breaks or would-break', () => {
   const wb = decideVerdict(policy, [ok('a')], [ok('a', [v({ journey: 'a' })])]);
   expect(exitCodeFor([ok('a')], [safe])).toBe(0);
   expect(exitCodeFor([ok('a')], [safe, wb])).toBe(1);
+  // --fail-on breaks (a CI gate): report-only findings no longer fail the run; a break still does,
+  // and a run that decided nothing still says so.
+  const breaks = decideVerdict(policy, [ok('a')], [failed('a')]);
+  expect(breaks.verdict).toBe('breaks');
+  expect(exitCodeFor([ok('a')], [safe, wb], 'breaks')).toBe(0);
+  expect(exitCodeFor([ok('a')], [wb, breaks], 'breaks')).toBe(1);
+  expect(exitCodeFor([failed('a')], [wb], 'breaks')).toBe(3);
 });
 
 test('a journey that fails while the target errs is inconclusive, never blamed on the policy', () => {

@@ -1,0 +1,72 @@
+// `headerproof init`: starts a repository of the user's own with headerproof — a config, the
+// rollout bundles to edit, an example journey, and CI workflows for change requests. It never
+// overwrites a file that is there already: such a file is kept and reported.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { APP_CREDENTIAL_ENV, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
+import { PACKAGE_ROOT, SHIPPED_POLICIES } from '../paths.js';
+import { CI_OUT, configTemplate, gitlabCi, gitlabJob, githubWorkflow } from './templates.js';
+
+export class InitError extends Error {}
+
+/** The shipped apps init can start a config for. */
+export const INIT_APPS = Object.keys(APP_CREDENTIAL_ENV);
+
+export const JOURNEYS_DIR = 'journeys';
+export const GITLAB_JOB_FILE = '.gitlab/headerproof.gitlab-ci.yml';
+const EXAMPLE_JOURNEY = path.join(PACKAGE_ROOT, 'examples', 'journeys', 'newest-photo.spec.ts');
+
+export interface PlannedFile { path: string; content: string; why: string }
+
+/** The files init writes for an app (paths relative to the repository), in the order it writes them. */
+export function initPlan(app = 'immich'): PlannedFile[] {
+  if (!INIT_APPS.includes(app)) throw new InitError(`--app: "${app}" is not an app init knows; use one of ${INIT_APPS.join(', ')} (for any other web app, write an app config file: see the README, "Any web app")`);
+  // The rollout bundles (A–E) fit any app; a policy made for one app (immich-recommended) only that app.
+  const shipped = readdirSync(SHIPPED_POLICIES).filter((f) => /\.ya?ml$/.test(f) && !/^baseline\./.test(f))
+    .filter((f) => !INIT_APPS.some((other) => other !== app && f.startsWith(`${other}-`))).sort();
+  const policies = shipped.map((f) => ({ path: `policies/${f}`, content: readFileSync(path.join(SHIPPED_POLICIES, f), 'utf8'), why: 'a rollout bundle to edit' }));
+  const env = APP_CREDENTIAL_ENV[app] ?? GENERIC_CREDENTIAL_ENV;
+  const secrets = { target: 'HEADERPROOF_TARGET', credentials: [env.user, env.password].filter((v): v is string => Boolean(v)) };
+  const config = configTemplate(app, secrets, policies.map((p) => p.path), JOURNEYS_DIR);
+  return [
+    { path: 'headerproof.config.ts', content: config, why: 'the settings (no secrets)' },
+    ...policies,
+    ...(app === 'immich' ? [{ path: `${JOURNEYS_DIR}/newest-photo.spec.ts`, content: readFileSync(EXAMPLE_JOURNEY, 'utf8'), why: 'an example journey of your own' }] : []),
+    { path: '.github/workflows/headerproof.yml', content: githubWorkflow(secrets), why: 'GitHub Actions: every pull request' },
+    { path: GITLAB_JOB_FILE, content: gitlabJob(secrets), why: 'GitLab CI: every merge request' },
+  ];
+}
+
+export interface InitResult { written: string[]; kept: string[]; notes: string[] }
+
+/** Writes the plan into dir, keeping every file that exists; wires GitLab and .gitignore. */
+export function writeInit(dir: string, app = 'immich'): InitResult {
+  if (!existsSync(dir)) throw new InitError(`${dir} does not exist; create it, or run init in your repository's folder`);
+  const result: InitResult = { written: [], kept: [], notes: [] };
+  const write = (rel: string, content: string) => {
+    const file = path.join(dir, rel);
+    if (existsSync(file)) {
+      result.kept.push(rel);
+      return;
+    }
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    result.written.push(rel);
+  };
+  for (const f of initPlan(app)) write(f.path, f.content);
+  // GitLab reads one .gitlab-ci.yml: a new one includes the job; an existing one is the user's.
+  if (existsSync(path.join(dir, '.gitlab-ci.yml'))) {
+    const own = readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');
+    if (!own.includes(GITLAB_JOB_FILE)) result.notes.push(`GitLab: add to your .gitlab-ci.yml:\n    include:\n      - local: ${GITLAB_JOB_FILE}`);
+  } else {
+    write('.gitlab-ci.yml', gitlabCi(GITLAB_JOB_FILE));
+  }
+  // Reports stay out of the repository (CI keeps them as artifacts).
+  const ignore = path.join(dir, '.gitignore');
+  const lines = existsSync(ignore) ? readFileSync(ignore, 'utf8').split('\n').map((l) => l.trim()) : [];
+  if (!lines.some((l) => l === 'reports/' || l === 'reports' || l === '/reports/' || l === '/reports')) {
+    appendFileSync(ignore, `${lines.length && lines[lines.length - 1] !== '' ? '\n' : ''}# headerproof's runs (CI keeps ${CI_OUT}/ as an artifact)\nreports/\n`);
+    result.written.push(existsSync(ignore) && lines.length ? '.gitignore (reports/ added)' : '.gitignore');
+  }
+  return result;
+}

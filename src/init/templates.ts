@@ -1,0 +1,151 @@
+// What `headerproof init` writes into the user's repository, besides the copies of the shipped
+// policies and example journey: the starter config and the CI recipes (GitHub Actions, GitLab CI).
+// The CI jobs read the staging host and the test user from the CI system's secrets, keep the run's
+// folder (HTML report, summary.json, summary.md) as an artifact, post summary.md on the change
+// request, and fail on `breaks` only (report-only findings stay in the report).
+
+/** Where the CI jobs write the run (the artifact and the summary they post). */
+export const CI_OUT = 'reports/ci';
+
+/** The secrets the CI recipes read, for the app the config names. */
+export interface CiSecrets {
+  /** The staging host's URL. */
+  target: string;
+  /** The test user's variables, e.g. IMMICH_EMAIL and IMMICH_PASSWORD. */
+  credentials: string[];
+}
+
+export function configTemplate(app: string, secrets: CiSecrets, policies: string[], journeysDir: string): string {
+  return `// headerproof's settings for this repository. Secrets never go here: the staging host and the test
+// user come from the environment (${[secrets.target, ...secrets.credentials].join(', ')}), which your CI
+// fills from its secrets. Without HEADERPROOF_TARGET, runs use headerproof's bundled lab.
+// Every field: headerproof's README, "Run it against your staging host".
+import type { ConfigFile } from 'headerproof/config';
+
+export default {
+  // The app behind the edge: immich, node-red, actual, or an app config file (.yaml/.json).
+  app: '${app}',
+  // The policies to prove, in the order they roll out (edit them, or add your own to policies/).
+  policies: [
+${policies.map((p) => `    '${p}',`).join('\n')}
+  ],
+  // Browser engines: ['chromium'] or ['chromium', 'firefox'] (Firefox ESR 153+ and Xvfb).
+  browsers: ['chromium'],
+  // Your own journeys instead of the app's: uncomment, or run \`npx headerproof run --journeys-dir ${journeysDir}\`.
+  // journeysDir: '${journeysDir}',
+} satisfies ConfigFile;
+`;
+}
+
+export function githubWorkflow(secrets: CiSecrets): string {
+  const env = [secrets.target, ...secrets.credentials].map((v) => `          ${v}: \${{ secrets.${v} }}`).join('\n');
+  return `# headerproof: prove this repository's security headers against staging on every pull request.
+# Keeps the HTML report as an artifact, posts summary.md on the pull request, and fails on \`breaks\`.
+# Repository secrets (Settings → Secrets and variables → Actions): ${[secrets.target, ...secrets.credentials].join(', ')}
+# — a staging host and a dedicated test user there, never your own account.
+name: headerproof
+
+on:
+  pull_request:
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pull-requests: write
+
+concurrency:
+  group: headerproof-\${{ github.ref }}
+  cancel-in-progress: true
+
+jobs:
+  headerproof:
+    runs-on: ubuntu-latest
+    # Debian, as headerproof is tested: its chromium (and firefox-esr for --browsers firefox).
+    container: node:20-bookworm
+    timeout-minutes: 60
+    steps:
+      - uses: actions/checkout@v4
+      - name: Browser
+        run: apt-get update -qq && apt-get install -y -qq chromium fonts-liberation
+      - name: Install
+        run: npm ci
+      - name: Check the machine and the staging host
+        env:
+${env}
+        run: |
+          if [ -z "$${secrets.target}" ]; then
+            echo "::error::the secret ${secrets.target} is not set: without it headerproof would test its bundled lab, not your staging host"
+            exit 2
+          fi
+          npx headerproof doctor
+      - name: Prove the policies
+        env:
+${env}
+        run: npx headerproof run --out ${CI_OUT} --fail-on breaks
+      - name: Keep the report
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: headerproof-report
+          path: ${CI_OUT}/
+          if-no-files-found: ignore
+      - name: Post the summary on the pull request
+        if: always() && github.event_name == 'pull_request' && hashFiles('${CI_OUT}/summary.md') != ''
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const fs = require('fs');
+            const body = fs.readFileSync('${CI_OUT}/summary.md', 'utf8');
+            await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body });
+`;
+}
+
+/** The GitLab job, in a file of its own that .gitlab-ci.yml includes. */
+export function gitlabJob(secrets: CiSecrets): string {
+  return `# headerproof: prove this repository's security headers against staging on every merge request.
+# Keeps the HTML report as an artifact, posts summary.md on the merge request, and fails on \`breaks\`.
+# CI/CD variables (Settings → CI/CD → Variables, masked): ${[secrets.target, ...secrets.credentials].join(', ')}
+# — a staging host and a dedicated test user there, never your own account — and, to post the
+# summary, HEADERPROOF_GITLAB_TOKEN: a project access token with the api scope.
+headerproof:
+  stage: test
+  # Debian, as headerproof is tested: its chromium (and firefox-esr for --browsers firefox).
+  image: node:20-bookworm
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_PIPELINE_SOURCE == "web"
+  timeout: 1h
+  before_script:
+    - apt-get update -qq && apt-get install -y -qq chromium fonts-liberation curl
+    - npm ci
+  script:
+    - |
+      if [ -z "$${secrets.target}" ]; then
+        echo "the CI/CD variable ${secrets.target} is not set: without it headerproof would test its bundled lab, not your staging host"
+        exit 2
+      fi
+    - npx headerproof doctor
+    - npx headerproof run --out ${CI_OUT} --fail-on breaks
+  after_script:
+    - |
+      if [ -n "$CI_MERGE_REQUEST_IID" ] && [ -n "$HEADERPROOF_GITLAB_TOKEN" ] && [ -f ${CI_OUT}/summary.md ]; then
+        curl --fail --silent --show-error --request POST --header "PRIVATE-TOKEN: $HEADERPROOF_GITLAB_TOKEN" \\
+          --data-urlencode "body@${CI_OUT}/summary.md" \\
+          "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes" > /dev/null
+      fi
+  artifacts:
+    when: always
+    expose_as: headerproof report
+    paths:
+      - ${CI_OUT}/
+    expire_in: 30 days
+`;
+}
+
+/** A .gitlab-ci.yml for a repository that has none: it includes the job's file. */
+export function gitlabCi(jobFile: string): string {
+  return `# GitLab CI. headerproof's job is in ${jobFile}; add your own jobs here.
+include:
+  - local: ${jobFile}
+`;
+}

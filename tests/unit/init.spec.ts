@@ -1,0 +1,46 @@
+// `headerproof init`: what it writes for each app, and that it never overwrites a file.
+import { test, expect } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initPlan, InitError, writeInit } from '../../src/init/init.js';
+
+test('init plans the config, the bundles, the example journey and both CI recipes with the app\'s secrets', () => {
+  const immich = initPlan('immich');
+  expect(immich.map((f) => f.path)).toEqual(['headerproof.config.ts', 'policies/bundle-a.yaml', 'policies/bundle-b.yaml', 'policies/bundle-c.yaml', 'policies/bundle-d.yaml', 'policies/bundle-e.yaml', 'policies/immich-recommended.yaml', 'journeys/newest-photo.spec.ts', '.github/workflows/headerproof.yml', '.gitlab/headerproof.gitlab-ci.yml']);
+  const config = immich[0]!.content;
+  expect(config).toContain("app: 'immich'");
+  expect(config).toContain("    'policies/immich-recommended.yaml',");
+  expect(config).not.toMatch(/password:|apiKey:/);
+  const github = immich.find((f) => f.path.endsWith('headerproof.yml'))!.content;
+  expect(github).toContain('IMMICH_EMAIL: ${{ secrets.IMMICH_EMAIL }}');
+  expect(github).toContain('if [ -z "$HEADERPROOF_TARGET" ]; then');
+  // Node-RED gets its own variables, no Immich policy and no Immich journey.
+  const nodeRed = initPlan('node-red');
+  expect(nodeRed.map((f) => f.path)).not.toContain('policies/immich-recommended.yaml');
+  expect(nodeRed.map((f) => f.path)).not.toContain('journeys/newest-photo.spec.ts');
+  expect(nodeRed[0]!.content).toContain("app: 'node-red'");
+  expect(nodeRed.find((f) => f.path.startsWith('.gitlab/'))!.content).toContain('CI/CD variables (Settings → CI/CD → Variables, masked): HEADERPROOF_TARGET, NODE_RED_USER, NODE_RED_PASSWORD');
+  expect(() => initPlan('wordpress')).toThrow(InitError);
+});
+
+test('init keeps every existing file and asks to include the GitLab job in an existing .gitlab-ci.yml', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-init-'));
+  try {
+    writeFileSync(path.join(dir, 'headerproof.config.ts'), 'export default {};\n');
+    writeFileSync(path.join(dir, '.gitlab-ci.yml'), 'build:\n  script: [make]\n');
+    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/');
+    const first = writeInit(dir, 'actual');
+    expect(first.kept).toEqual(['headerproof.config.ts']);
+    expect(readFileSync(path.join(dir, 'headerproof.config.ts'), 'utf8')).toBe('export default {};\n');
+    expect(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')).toBe('build:\n  script: [make]\n');
+    expect(first.notes.join('\n')).toContain('- local: .gitlab/headerproof.gitlab-ci.yml');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n# headerproof\'s runs (CI keeps reports/ci/ as an artifact)\nreports/\n');
+    const second = writeInit(dir, 'actual');
+    expect(second.written).toEqual([]);
+    expect(second.kept).toContain('.github/workflows/headerproof.yml');
+    expect(() => writeInit(path.join(dir, 'missing'))).toThrow(/does not exist/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
