@@ -10,6 +10,7 @@ import { ConfigError, flagsToEnv, resolveSettings, type TargetFlags } from '../c
 import { credentialHint } from '../apps/credentials.js';
 import { checkReachable, UnreachableError } from './run.js';
 import { installHint, realAppDir } from '../apps/launch.js';
+import { FROM_SOURCE } from '../paths.js';
 
 export interface Check { name: string; status: 'ok' | 'warn' | 'fail'; found: string; fix?: string }
 
@@ -31,7 +32,7 @@ export async function doctorChecks(flags: TargetFlags, env: NodeJS.ProcessEnv = 
     await browser.close();
   } catch (err) {
     checks.push({ name: 'Chromium', status: 'fail', found: exe ? `${exe} does not start: ${(err as Error).message.split('\n')[0]}` : 'not installed',
-      fix: 'run scripts/setup.sh (as root it installs Debian\'s chromium), or apt-get install chromium, or point HEADERPROOF_CHROMIUM at a Chromium binary' });
+      fix: `${FROM_SOURCE ? 'run scripts/setup.sh (as root it installs Debian\'s chromium), or ' : ''}apt-get install chromium (Debian/Ubuntu), or npx playwright install chromium, or point HEADERPROOF_CHROMIUM at a Chromium binary` });
   }
 
   const ffProblem = firefoxProblem();

@@ -14,7 +14,7 @@ import type { Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
-import { journeyPlan, JourneysDirError } from '../harness/journeys.js';
+import { fixturesProblem, journeyPlan, JourneysDirError } from '../harness/journeys.js';
 import { exitCodeFor, FAIL_ON, type FailOn } from '../verdict/verdict.js';
 
 import { FROM_SOURCE, PACKAGE_ROOT, PLAYWRIGHT_CONFIG, SHIPPED_POLICIES, SOURCE_CONDITION } from '../paths.js';
@@ -151,6 +151,8 @@ export async function run(options: RunOptions): Promise<number> {
     const app = appProfile(settings.app);
     if (!settings.url && !app.launch) throw new UsageError(`${app.title}: give its URL with --target (or HEADERPROOF_TARGET); headerproof starts a local copy only of ${SHIPPED_APPS.filter((a) => a.launch).map((a) => a.name).join(', ')}`);
     known = availableJourneys(settings);
+    const problem = settings.journeysDir ? fixturesProblem(settings.journeysDir, PACKAGE_ROOT) : undefined;
+    if (problem) throw new UsageError(problem);
   } catch (err) {
     if (err instanceof AppError || err instanceof JourneysDirError) throw new UsageError(err.message);
     throw err;

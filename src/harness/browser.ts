@@ -4,6 +4,7 @@
 // channel; Playwright's patched Firefox build cannot be downloaded here.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { FROM_SOURCE } from '../paths.js';
 import { chromium, type LaunchOptions } from 'playwright';
 import type { Engine } from './engines.js';
 
@@ -86,7 +87,7 @@ export function firefoxMajor(executable: string): number | undefined {
 /** Why Firefox cannot run here (missing or too old), with the fix; undefined when it can. */
 export function firefoxProblem(): string | undefined {
   const exe = firefoxExecutable();
-  if (!exe) return 'Firefox is not installed: run scripts/setup.sh (as root it installs Debian\'s firefox-esr), or apt-get install firefox-esr, or point HEADERPROOF_FIREFOX at a Firefox binary';
+  if (!exe) return `Firefox is not installed: ${FROM_SOURCE ? 'run scripts/setup.sh (as root it installs Debian\'s firefox-esr), or ' : ''}apt-get install firefox-esr xvfb, or point HEADERPROOF_FIREFOX at a Firefox binary`;
   if (!existsSync(exe)) return `${exe} does not exist (HEADERPROOF_FIREFOX): point it at a Firefox binary, or unset it to use Debian's firefox-esr`;
   const major = firefoxMajor(exe);
   if (major !== undefined && major < MIN_FIREFOX_MAJOR) return `${exe} is Firefox ${major}; Playwright's WebDriver BiDi client needs Firefox ${MIN_FIREFOX_MAJOR} or later (apt-get update && apt-get install firefox-esr brings Debian's security update)`;

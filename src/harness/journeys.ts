@@ -1,7 +1,8 @@
 // Which journeys a run has: the app profile's folder, or the user's own (journeysDir), one journey
 // per *.spec.ts file — or, for a generic app written as config, one per page it lists (the files
 // make tests from the config, each named by its title "<journey>: …").
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { AppProfile } from '../apps/profile.js';
 import { journeyNameOf } from './journey-name.js';
 
@@ -42,4 +43,21 @@ export function journeyPlan(app: AppProfile, userDir?: string): JourneyPlan {
     dir: app.journeysDir, names, pageless: app.pagelessJourneys ?? [], phone: app.phoneJourneys ?? [],
     select: (list) => ({ testDir: app.journeysDir, testMatch: list.map((j) => fileOf.get(j) ?? `${j}.spec.ts`) }),
   };
+}
+
+/**
+ * Why the user's journeys could not import `headerproof/fixtures`, if they could not: it resolves
+ * where headerproof is installed in their project (node_modules/headerproof in the folder or above),
+ * or in headerproof's own clone; a global install alone serves the shipped journeys only.
+ */
+export function fixturesProblem(userDir: string, installedAt: string): string | undefined {
+  const files = readdirSync(userDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f));
+  const importing = files.filter((f) => readFileSync(path.join(userDir, f), 'utf8').includes('headerproof/fixtures'));
+  if (!importing.length) return undefined;
+  for (let dir = path.resolve(userDir); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules', 'headerproof', 'package.json'))) return undefined;
+    if (path.resolve(dir) === path.resolve(installedAt)) return undefined; // inside headerproof itself
+    if (path.dirname(dir) === dir) break;
+  }
+  return `journeysDir: ${importing[0]} imports headerproof/fixtures, which resolves only where headerproof is installed in your project: run npm install --save-dev headerproof there (a global install runs the shipped journeys only)`;
 }

@@ -1,9 +1,12 @@
 // `headerproof init`: what it writes for each app, and that it never overwrites a file.
 import { test, expect } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initPlan, InitError, writeInit } from '../../src/init/init.js';
+import { fixturesProblem } from '../../src/harness/journeys.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 test('init plans the config, the bundles, the example journey and both CI recipes with the app\'s secrets', () => {
   const immich = initPlan('immich');
@@ -40,6 +43,25 @@ test('init keeps every existing file and asks to include the GitLab job in an ex
     expect(second.written).toEqual([]);
     expect(second.kept).toContain('.github/workflows/headerproof.yml');
     expect(() => writeInit(path.join(dir, 'missing'))).toThrow(/does not exist/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('own journeys that import headerproof/fixtures need headerproof installed in their project', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-own-'));
+  try {
+    const journeys = path.join(dir, 'journeys');
+    mkdirSync(journeys);
+    writeFileSync(path.join(journeys, 'plain.spec.ts'), "import { test } from '@playwright/test';\n");
+    expect(fixturesProblem(journeys, '/usr/lib/node_modules/headerproof')).toBeUndefined();
+    writeFileSync(path.join(journeys, 'mine.spec.ts'), "import { test, expect } from 'headerproof/fixtures';\n");
+    expect(fixturesProblem(journeys, '/usr/lib/node_modules/headerproof')).toBe('journeysDir: mine.spec.ts imports headerproof/fixtures, which resolves only where headerproof is installed in your project: run npm install --save-dev headerproof there (a global install runs the shipped journeys only)');
+    mkdirSync(path.join(dir, 'node_modules', 'headerproof'), { recursive: true });
+    writeFileSync(path.join(dir, 'node_modules', 'headerproof', 'package.json'), '{}');
+    expect(fixturesProblem(journeys, '/usr/lib/node_modules/headerproof')).toBeUndefined();
+    // Inside headerproof's own clone the package resolves itself.
+    expect(fixturesProblem(path.join(ROOT, 'examples', 'journeys'), ROOT)).toBeUndefined();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
