@@ -20,9 +20,3 @@ export const PLAYWRIGHT_CONFIG = path.join(CODE_ROOT, FROM_SOURCE ? 'playwright.
 
 /** The rollout bundles shipped with headerproof. */
 export const SHIPPED_POLICIES = path.join(PACKAGE_ROOT, 'policies');
-
-/**
- * Node's export condition under which `headerproof/fixtures` (and `headerproof/config`) resolve to
- * the TypeScript sources: set for the Playwright processes a clone starts (package.json "exports").
- */
-export const SOURCE_CONDITION = 'headerproof-source';

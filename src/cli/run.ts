@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { buildSummary, defaultRunDir, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
+import { buildSummary, defaultRunDir, readRecords, RECORDS_FILE, writeRecords, writeReports, type JourneyRecord } from '../report/summary.js';
 import { splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
@@ -17,7 +17,7 @@ import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
 import { fixturesProblem, journeyPlan, JourneysDirError } from '../harness/journeys.js';
 import { exitCodeFor, FAIL_ON, type FailOn } from '../verdict/verdict.js';
 
-import { FROM_SOURCE, PACKAGE_ROOT, PLAYWRIGHT_CONFIG, SHIPPED_POLICIES, SOURCE_CONDITION } from '../paths.js';
+import { PACKAGE_ROOT, PLAYWRIGHT_CONFIG, SHIPPED_POLICIES } from '../paths.js';
 
 /** The policies a run tests when none are named: the user's policies/ folder here, else the shipped bundles. */
 export function defaultPolicies(dir = process.cwd()): string[] {
@@ -100,33 +100,63 @@ export async function checkReachable(settings: TargetSettings, timeoutMs = 10_00
   }
 }
 
+/** Whether a record's journey is one a re-run of `list` runs (a plain name runs in every desktop engine). */
+function rerunCovers(list: string[], journey: string): boolean {
+  return list.includes(journey) || (journey.endsWith(FIREFOX_SUFFIX) && list.includes(journey.slice(0, -FIREFOX_SUFFIX.length)));
+}
+
+/**
+ * The records after a split's re-run (in `folder`): the re-run members' records of the journeys it
+ * ran are replaced by the fresh ones; their other records (journeys that were clean for every member
+ * of the shared pass, so each alone would pass them clean) stay, as the member's own, no longer part
+ * of a shared pass. Fresh shared groups are named after their folder, apart from this run's passes.
+ */
+export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], members: Set<string>, journeys: string[] | undefined, folder: string): JourneyRecord[] {
+  const replaced = (r: JourneyRecord) => r.role === 'candidate' && members.has(r.project) && (!journeys || rerunCovers(journeys, r.result.journey));
+  const kept = records.filter((r) => !replaced(r)).map((r) => {
+    if (r.role !== 'candidate' || !members.has(r.project) || !r.sharedPass) return r;
+    const { sharedPass: _pass, ...own } = r;
+    return own;
+  });
+  const moved = fresh.filter((r) => r.role === 'candidate').map((r) => ({
+    ...r,
+    ...(r.sharedPass ? { sharedPass: `${folder}/${r.sharedPass}` } : {}),
+    ...(r.result.screenshot ? { result: { ...r.result, screenshot: path.join(folder, r.result.screenshot) } } : {}),
+  }));
+  return [...kept, ...moved];
+}
+
 /**
  * Splits the members of unclean shared passes (src/proxy/share.ts: those the findings point at
  * alone, the rest together, else halves) and re-runs them through `rerun` into a folder of this
- * run, replacing their records, until no verdict is unsettled. Every split group is smaller than
- * the pass it came from, so this ends; the bound is a guard.
+ * run — only the journeys that were not clean for some member, when the pass says which — replacing
+ * their records, until no verdict is unsettled. Every split group is smaller than the pass it came
+ * from, so this ends; the bound is a guard.
  */
-export async function settleShared(summary: Summary, outDir: string, rerun: (groups: string[][], outDir: string) => Promise<void>): Promise<Summary> {
+export async function settleShared(summary: Summary, outDir: string, rerun: (groups: string[][], outDir: string, journeys?: string[]) => Promise<void>): Promise<Summary> {
   let records = readRecords(outDir);
   for (let round = 1; summary.policies.some((p) => p.unsettled) && round <= 32; round++) {
     const groups: string[][] = [];
     const done = new Set<string>();
+    // The journeys to re-run: those not clean in some pass (all of them if a pass cannot say).
+    let journeys: Set<string> | undefined = new Set();
     for (const p of summary.policies.filter((x) => x.unsettled)) {
       if (done.has(p.policy.name)) continue;
       const pass = [p.policy.name, ...p.unsettled!.with];
       const members = summary.policies.filter((x) => x.unsettled && pass.includes(x.policy.name));
       members.forEach((m) => done.add(m.policy.name));
       groups.push(...splitShared(members.map((m) => ({ name: m.policy.name, pointed: m.unsettled!.pointed }))));
+      const unclean = p.unsettled!.journeys;
+      if (!unclean) journeys = undefined;
+      else unclean.forEach((j) => journeys?.add(j));
     }
     const folder = `split-${round}`;
-    await rerun(groups, path.join(outDir, folder));
+    const list = journeys ? [...journeys].sort() : undefined;
+    await rerun(groups, path.join(outDir, folder), list);
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) throw new UnreachableError(`re-running the members of a shared pass that was not clean left no results (${path.join(outDir, folder)}); run again, or with --no-share`);
     // Its own verdicts had no baseline to compare with: only its records count (merged below).
     for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
-    const names = new Set(groups.flat());
-    const fresh = readRecords(path.join(outDir, folder)).filter((r) => r.role === 'candidate')
-      .map((r) => (r.result.screenshot ? { ...r, result: { ...r.result, screenshot: path.join(folder, r.result.screenshot) } } : r));
-    records = [...records.filter((r) => !(r.role === 'candidate' && names.has(r.project))), ...fresh];
+    records = mergeSplit(records, readRecords(path.join(outDir, folder)), new Set(groups.flat()), list, folder);
     summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt) });
   }
   writeRecords(outDir, records);
@@ -189,8 +219,7 @@ export async function run(options: RunOptions): Promise<number> {
   const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   const require = createRequire(import.meta.url);
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
-  // A clone's Playwright resolves `headerproof/fixtures` (in the user's journeys) to the sources.
-  const args = [...(FROM_SOURCE ? [`--conditions=${SOURCE_CONDITION}`] : []), playwrightCli, 'test', '--config', PLAYWRIGHT_CONFIG,
+  const args = [playwrightCli, 'test', '--config', PLAYWRIGHT_CONFIG,
     ...(options.workers ? ['--workers', options.workers] : []),
     // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
     // it runs again, and one that passes then is reported as flaky (src/report/reporter.ts).
@@ -230,9 +259,9 @@ export async function run(options: RunOptions): Promise<number> {
   // this run's baseline) until each verdict is one a pass of its own would give.
   if (!options.skipBaseline && summary.policies.some((p) => p.unsettled)) {
     const fileOf = new Map(loaded.map((p) => [p.name, p.file]));
-    summary = await settleShared(summary, outDir, async (groups, sub) => {
-      if (!options.quiet) console.log(`headerproof: a shared pass was not clean; re-running ${groups.map((g) => g.join(' + ')).join(', ')}`);
-      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, skipBaseline: true, blame: false, shareGroups: groups });
+    summary = await settleShared(summary, outDir, async (groups, sub, journeyList) => {
+      if (!options.quiet) console.log(`headerproof: a shared pass was not clean; re-running ${groups.map((g) => g.join(' + ')).join(', ')}${journeyList ? ` on ${journeyList.join(', ')} (the journeys that were not clean)` : ''}`);
+      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, skipBaseline: true, blame: false, shareGroups: groups, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
     });
   }
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {

@@ -137,9 +137,12 @@ export interface PolicyVerdict {
   sharedWith?: string[];
   /**
    * Its shared pass was not clean, so it says nothing about this member alone (verdict inconclusive
-   * until `headerproof run` re-runs it apart): the others, and whether the findings point at it.
+   * until `headerproof run` re-runs it apart): the others, whether the findings point at it, and
+   * the journeys that were not clean for some member (only those need re-running: every other
+   * journey passed with nothing new under all the members at once, so it would alone too; absent
+   * when the pass proved nothing at all, e.g. an unsound combination).
    */
-  unsettled?: { with: string[]; pointed: boolean };
+  unsettled?: { with: string[]; pointed: boolean; journeys?: string[] };
 }
 
 /** A policy's verdict from one engine's journeys alone. */

@@ -28,9 +28,25 @@ export function pointsAt(verdict: PolicyVerdict): boolean {
  * reported or blocked. (A journey that fails on the baseline leaves the member inconclusive alone
  * too: that does not make the pass unclean.)
  */
+const cleanJourney = (j: PolicyVerdict['journeys'][number]) => !j.newViolations.length && (j.baseline !== 'passed' || j.candidate === 'passed');
+
 function cleanIn(v: PolicyVerdict): boolean {
-  return (v.verdict === 'safe' || v.verdict === 'inconclusive') && v.journeys.every((j) => !j.newViolations.length && (j.baseline !== 'passed' || j.candidate === 'passed'));
+  return (v.verdict === 'safe' || v.verdict === 'inconclusive') && v.journeys.every(cleanJourney);
 }
+
+/**
+ * The journeys of an unclean pass that were not clean for some member. Each journey runs in a
+ * context of its own, so the argument for a clean pass holds journey by journey: one that passed
+ * with nothing new for every member would pass alone for each. Undefined (re-run everything) when
+ * the pass proved nothing at all, or no single journey explains why it was not clean.
+ */
+export function uncleanJourneys(pass: { name?: string; unsound?: string }, group: PolicyVerdict[]): string[] | undefined {
+  if (pass.unsound) return undefined;
+  const names = [...new Set(group.flatMap((v) => v.journeys.filter((j) => !cleanJourney(j)).map((j) => j.journey)))].sort();
+  return names.length ? names : undefined;
+}
+
+const withJourneys = (journeys: string[] | undefined) => (journeys ? { journeys } : {});
 
 export function settleShared(verdict: PolicyVerdict, pass: { name: string; with: string[]; unsound?: string }, group: PolicyVerdict[]): PolicyVerdict {
   const clean = !pass.unsound && group.every(cleanIn);
@@ -43,6 +59,6 @@ export function settleShared(verdict: PolicyVerdict, pass: { name: string; with:
     verdict: 'inconclusive',
     reasons: [`shared an enforced pass with ${pass.with.join(', ')} that was not clean (${what}): that says nothing about this policy alone; \`headerproof run\` re-runs it apart (or give --no-share)`],
     suggestions: [],
-    unsettled: { with: pass.with, pointed: pointsAt(verdict) },
+    unsettled: { with: pass.with, pointed: pointsAt(verdict), ...withJourneys(uncleanJourneys(pass, group)) },
   };
 }

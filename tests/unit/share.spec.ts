@@ -4,7 +4,9 @@
 import { test, expect } from '@playwright/test';
 import { applySharedEdits, intersectPermissions, planShares, restrictionOnly, serializePermissions, splitShared } from '../../src/proxy/share.js';
 import { parsePermissionsPolicy } from '../../src/policy/permissions-policy.js';
-import { settleShared, pointsAt } from '../../src/verdict/shared.js';
+import { settleShared, pointsAt, uncleanJourneys } from '../../src/verdict/shared.js';
+import { mergeSplit } from '../../src/cli/run.js';
+import type { JourneyRecord } from '../../src/report/summary.js';
 import type { Policy } from '../../src/policy/policy.js';
 import type { PolicyVerdict } from '../../src/report/model.js';
 import type { ViolationGroup } from '../../src/observe/violation.js';
@@ -115,4 +117,43 @@ test('a clean shared pass stands for each member; any finding or an unsound pass
   expect(pointsAt(verdictOf('c', 'breaks', [violation('permissions-policy', 'fullscreen')], { 'Permissions-Policy': 'fullscreen=()' }))).toBe(true);
   expect(pointsAt(verdictOf('c', 'breaks', [violation('permissions-policy', 'fullscreen')], { 'Permissions-Policy': 'camera=()' }))).toBe(false);
   expect(pointsAt(verdictOf('c', 'breaks', [violation('corp', '')]))).toBe(false);
+});
+
+test('an unclean pass names the journeys to re-run: those not clean for some member; all when it proved nothing', () => {
+  const twoJourneys = (name: string, failing: string | undefined, violations: Record<string, ViolationGroup[]> = {}): PolicyVerdict => ({
+    ...verdictOf(name, failing ? 'breaks' : 'safe'),
+    journeys: ['login', 'slideshow', 'slideshow@firefox'].map((journey) => ({ journey, baseline: 'passed' as const, candidate: journey === failing ? 'failed' as const : 'passed' as const, violations: violations[journey] ?? [], newViolations: violations[journey] ?? [] })),
+  });
+  const x = { ...twoJourneys('x', 'slideshow', { slideshow: [violation('permissions-policy', 'fullscreen')] }), policy: verdictOf('x', 'breaks', [], { 'Permissions-Policy': 'fullscreen=()' }).policy };
+  const y = twoJourneys('y', undefined, { 'slideshow@firefox': [violation('csp', 'img-src')] });
+  const pass = { name: 'shared pass 1', with: ['y'] };
+  expect(uncleanJourneys(pass, [x, y])).toEqual(['slideshow', 'slideshow@firefox']);
+  expect(settleShared(x, pass, [x, y]).unsettled).toEqual({ with: ['y'], pointed: true, journeys: ['slideshow', 'slideshow@firefox'] });
+  expect(uncleanJourneys({ ...pass, unsound: 'the app sends its own' }, [x, y])).toBeUndefined();
+  expect(settleShared(x, { ...pass, unsound: 'the app sends its own' }, [x, y]).unsettled?.journeys).toBeUndefined();
+});
+
+test('after a split, the re-run journeys are replaced and the members keep their clean ones as their own', () => {
+  const rec = (project: string, journey: string, status: 'passed' | 'failed', sharedPass?: string): JourneyRecord => ({
+    project, role: 'candidate', policyFile: `${project}.yaml`, result: { journey, status, violations: [], upstreamErrors: 0 }, ...(sharedPass ? { sharedPass } : {}),
+  });
+  const base: JourneyRecord = { project: 'baseline', role: 'baseline', policyFile: 'policies/baseline.yaml', result: { journey: 'login', status: 'passed', violations: [], upstreamErrors: 0 } };
+  const records = [base,
+    rec('x', 'login', 'passed', 'shared pass 1'), rec('x', 'slideshow', 'failed', 'shared pass 1'), rec('x', 'slideshow@firefox', 'failed', 'shared pass 1'),
+    rec('y', 'login', 'passed', 'shared pass 1'), rec('y', 'slideshow', 'failed', 'shared pass 1'), rec('y', 'slideshow@firefox', 'failed', 'shared pass 1'),
+    rec('z', 'login', 'passed', 'shared pass 2')];
+  const fresh = [rec('x', 'slideshow', 'failed'), rec('x', 'slideshow@firefox', 'failed'), rec('y', 'slideshow', 'passed', 'shared pass 1'), rec('y', 'slideshow@firefox', 'passed', 'shared pass 1')];
+  const merged = mergeSplit(records, fresh, new Set(['x', 'y']), ['slideshow'], 'split-1');
+  const line = (r: JourneyRecord) => `${r.project} ${r.result.journey} ${r.result.status}${r.sharedPass ? ` (${r.sharedPass})` : ''}`;
+  expect(merged.map(line).sort()).toEqual([
+    'baseline login passed',
+    'x login passed', 'x slideshow failed', 'x slideshow@firefox failed',
+    'y login passed', 'y slideshow passed (split-1/shared pass 1)', 'y slideshow@firefox passed (split-1/shared pass 1)',
+    'z login passed (shared pass 2)',
+  ]);
+  // A journey named with its engine re-runs (and replaces) that engine's record only.
+  const firefoxOnly = mergeSplit(records, [rec('x', 'slideshow@firefox', 'failed')], new Set(['x']), ['slideshow@firefox'], 'split-1');
+  expect(firefoxOnly.filter((r) => r.project === 'x').map(line).sort()).toEqual(['x login passed', 'x slideshow failed', 'x slideshow@firefox failed']);
+  // Without a list (the pass proved nothing) every record of the members is replaced.
+  expect(mergeSplit(records, fresh, new Set(['x', 'y']), undefined, 'split-1').filter((r) => r.project === 'x').map(line).sort()).toEqual(['x slideshow failed', 'x slideshow@firefox failed']);
 });
