@@ -59,6 +59,11 @@ function journeyProjects(): Project[] {
   // A shared project (src/proxy/share.ts) serves enforced members together; the baseline never rides along.
   type Stack = { members: Policy[]; shared: boolean };
   const stackUse = (stack?: Stack) => (stack ? { stackFiles: stack.members.map((p) => p.file), shared: stack.shared } : {});
+  // No retry in a shared pass: a journey failing there is re-run for the split members anyway (that
+  // is its retry). Nor for a candidate a split re-runs alone because the findings point at it: its
+  // journey failed in the shared pass already, so failing again alone is the second try.
+  const noRetry = new Set(process.env.HEADERPROOF_NO_RETRY ? (JSON.parse(process.env.HEADERPROOF_NO_RETRY) as string[]) : []);
+  const retries = (name: string, stack?: Stack) => (stack?.shared || noRetry.has(name) ? { retries: 0 } : {});
   const stackMeta = (stack?: Stack) => (stack ? { stack: stack.members.map((p) => ({ name: p.name, file: p.file })), baselineInStack: !skipBaseline && !stack.shared, ...(stack.shared ? { shared: true } : {}) } : {});
   const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Stack): Project[] => {
     const firefox = engine === 'firefox';
@@ -69,6 +74,7 @@ function journeyProjects(): Project[] {
     return [{
       name: firefox ? `${name} · firefox` : name,
       ...plan.select(list),
+      ...retries(name, stack),
       use: { policyFile, ...stackUse(stack), ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
       metadata: { headerproof: { role, policyFile, browser: engine, ...stackMeta(stack), ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
     }];
@@ -79,6 +85,7 @@ function journeyProjects(): Project[] {
     ...(chosen.phone.length ? [{
       name: `${name} · phone`,
       ...plan.select(chosen.phone),
+      ...retries(name, stack),
       use: { ...PHONE_DEVICE, browserName: 'chromium', policyFile, ...stackUse(stack) } as Project['use'],
       metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),
@@ -128,7 +135,8 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: process.env.CI ? 2 : undefined,
-  retries: 0,
+  // `headerproof run --retries` (plain `npx playwright test`: Playwright's own --retries, default 0).
+  retries: Number(process.env.HEADERPROOF_RUN_RETRIES) || 0,
   forbidOnly: Boolean(process.env.CI),
   // One Chromium for all policy projects, one Firefox per worker slot (src/harness/global-setup.ts).
   globalSetup: own('./src/harness/global-setup.ts'),

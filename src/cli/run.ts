@@ -72,6 +72,8 @@ export interface RunOptions {
   stack?: boolean;
   /** false: every enforced candidate gets a pass of its own (commander's --no-share). */
   share?: boolean;
+  /** Candidates whose journeys get no retry (a split's members that the findings point at). */
+  noRetry?: string[];
   /** The groups a re-run serves (policy names; a group of one runs alone): set by the split below. */
   shareGroups?: string[][];
   /** The least serious verdict that makes the exit code 1 (src/verdict/verdict.ts; default would-break). */
@@ -133,10 +135,11 @@ export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], mem
  * their records, until no verdict is unsettled. Every split group is smaller than the pass it came
  * from, so this ends; the bound is a guard.
  */
-export async function settleShared(summary: Summary, outDir: string, rerun: (groups: string[][], outDir: string, journeys?: string[]) => Promise<void>): Promise<Summary> {
+export async function settleShared(summary: Summary, outDir: string, rerun: (groups: string[][], outDir: string, journeys: string[] | undefined, noRetry: string[]) => Promise<void>): Promise<Summary> {
   let records = readRecords(outDir);
   for (let round = 1; summary.policies.some((p) => p.unsettled) && round <= 32; round++) {
     const groups: string[][] = [];
+    const pointed = new Set(summary.policies.filter((x) => x.unsettled?.pointed).map((x) => x.policy.name));
     const done = new Set<string>();
     // The journeys to re-run: those not clean in some pass (all of them if a pass cannot say).
     let journeys: Set<string> | undefined = new Set();
@@ -152,7 +155,8 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
     }
     const folder = `split-${round}`;
     const list = journeys ? [...journeys].sort() : undefined;
-    await rerun(groups, path.join(outDir, folder), list);
+    // A member re-run alone because the findings point at it already failed in the shared pass.
+    await rerun(groups, path.join(outDir, folder), list, groups.filter((g) => g.length === 1 && pointed.has(g[0]!)).flat());
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) throw new UnreachableError(`re-running the members of a shared pass that was not clean left no results (${path.join(outDir, folder)}); run again, or with --no-share`);
     // Its own verdicts had no baseline to compare with: only its records count (merged below).
     for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
@@ -221,14 +225,16 @@ export async function run(options: RunOptions): Promise<number> {
   const playwrightCli = path.join(path.dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
   const args = [playwrightCli, 'test', '--config', PLAYWRIGHT_CONFIG,
     ...(options.workers ? ['--workers', options.workers] : []),
-    // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
-    // it runs again, and one that passes then is reported as flaky (src/report/reporter.ts).
-    '--retries', retries];
+  ];
   const env: NodeJS.ProcessEnv = {
     ...targetEnv,
     HEADERPROOF_JOURNEYS_ONLY: '1',
     HEADERPROOF_PROGRESS: '1',
     HEADERPROOF_POLICIES: policyFiles.join(','),
+    // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
+    // it runs again, and one that passes then is reported as flaky (src/report/reporter.ts).
+    HEADERPROOF_RUN_RETRIES: retries,
+    ...(options.noRetry?.length ? { HEADERPROOF_NO_RETRY: JSON.stringify(options.noRetry) } : {}),
     HEADERPROOF_OUT: outDir,
     // Playwright runs from the project root: hand it the config file found from here.
     ...(settings.file ? { HEADERPROOF_CONFIG: settings.file } : {}),
@@ -259,9 +265,9 @@ export async function run(options: RunOptions): Promise<number> {
   // this run's baseline) until each verdict is one a pass of its own would give.
   if (!options.skipBaseline && summary.policies.some((p) => p.unsettled)) {
     const fileOf = new Map(loaded.map((p) => [p.name, p.file]));
-    summary = await settleShared(summary, outDir, async (groups, sub, journeyList) => {
+    summary = await settleShared(summary, outDir, async (groups, sub, journeyList, noRetry) => {
       if (!options.quiet) console.log(`headerproof: a shared pass was not clean; re-running ${groups.map((g) => g.join(' + ')).join(', ')}${journeyList ? ` on ${journeyList.join(', ')} (the journeys that were not clean)` : ''}`);
-      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, skipBaseline: true, blame: false, shareGroups: groups, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
+      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, skipBaseline: true, blame: false, shareGroups: groups, noRetry, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
     });
   }
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
