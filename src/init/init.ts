@@ -63,10 +63,10 @@ export function writeInit(dir: string, app = 'immich'): InitResult {
   }
   // Reports stay out of the repository (CI keeps them as artifacts).
   const ignore = path.join(dir, '.gitignore');
-  const lines = existsSync(ignore) ? readFileSync(ignore, 'utf8').split('\n').map((l) => l.trim()) : [];
-  if (!lines.some((l) => l === 'reports/' || l === 'reports' || l === '/reports/' || l === '/reports')) {
-    appendFileSync(ignore, `${lines.length && lines[lines.length - 1] !== '' ? '\n' : ''}# headerproof's runs (CI keeps ${CI_OUT}/ as an artifact)\nreports/\n`);
-    result.written.push(existsSync(ignore) && lines.length ? '.gitignore (reports/ added)' : '.gitignore');
+  const text = existsSync(ignore) ? readFileSync(ignore, 'utf8') : undefined;
+  if (!text?.split('\n').some((l) => /^\/?reports\/?$/.test(l.trim()))) {
+    appendFileSync(ignore, `${text && !text.endsWith('\n') ? '\n' : ''}# headerproof's runs (CI keeps ${CI_OUT}/ as an artifact)\nreports/\n`);
+    result.written.push(text === undefined ? '.gitignore' : '.gitignore (reports/ added)');
   }
   return result;
 }

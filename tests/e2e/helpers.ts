@@ -19,8 +19,13 @@ export function runPlaywright(args: string[], env: NodeJS.ProcessEnv = {}): Prom
   return runNode(path.join(ROOT, 'node_modules/@playwright/test/cli.js'), args, env);
 }
 
+/** This process's environment without the Playwright test runner's variables (and any matching `drop`). */
+export function cleanEnv(drop?: RegExp): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR)/.test(k) && !drop?.test(k)));
+}
+
 function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR)/.test(k)));
+  const clean = cleanEnv();
   return new Promise((resolve) => {
     // The lab is deterministic: a journey that fails there fails the test at once, without the
     // retry `headerproof run` gives it by default (tests that want one say so: --retries).

@@ -10,14 +10,14 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ROOT } from './helpers.js';
+import { cleanEnv, ROOT } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 
 interface Ran { code: number; out: string }
 
 /** A command in a folder, with the environment a user's shell has (no test-runner variables). */
 function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR|HEADERPROOF_|IMMICH_|npm_)/.test(k)));
+  const clean = cleanEnv(/^(HEADERPROOF_|IMMICH_|npm_)/);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env: { ...clean, HEADERPROOF_RETRIES: '0', ...env } });
     let out = '';
