@@ -153,6 +153,8 @@ export default defineConfig({
     // A target that hangs or dies mid-page must fail a journey in bounded time (then the run is
     // inconclusive, exit 3), not wait for the whole test timeout.
     navigationTimeout: 15_000,
+    // An action (a click, a file chooser) waits as long as an expectation, not the whole test.
+    actionTimeout: 15_000,
     trace: 'off',
     screenshot: 'only-on-failure',
     serviceWorkers: 'allow',

@@ -178,17 +178,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // api-clients, leaves nothing here and still gets its report).
   pageRecord: async ({}, use) => use({}),
 
-  context: async ({ context, signals, pageRecord, policy, headerProxy: proxy, browserOrigin }, use, testInfo) => {
+  context: async ({ context, signals, pageRecord, policy, stack, shared, headerProxy: proxy, browserOrigin }, use, testInfo) => {
     await signals.attach(context);
     pageRecord.browserVersion = context.browser()?.version();
     // Fail fast: a policy that stops the app's boot closes the page at once, with the reason, so
-    // the journey's next step fails now instead of after its timeouts.
-    const enforced = policy.csp && !policy.csp.reportOnly ? policy.csp.directives : undefined;
-    if (enforced && process.env.HEADERPROOF_FAIL_FAST !== '0') {
+    // the journey's next step fails now instead of after its timeouts. In a shared pass, the member
+    // whose CSP line reported the violation (its slot) is the policy that blocked.
+    const enforcedOf = (p: Policy | undefined) => (p?.csp && !p.csp.reportOnly ? p.csp.directives : undefined);
+    const enforcedFor = (v: Violation) => (shared ? (v.stackSlot === undefined ? undefined : enforcedOf(stack[v.stackSlot])) : enforcedOf(policy));
+    const anyEnforced = shared ? stack.some((m) => enforcedOf(m)) : Boolean(enforcedOf(policy));
+    if (anyEnforced && process.env.HEADERPROOF_FAIL_FAST !== '0') {
       const appOrigin = new URL(browserOrigin).origin;
       const check = (v: Violation, page: Page, retry: boolean) => {
         if (pageRecord.bootFailure || page.isClosed()) return;
-        const reason = bootBlockedReason(v, { enforced, inlineBlocks: proxy.inlineBlocks.peek(), appOrigin });
+        const reason = bootBlockedReason(v, { enforced: enforcedFor(v), inlineBlocks: proxy.inlineBlocks.peek(), appOrigin });
         if (reason) {
           pageRecord.bootFailure = reason;
           void page.close({ reason }).catch(() => {});

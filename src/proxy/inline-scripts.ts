@@ -64,10 +64,11 @@ export function mergeBlocks(served: InlineBlock[], captured: InlineBlock[]): Inl
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Whether a violation's sample (the browser's first 40 characters) is the start of this inline block;
- *  a violation without a sample (sources with 'none' get no 'report-sample') matches any block. */
+/** Whether a violation's sample (the browser's first 40 characters; Firefox ends a cut one with "…")
+ *  is the start of this inline block; a violation without a sample (sources with 'none' get no
+ *  'report-sample') matches any block. */
 export function sampleMatches(block: Pick<InlineBlock, 'sample'>, violationSample: string): boolean {
-  const reported = squash(violationSample);
+  const reported = squash(violationSample.replace(/\u2026\s*$/, ''));
   return !reported || squash(block.sample).startsWith(reported);
 }
 

@@ -6,7 +6,7 @@
 // importing `headerproof/fixtures` from the installed package.
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -51,8 +51,19 @@ test('the packed package installs in an empty folder; init and run work from the
 
     await test.step('it installs as a dev dependency of an empty project', async () => {
       cpSync(path.join(ROOT, 'tests/fixtures/user-repo'), repo, { recursive: true });
-      const installed = await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', tarball], repo);
+      // better-sqlite3's install fetches its prebuilt binary from GitHub, which CI cannot reach (it
+      // then compiles for a minute). prebuild-install's own "local prebuilds" folder hands it the
+      // binary this clone built, packed as the release asset is.
+      const prebuilds = path.join(work, 'prebuilds');
+      const sqlite = path.join(ROOT, 'node_modules', 'better-sqlite3');
+      const version = (JSON.parse(readFileSync(path.join(sqlite, 'package.json'), 'utf8')) as { version: string }).version;
+      mkdirSync(prebuilds);
+      const asset = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+      expect((await sh('tar', ['czf', path.join(prebuilds, asset), '-C', sqlite, 'build/Release/better_sqlite3.node'], work)).code).toBe(0);
+      const installed = await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', tarball], repo, { npm_config_better_sqlite3_local_prebuilds: prebuilds });
       expect(installed.code, installed.out).toBe(0);
+      const loads = await sh('node', ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1 as one').get().one === 1 || process.exit(1)"], repo);
+      expect(loads.code, `the installed better-sqlite3 works: ${loads.out}`).toBe(0);
       const pkg = path.join(repo, 'node_modules', 'headerproof');
       expect(existsSync(path.join(pkg, 'dist/src/cli/main.js'))).toBe(true);
       expect(existsSync(path.join(pkg, 'src')), 'no sources in the package').toBe(false);

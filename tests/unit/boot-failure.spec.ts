@@ -39,6 +39,9 @@ test("only the bootstrap's own violation stops the boot: the theme script's, blo
   expect(bootBlockedReason(boot, blocked)).toContain('blocks its inline bootstrap script');
   // The browser's sample may wrap the same text differently.
   expect(bootBlockedReason({ ...boot, sample: '__sveltekit_x\n   =' }, blocked)).toContain('blocks its inline bootstrap script');
+  // Firefox cuts the sample with "…" (measured on Firefox ESR 153): still the bootstrap's.
+  expect(bootBlockedReason({ ...boot, sample: '\n  __sveltekit_x\u2026' }, blocked)).toContain('blocks its inline bootstrap script');
+  expect(bootBlockedReason({ ...theme, sample: '\n  var stored\u2026' }, blocked)).toBeUndefined();
 });
 
 test('a blocked entry module stops the boot; other blocks, report-only and other origins do not', () => {
