@@ -9,6 +9,21 @@ if ! command -v node >/dev/null; then
   exit 1
 fi
 
+# The real apps beside Immich's lab, pinned by their lockfiles, from the npm registry: Node-RED 4.1.8
+# and Actual Budget's server 25.6.0 (their next majors need Node 22). `headerproof run --app node-red`
+# (or actual) without --target starts one on 127.0.0.1; the tests do too. They install in the
+# background while the rest is set up (each compiles a native module on one core); waited for below.
+app_logs=$(mktemp -d)
+app_pids=()
+for app in node-red actual; do
+  dir="real-apps/$app"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: installing $dir (the real app, for --app $app and the tests), in the background"
+    ( cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >"$app_logs/$app.log" 2>&1 ) &
+    app_pids+=("$!:$app")
+  fi
+done
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
   npm ci --no-audit --no-fund
@@ -82,14 +97,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     echo "setup: note: PostgreSQL is not installed; the collector's PostgreSQL test needs it (apt-get install postgresql)"
   fi
 fi
-# The real apps beside Immich's lab, pinned by their lockfiles, from the npm registry: Node-RED 4.1.8
-# and Actual Budget's server 25.6.0 (their next majors need Node 22). `headerproof run --app node-red`
-# (or actual) without --target starts one on 127.0.0.1; the tests do too.
-for app in node-red actual; do
-  dir="real-apps/$app"
-  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    echo "setup: installing $dir (the real app, for --app $app and the tests)"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "setup: installing $dir failed; --app $app without --target will say so" >&2; }
+for entry in "${app_pids[@]}"; do
+  app=${entry#*:}
+  if wait "${entry%%:*}"; then
+    echo "setup: real-apps/$app installed"
+  else
+    cat "$app_logs/$app.log" >&2
+    echo "setup: installing real-apps/$app failed; --app $app without --target will say so" >&2
   fi
 done
+rm -rf "$app_logs"
 echo "setup: ready"
