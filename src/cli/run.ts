@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { buildSummary, defaultRunDir, readRecords, RECORDS_FILE, writeRecords, writeReports, type JourneyRecord } from '../report/summary.js';
+import { buildSummary, defaultRunDir, mergeSplit, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
@@ -100,32 +100,6 @@ export async function checkReachable(settings: TargetSettings, timeoutMs = 10_00
   } finally {
     agent.destroy();
   }
-}
-
-/** Whether a record's journey is one a re-run of `list` runs (a plain name runs in every desktop engine). */
-function rerunCovers(list: string[], journey: string): boolean {
-  return list.includes(journey) || (journey.endsWith(FIREFOX_SUFFIX) && list.includes(journey.slice(0, -FIREFOX_SUFFIX.length)));
-}
-
-/**
- * The records after a split's re-run (in `folder`): the re-run members' records of the journeys it
- * ran are replaced by the fresh ones; their other records (journeys that were clean for every member
- * of the shared pass, so each alone would pass them clean) stay, as the member's own, no longer part
- * of a shared pass. Fresh shared groups are named after their folder, apart from this run's passes.
- */
-export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], members: Set<string>, journeys: string[] | undefined, folder: string): JourneyRecord[] {
-  const replaced = (r: JourneyRecord) => r.role === 'candidate' && members.has(r.project) && (!journeys || rerunCovers(journeys, r.result.journey));
-  const kept = records.filter((r) => !replaced(r)).map((r) => {
-    if (r.role !== 'candidate' || !members.has(r.project) || !r.sharedPass) return r;
-    const { sharedPass: _pass, ...own } = r;
-    return own;
-  });
-  const moved = fresh.filter((r) => r.role === 'candidate').map((r) => ({
-    ...r,
-    ...(r.sharedPass ? { sharedPass: `${folder}/${r.sharedPass}` } : {}),
-    ...(r.result.screenshot ? { result: { ...r.result, screenshot: path.join(folder, r.result.screenshot) } } : {}),
-  }));
-  return [...kept, ...moved];
 }
 
 /**

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decideByEngine, decideVerdict, exitCodeFor } from '../verdict/verdict.js';
-import type { Engine } from '../harness/engines.js';
+import { FIREFOX_SUFFIX, type Engine } from '../harness/engines.js';
 import { adviseBaseline } from '../verdict/advice.js';
 import { settleShared } from '../verdict/shared.js';
 import { renderHtml } from './html.js';
@@ -21,6 +21,32 @@ export interface JourneyRecord {
 }
 
 export const VERSION = '0.1.0';
+
+/** Whether a record's journey is one a re-run of `list` runs (a plain name runs in every desktop engine). */
+function rerunCovers(list: string[], journey: string): boolean {
+  return list.includes(journey) || (journey.endsWith(FIREFOX_SUFFIX) && list.includes(journey.slice(0, -FIREFOX_SUFFIX.length)));
+}
+
+/**
+ * The records after a split's re-run (in `folder`): the re-run members' records of the journeys it
+ * ran are replaced by the fresh ones; their other records (journeys that were clean for every member
+ * of the shared pass, so each alone would pass them clean) stay, as the member's own, no longer part
+ * of a shared pass. Fresh shared groups are named after their folder, apart from this run's passes.
+ */
+export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], members: Set<string>, journeys: string[] | undefined, folder: string): JourneyRecord[] {
+  const replaced = (r: JourneyRecord) => r.role === 'candidate' && members.has(r.project) && (!journeys || rerunCovers(journeys, r.result.journey));
+  const kept = records.filter((r) => !replaced(r)).map((r) => {
+    if (r.role !== 'candidate' || !members.has(r.project) || !r.sharedPass) return r;
+    const { sharedPass: _pass, ...own } = r;
+    return own;
+  });
+  const moved = fresh.filter((r) => r.role === 'candidate').map((r) => ({
+    ...r,
+    ...(r.sharedPass ? { sharedPass: `${folder}/${r.sharedPass}` } : {}),
+    ...(r.result.screenshot ? { result: { ...r.result, screenshot: path.join(folder, r.result.screenshot) } } : {}),
+  }));
+  return [...kept, ...moved];
+}
 
 export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number }): Summary {
   const sortJ = (a: JourneyResult, b: JourneyResult) => a.journey.localeCompare(b.journey);

@@ -23,13 +23,17 @@ export function pointsAt(verdict: PolicyVerdict): boolean {
   return verdict.journeys.some((j) => j.newViolations.some((v) => v.kind === 'csp' || (v.kind === 'permissions-policy' && restrictsFeature(verdict, v.directive))));
 }
 
+/** A shared pass: its project, the other members, and why it proves nothing when it does not. */
+export interface SharedPass { name: string; with: string[]; unsound?: string }
+
+/** A journey that passed where the baseline did, with nothing new reported or blocked. */
+const cleanJourney = (j: PolicyVerdict['journeys'][number]) => !j.newViolations.length && (j.baseline !== 'passed' || j.candidate === 'passed');
+
 /**
  * Clean for one member: every journey that passes on the baseline passed, and nothing new was
  * reported or blocked. (A journey that fails on the baseline leaves the member inconclusive alone
  * too: that does not make the pass unclean.)
  */
-const cleanJourney = (j: PolicyVerdict['journeys'][number]) => !j.newViolations.length && (j.baseline !== 'passed' || j.candidate === 'passed');
-
 function cleanIn(v: PolicyVerdict): boolean {
   return (v.verdict === 'safe' || v.verdict === 'inconclusive') && v.journeys.every(cleanJourney);
 }
@@ -40,25 +44,24 @@ function cleanIn(v: PolicyVerdict): boolean {
  * with nothing new for every member would pass alone for each. Undefined (re-run everything) when
  * the pass proved nothing at all, or no single journey explains why it was not clean.
  */
-export function uncleanJourneys(pass: { name?: string; unsound?: string }, group: PolicyVerdict[]): string[] | undefined {
+export function uncleanJourneys(pass: SharedPass, group: PolicyVerdict[]): string[] | undefined {
   if (pass.unsound) return undefined;
   const names = [...new Set(group.flatMap((v) => v.journeys.filter((j) => !cleanJourney(j)).map((j) => j.journey)))].sort();
   return names.length ? names : undefined;
 }
 
-const withJourneys = (journeys: string[] | undefined) => (journeys ? { journeys } : {});
-
-export function settleShared(verdict: PolicyVerdict, pass: { name: string; with: string[]; unsound?: string }, group: PolicyVerdict[]): PolicyVerdict {
+export function settleShared(verdict: PolicyVerdict, pass: SharedPass, group: PolicyVerdict[]): PolicyVerdict {
   const clean = !pass.unsound && group.every(cleanIn);
   if (clean) return { ...verdict, sharedWith: pass.with };
   const others = group.filter((v) => v !== verdict && !cleanIn(v)).map((v) => `${v.policy.name} ${v.verdict}`);
   const what = pass.unsound ?? `this policy ${verdict.verdict}${others.length ? `, ${others.join(', ')}` : ''} together`;
   const { engines: _e, ...rest } = verdict;
+  const journeys = uncleanJourneys(pass, group);
   return {
     ...rest,
     verdict: 'inconclusive',
     reasons: [`shared an enforced pass with ${pass.with.join(', ')} that was not clean (${what}): that says nothing about this policy alone; \`headerproof run\` re-runs it apart (or give --no-share)`],
     suggestions: [],
-    unsettled: { with: pass.with, pointed: pointsAt(verdict), ...withJourneys(uncleanJourneys(pass, group)) },
+    unsettled: { with: pass.with, pointed: pointsAt(verdict), ...(journeys ? { journeys } : {}) },
   };
 }

@@ -167,6 +167,12 @@ async function runTable(rows: Row[], out: string, extra: string[], shape: Versio
   return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
 }
 
+/** Whether a table's enforced rows share passes: HEADERPROOF_TABLE_SHARE=0 or 1 decides (by hand, to compare), else the table's default. */
+const tableShares = (byDefault: boolean) => (process.env.HEADERPROOF_TABLE_SHARE ? process.env.HEADERPROOF_TABLE_SHARE === '1' : byDefault);
+
+/** The restriction-only enforced rows shared a first pass; it was not clean, so they were split and re-run. */
+const expectSplit = (out: string) => expect(existsSync(path.join(out, 'split-1', 'records.json')), 'the enforced rows shared a pass that was split').toBe(true);
+
 test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
 /**
@@ -192,14 +198,13 @@ for (const shape of REAL_TARGET ? [REAL_TARGET.shape] : SHAPES) {
   // The newest shape's table (and a real target's) runs with enforced candidates sharing passes
   // (src/proxy/share.ts): every expectation below was measured with each row alone, so this proves
   // sharing gives the same verdicts, failing journeys and violations. The other tables give each row
-  // a pass of its own. HEADERPROOF_TABLE_SHARE=0 or 1 decides for every table (by hand, to compare).
-  const share = process.env.HEADERPROOF_TABLE_SHARE ? process.env.HEADERPROOF_TABLE_SHARE === '1' : shape === SHAPES[SHAPES.length - 1] || Boolean(REAL_TARGET);
+  // a pass of its own.
+  const share = tableShares(shape === SHAPES[SHAPES.length - 1] || Boolean(REAL_TARGET));
   test(`known breakage (${REAL_TARGET ? 'real Immich' : 'lab as Immich'} ${shape.name}): each header gets the verdict and failing journeys the real app shows${share ? ', with enforced rows sharing passes' : ''}`, async ({}, testInfo) => {
     if (REAL_TARGET) test.setTimeout(1_800_000); // a real server is slower than the lab: ~5 min for v3.1.0 here (report-only rows stacked)
     const out = testInfo.outputPath('run');
     const summary = await runTable(ROWS, out, ['--workers', '2', '--journeys', journeys.join(','), '--no-blame', ...(share ? [] : ['--no-share'])], shape);
-    // The restriction-only enforced rows shared a first pass; it was not clean, so they were split and re-run.
-    if (share) expect(existsSync(path.join(out, 'split-1', 'records.json')), 'the enforced rows shared a pass that was split').toBe(true);
+    if (share) expectSplit(out);
     expect(summary.app?.shape).toBe(shape.name);
     expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
     for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, journeys, REAL_TARGET?.tileOrigin);
@@ -227,10 +232,9 @@ test(`known breakage in Firefox (${REAL_TARGET ? 'real Immich' : 'lab as Immich'
   const shape = REAL_TARGET?.shape ?? SHAPES[SHAPES.length - 1]!;
   // Each row alone in CI: this table is mostly breaking rows, where sharing costs a round more
   // (measured 3.4 min shared against 2.5 alone, identical verdicts, outcomes and new violations).
-  // HEADERPROOF_TABLE_SHARE=1 runs it shared, to prove that equality again by hand.
-  const share = process.env.HEADERPROOF_TABLE_SHARE === '1';
+  const share = tableShares(false);
   const summary = await runTable(ROWS, testInfo.outputPath('run'), ['--workers', '2', '--browsers', 'firefox', '--journeys', ALL_JOURNEYS.join(','), '--no-blame', ...(share ? [] : ['--no-share'])], shape);
-  if (share) expect(existsSync(path.join(testInfo.outputPath('run'), 'split-1', 'records.json')), 'the enforced rows shared a pass that was split').toBe(true);
+  if (share) expectSplit(testInfo.outputPath('run'));
   expect(summary.browsers?.map((b) => b.browser)).toEqual(['firefox']);
   expect(summary.baseline.filter((b) => b.status !== 'passed'), 'the baseline must pass every journey').toEqual([]);
   for (const row of ROWS) check(row, summary.policies.find((p) => p.policy.name === row.name), shape, ALL_JOURNEYS, REAL_TARGET?.tileOrigin, 'firefox', REAL_TARGET?.url);
