@@ -4,7 +4,7 @@
 // API before its page opens), and optionally how to start a local copy and seed a test account.
 // Immich (src/apps/immich/) is the first; src/apps/index.ts lists them all, and a generic profile
 // is written as a small config file (src/apps/generic/).
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import type { Credentials, TargetSettings } from '../config/config.js';
 
 /** What the target said it is: the app, its version, and the version shape its journeys used. */
@@ -52,8 +52,30 @@ export interface LaunchedApp {
 
 export class LoginError extends Error {}
 
+/** What a refused login means: a 429 or 503 is the host's rate limit or load, never a wrong password. */
+export function loginHint(status: number, credentialsHint: string): string {
+  if (status === 429) return 'the target is rate-limiting this client (too many requests), not refusing the password: wait a minute and run again, with fewer --workers or fewer policies at once';
+  if (status === 503) return 'the target is unavailable or overloaded (503): wait and run again';
+  return credentialsHint;
+}
+
 /** A mistake in choosing or describing an app (unknown name, bad app config file): exit 2. */
 export class AppError extends Error {}
+
+/**
+ * A first-run or notice dialog a real instance shows its users (an update-notification prompt, a
+ * welcome tour): whenever it covers the page during a journey, the harness answers it as a careful
+ * user would (decline, skip, close), and the report says it did. Never switched off in the app's
+ * settings: what a user's instance shows is what the journeys meet.
+ */
+export interface FirstRunDialog {
+  /** How the report names it, e.g. "update-notification prompt (declined)". */
+  name: string;
+  /** What shows it is up (a visible element). */
+  shows(page: Page): Locator;
+  /** Answers it; the harness then waits until `shows` is hidden. */
+  answer(page: Page): Promise<void>;
+}
 
 export interface AppProfile {
   name: string;
@@ -77,6 +99,8 @@ export interface AppProfile {
   logInWithForm?(page: Page, credentials: Credentials): Promise<void>;
   /** Starts a local copy for a run without --target (undefined: a target is needed). */
   launch?(): Promise<LaunchedApp>;
+  /** First-run and notice dialogs the app shows its users, answered whenever they appear. */
+  dialogs?: FirstRunDialog[];
   /** Permissions-Policy features the app uses: denying one breaks the feature named. */
   features?: Record<string, string>;
   /** `headerproof seed`: gives a staging host's test user what the journeys need (undefined: nothing to seed). */

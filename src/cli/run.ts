@@ -16,6 +16,7 @@ import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
 import { fixturesProblem, journeyPlan, JourneysDirError } from '../harness/journeys.js';
 import { exitCodeFor, FAIL_ON, type FailOn } from '../verdict/verdict.js';
+import { addLoad, describeLoad, type RunLoad } from '../proxy/host.js';
 
 import { PACKAGE_ROOT, PLAYWRIGHT_CONFIG, SHIPPED_POLICIES } from '../paths.js';
 
@@ -60,6 +61,8 @@ export interface RunOptions {
   caFile?: string;
   /** Print nothing but errors (Playwright's output and the verdict lines). */
   quiet?: boolean;
+  /** With quiet: still show the journeys' progress lines (a re-run inside a run the user watches). */
+  progress?: boolean;
   /** Run only the policies, no baseline project (tune compares nothing, it only observes). */
   skipBaseline?: boolean;
   /** false: no blame pass for breaking policies (commander's --no-blame). */
@@ -132,10 +135,12 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
     // A member re-run alone because the findings point at it already failed in the shared pass.
     await rerun(groups, path.join(outDir, folder), list, groups.filter((g) => g.length === 1 && pointed.has(g[0]!)).flat());
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) throw new UnreachableError(`re-running the members of a shared pass that was not clean left no results (${path.join(outDir, folder)}); run again, or with --no-share`);
-    // Its own verdicts had no baseline to compare with: only its records count (merged below).
+    // Its own verdicts had no baseline to compare with: only its records (and its load on the target) count.
+    const splitLoad = existsSync(path.join(outDir, folder, 'summary.json')) ? (JSON.parse(readFileSync(path.join(outDir, folder, 'summary.json'), 'utf8')) as Summary).load : undefined;
     for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
     records = mergeSplit(records, readRecords(path.join(outDir, folder)), new Set(groups.flat()), list, folder);
-    summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt) });
+    const load = addLoad(summary.load, splitLoad);
+    summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt), ...(load ? { load } : {}) });
   }
   writeRecords(outDir, records);
   writeReports(outDir, summary);
@@ -226,7 +231,7 @@ export async function run(options: RunOptions): Promise<number> {
   if (journeys.length) env.HEADERPROOF_JOURNEYS = journeys.join(',');
   else delete env.HEADERPROOF_JOURNEYS;
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, env, stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, env, stdio: options.quiet && !options.progress ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));
   });
   const summaryFile = path.join(outDir, 'summary.json');
@@ -241,7 +246,7 @@ export async function run(options: RunOptions): Promise<number> {
     const fileOf = new Map(loaded.map((p) => [p.name, p.file]));
     summary = await settleShared(summary, outDir, async (groups, sub, journeyList, noRetry) => {
       if (!options.quiet) console.log(`headerproof: a shared pass was not clean; re-running ${groups.map((g) => g.join(' + ')).join(', ')}${journeyList ? ` on ${journeyList.join(', ')} (the journeys that were not clean)` : ''}`);
-      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, skipBaseline: true, blame: false, shareGroups: groups, noRetry, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
+      await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, shareGroups: groups, noRetry, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
     });
   }
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
@@ -250,16 +255,23 @@ export async function run(options: RunOptions): Promise<number> {
       const browsers = journeyList.some((j) => !j.endsWith(FIREFOX_SUFFIX)) ? 'chromium' : 'firefox';
       // These journeys failed on every try already: blame looks for the header that breaks them, and
       // a retry there would only double the time a breaking part takes.
-      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, skipBaseline: true, blame: false, bisect: false, phone: false, browsers, share: false, retries: '0' });
+      const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, bisect: false, phone: false, browsers, share: false, retries: '0' });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
-      return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+      const part = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+      blameLoad = addLoad(blameLoad, part.load);
+      return part;
     };
+    let blameLoad: RunLoad | undefined;
+    const firstLoad = summary.load;
     summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); }, { bisect: options.bisect === true });
+    const load = addLoad(firstLoad, blameLoad);
+    if (load) summary.load = load;
     writeReports(outDir, summary);
   }
   const exitCode = failOn === 'breaks' ? exitCodeFor(summary.baseline, summary.policies, failOn) : summary.exitCode;
   if (options.quiet) return exitCode;
   console.log(`\n${summary.policies.map((p) => `${p.policy.name}: ${p.verdict}\n  ${p.reasons.join('\n  ')}`).join('\n')}`);
+  if (summary.load) console.log(`\nLoad on the target: ${describeLoad(summary.load)}`);
   console.log(`\nReport: ${path.relative(process.cwd(), path.join(outDir, 'index.html')) || 'index.html'}`);
   return exitCode;
 }

@@ -3,6 +3,9 @@
 // (src/apps/) says how to start, recognise and log in to it; an app adds its own fixtures on top
 // with test.extend (src/apps/immich/fixtures.ts).
 import path from 'node:path';
+import os from 'node:os';
+import { createHash } from 'node:crypto';
+import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
 import { test as base, expect, type APIRequestContext, type LaunchOptions, type Page } from '@playwright/test';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
@@ -58,13 +61,21 @@ export interface TestFixtures {
   /** The logged-in API session: what the browser carries, and a request context carrying its token. */
   session: { cookies: SessionCookie[]; localStorage: { name: string; value: string }[]; request: APIRequestContext };
   /** What the journey's browser context leaves for the report (set as the context closes). */
-  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string };
+  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string; /** the app's first-run dialogs answered (src/apps/profile.ts) */ dialogs: string[] };
   /** Writes the journey's report attachment after the test (automatic). */
   journeyAttachment: void;
   /** Where a client without a browser (the mobile app, the CLI) reaches the target: the proxy. */
   clientOrigin: string;
   /** The paths of the websockets the browser opened through the proxy during this journey. */
   openedWebsockets: () => string[];
+}
+
+/**
+ * The folder the run's workers share for the asset cache (src/proxy/asset-cache.ts): one per run
+ * (the test runner's process, every worker's parent) and target; the reporter removes it at the end.
+ */
+function assetCacheDir(targetUrl: string): string {
+  return path.join(os.tmpdir(), `${ASSET_CACHE_PREFIX}${process.ppid}-${createHash('sha256').update(targetUrl).digest('hex').slice(0, 12)}`);
 }
 
 /** A policy file as the report names it: relative to the project when it is inside it. */
@@ -102,9 +113,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(target.preserveOrigin ? await generateCertificate([new URL(target.url).hostname]) : undefined);
   }, { scope: 'worker' }],
 
-  headerProxy: [async ({ target, policy, stack, shared, originCertificate }, use) => {
+  headerProxy: [async ({ target, policy, stack, shared, originCertificate }, use, workerInfo) => {
     const targetUrl = new URL(target.url);
     const proxy = await startProxy({
+      // The app's immutable assets are fetched once per run, not once per browser context; a local
+      // copy started for this worker is this worker's alone. The run's workers share the host's limit.
+      assetCache: assetCacheDir(target.url),
+      hostShare: target.launched ? 1 : 1 / Math.max(1, workerInfo.config.workers),
       target: target.url,
       policy,
       ...(shared ? { shared: stack } : { stack }),
@@ -176,7 +191,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // What the browser part of a journey leaves for its report (a journey without a browser, such as
   // api-clients, leaves nothing here and still gets its report).
-  pageRecord: async ({}, use) => use({}),
+  pageRecord: async ({}, use) => use({ dialogs: [] }),
+
+  // The app's first-run and notice dialogs are answered whenever one covers the page, as a careful
+  // user would; each answer is recorded for the report.
+  page: async ({ page, app, pageRecord }, use) => {
+    for (const dialog of app.dialogs ?? []) {
+      await page.addLocatorHandler(dialog.shows(page), async () => {
+        await dialog.answer(page);
+        pageRecord.dialogs.push(dialog.name);
+      });
+    }
+    await use(page);
+  },
 
   context: async ({ context, signals, pageRecord, policy, stack, shared, headerProxy: proxy, browserOrigin }, use, testInfo) => {
     await signals.attach(context);
@@ -222,6 +249,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // view. Set up before (so torn down after) the browser context.
   journeyAttachment: [async ({ signals, policy, stack, headerProxy: proxy, journey, target, browserOrigin, appIdentity, pageRecord, browserName }, use, testInfo) => {
     const upstreamErrorsBefore = proxy.stats.upstreamErrors;
+    // The host asked to wait (a 429 or 503 with its reset): the journey starts after that, not into it.
+    const pending = proxy.host.pendingWaitMs();
+    if (pending > 0) await new Promise((r) => setTimeout(r, pending));
     await use();
     const waitForReports = Boolean(stack.length || policy.csp || policy.set['Permissions-Policy'] || policy.set['Permissions-Policy-Report-Only']);
     const reportUrl = `${browserOrigin}${REPORT_PATH}`;
@@ -230,6 +260,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       model: { set: p.set, remove: p.remove, ...(p.csp ? { csp: p.csp } : {}) },
     });
     const violations = await signals.finish({ waitForReports });
+    const hostSlice = proxy.host.drain();
+    // A journey that failed while the host pushed back runs again (the run's retry) only after the
+    // host's reset, so its second try is not throttled too.
+    if (testInfo.status !== testInfo.expectedStatus && hostSlice.throttled.length) {
+      const wait = proxy.host.pendingWaitMs();
+      if (wait > 0) {
+        testInfo.setTimeout(testInfo.timeout + wait + 5000);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
     const lastUrl = pageRecord.lastUrl?.startsWith('http') ? pageRecord.lastUrl : browserOrigin;
     const attachment: JourneyAttachment = {
       journey,
@@ -249,6 +289,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       inlineBlocks: mergeBlocks(proxy.inlineBlocks.drain(), signals.capturedBlocks()),
       droppedViolations: signals.dropped,
       ...(signals.setAside ? { harnessViolationsSetAside: signals.setAside } : {}),
+      ...(pageRecord.dialogs.length ? { dialogs: [...new Set(pageRecord.dialogs)] } : {}),
+      // What this journey (and the worker's setup before it) asked of the target, and its pushback.
+      host: hostSlice,
       proxy: {
         // This journey's own target errors (the proxy's counter spans the worker).
         upstreamErrors: proxy.stats.upstreamErrors - upstreamErrorsBefore,

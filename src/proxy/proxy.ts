@@ -13,6 +13,8 @@ import { InlineBlockRecorder } from './inline-scripts.js';
 import { redact } from '../observe/violation.js';
 import { upstreamAgent, type UpstreamOptions } from './upstream.js';
 import { Readable } from 'node:stream';
+import { HostLoad } from './host.js';
+import { AssetCache, cacheable, cacheLookupAllowed } from './asset-cache.js';
 
 /** How to reach the target (verifyTls, connectTo, ca) comes from UpstreamOptions. */
 export interface ProxyOptions extends UpstreamOptions {
@@ -35,6 +37,13 @@ export interface ProxyOptions extends UpstreamOptions {
   reportTo?: boolean;
   /** Serve HTTPS with this certificate (origin-preserving mode: made for the target's name). */
   tls?: { cert: string; key: string };
+  /**
+   * Keep the app's immutable static assets and serve them again without asking the target
+   * (src/proxy/asset-cache.ts): true for memory only, or a folder the run's workers share.
+   */
+  assetCache?: boolean | string;
+  /** This proxy's part of the host's announced rate limit (1 / the run's workers; default 1). */
+  hostShare?: number;
 }
 
 /** How long the proxy keeps a client's idle connection open. */
@@ -63,6 +72,8 @@ export interface RunningProxy {
   /** Inline scripts and styles of the HTML documents served so far. */
   inlineBlocks: InlineBlockRecorder;
   stats: ProxyStats;
+  /** The load this proxy put on the target and the target's pushback (src/proxy/host.ts). */
+  host: HostLoad;
   close(): Promise<void>;
 }
 
@@ -76,6 +87,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   }
   const targetOrigin = target.origin;
   const collector = new ReportCollector();
+  const host = new HostLoad(options.hostShare ?? 1);
+  const cache = options.assetCache ? new AssetCache(typeof options.assetCache === 'string' ? options.assetCache : undefined) : undefined;
   const inlineBlocks = new InlineBlockRecorder();
   const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set(), websocketUpgrades: 0, websocketPaths: [] };
   const agent = upstreamAgent(target, options);
@@ -109,6 +122,28 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     return null;
   };
 
+  // The policy's edits on one response's headers (in place): the same for a fetched response and for
+  // one served from the asset cache.
+  const editHeaders = (headers: http.IncomingHttpHeaders, req: http.IncomingMessage, urlPath: string) => {
+    const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
+    // The target's own report-only CSP stays beside a stack's members; each member alone would
+    // replace it, so their reports say so as they would alone.
+    if (options.stack?.length && applyStackEdits(headers, options.stack, origin, urlPath).upstreamHadOne) {
+      stats.replacedUpstreamHeaders.add('content-security-policy-report-only');
+    }
+    if (options.shared?.length) {
+      const { replaced, unsound } = applySharedEdits(headers, options.shared, origin, urlPath);
+      for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
+      if (unsound) stats.shareUnsound ??= unsound;
+      return;
+    }
+    if (!options.policy) return;
+    if (!policyApplies(options.policy, urlPath)) return;
+    const reportUrl = `${origin}${REPORT_PATH}`;
+    const { replaced } = applyHeaderEdits(headers, options.policy, reportUrl, { reportTo: options.reportTo });
+    for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
+  };
+
   proxy.on('proxyRes', (proxyRes, req, res) => {
     // An upstream that dies mid-body is a target error, not a slow page: count it and cut the
     // client's response so the browser sees a failure rather than a silently truncated file.
@@ -121,26 +156,36 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.destroy();
     });
     const urlPath = (req.url ?? '/').split('?')[0]!;
+    host.observe(proxyRes.statusCode ?? 0, proxyRes.headers, redact(urlPath));
+    // The target's response as it came, before any edit, for the asset cache.
+    if (cache && cacheLookupAllowed(req) && cacheable('GET', urlPath, proxyRes.statusCode ?? 0, proxyRes.headers)) {
+      const key = AssetCache.key(req);
+      const status = proxyRes.statusCode!;
+      const headers = structuredClone(proxyRes.headers);
+      const chunks: Buffer[] = [];
+      proxyRes.on('data', (c: Buffer) => chunks.push(c));
+      proxyRes.on('end', () => { if (proxyRes.complete) cache.put(key, { status, headers, body: Buffer.concat(chunks) }); });
+    }
     // The path is reported (where the inline block was seen): a shared link's key in it is masked.
     if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, redact(urlPath));
-    const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
-    // The target's own report-only CSP stays beside a stack's members; each member alone would
-    // replace it, so their reports say so as they would alone.
-    if (options.stack?.length && applyStackEdits(proxyRes.headers, options.stack, origin, urlPath).upstreamHadOne) {
-      stats.replacedUpstreamHeaders.add('content-security-policy-report-only');
-    }
-    if (options.shared?.length) {
-      const { replaced, unsound } = applySharedEdits(proxyRes.headers, options.shared, origin, urlPath);
-      for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
-      if (unsound) stats.shareUnsound ??= unsound;
-      return;
-    }
-    if (!options.policy) return;
-    if (!policyApplies(options.policy, urlPath)) return;
-    const reportUrl = `${origin}${REPORT_PATH}`;
-    const { replaced } = applyHeaderEdits(proxyRes.headers, options.policy, reportUrl, { reportTo: options.reportTo });
-    for (const name of replaced) stats.replacedUpstreamHeaders.add(name);
+    editHeaders(proxyRes.headers, req, urlPath);
   });
+
+  /** Answers from the asset cache, with the policy's edits applied as to a fetched response. */
+  const fromCache = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    if (!cache || !cacheLookupAllowed(req)) return false;
+    const hit = cache.get(AssetCache.key(req));
+    if (!hit) return false;
+    const headers = structuredClone(hit.headers);
+    delete headers['transfer-encoding'];
+    delete headers.connection;
+    headers['content-length'] = String(hit.body.length);
+    editHeaders(headers, req, (req.url ?? '/').split('?')[0]!);
+    host.servedFromCache();
+    res.writeHead(hit.status, headers as http.OutgoingHttpHeaders);
+    res.end(hit.body);
+    return true;
+  };
 
   const upstreamFailed = (err: Error, res: http.ServerResponse | Socket | undefined) => {
     stats.upstreamErrors++;
@@ -201,7 +246,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       return;
     }
     if (req.url === REPORT_PATH || req.url!.startsWith(`${REPORT_PATH}?`) || req.url!.startsWith(`${REPORT_PATH}/`)) return collector.handle(req, res);
-    forward(req, res, false);
+    if (fromCache(req, res)) return;
+    // Held back while the host asked us to wait or our share of its limit is used up.
+    void host.gate().then(() => {
+      if (req.socket.destroyed) return;
+      forward(req, res, false);
+    });
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   // Clients reuse idle connections (Playwright's API contexts, browsers). Node closes them after
@@ -230,7 +280,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     stats.websocketUpgrades++;
     stats.websocketPaths.push((req.url ?? '').split('?')[0]!);
     if (stats.websocketPaths.length > 100) stats.websocketPaths.shift();
-    proxy.ws(req, socket, head);
+    void host.gate().then(() => { if (!socket.destroyed) proxy.ws(req, socket, head); });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
   server.on('tlsClientError', () => undefined);
@@ -247,6 +297,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     collector,
     inlineBlocks,
     stats,
+    host,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -6,6 +6,7 @@ import { groupByDirective } from './group.js';
 import { byVerdict } from '../verdict/verdict.js';
 import type { EngineVerdict, JourneyResult, PolicyVerdict, Summary } from './model.js';
 import { ENGINE_LABEL, type Engine } from '../harness/engines.js';
+import { describeLoad } from '../proxy/host.js';
 
 export const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;max-width:80rem}
@@ -17,6 +18,17 @@ th{background:#f3f4f6}code,pre{font-family:ui-monospace,monospace;font-size:12px
 .warn{background:#fff7e0;border-left:4px solid #e0a800;padding:.3rem .8rem}.shots{display:flex;gap:1rem;align-items:flex-start;margin:.5rem 0}.shots figure{margin:0;max-width:48%}.shots img{max-width:100%;border:1px solid #ccd}figcaption{font-size:12px;color:#555}.passed{color:#0b5a1f}.failed{color:#8a0b0b;font-weight:600}.skipped{color:#666}.meta{color:#555}`;
 
 /** The candidate's outcome; the baseline's only where it differs, so the eye goes to what changed. */
+/** What the run asked of the target, the host's pushback, and the dialogs the journeys answered. */
+function hostSection(summary: Summary): string {
+  const load = summary.load;
+  const dialogs = [...new Set([...summary.baseline, ...summary.policies.flatMap((p) => p.journeys)].flatMap((j) => ('dialogs' in j ? (j as JourneyResult).dialogs ?? [] : [])))];
+  const throttled = load?.throttled ?? [];
+  return `<h2>Load on the target</h2>
+${load ? `<p>${e(describeLoad(load))}.</p>` : '<p class="meta">Not measured.</p>'}
+${throttled.length ? `<table><tr><th>time</th><th>path</th><th>status</th><th>announced limit</th><th>retry after</th></tr>${throttled.map((t) => `<tr><td>${e(new Date(t.at).toISOString())}</td><td><code>${e(t.path)}</code></td><td>${t.status}</td><td>${e(t.limit ?? '')}</td><td>${t.retryAfterS === undefined ? '' : `${t.retryAfterS} s`}</td></tr>`).join('')}</table><p class="meta">A journey that failed while the target pushed back is never blamed on a policy: it is inconclusive, with the pushback as its cause.</p>` : ''}
+${dialogs.length ? `<p>First-run and notice dialogs the journeys answered as a careful user would: ${e(dialogs.join('; '))}.</p>` : ''}`;
+}
+
 function statusCell(baseline: string, candidate: string, flaky = false): string {
   const differs = baseline !== candidate ? ` <span class="meta">(baseline ${e(baseline)})</span>` : '';
   return `<td><span class="${e(candidate)}">${e(candidate)}</span>${flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${differs}</td>`;
@@ -95,7 +107,7 @@ function policySection(p: PolicyVerdict, image: ImageLoader): string {
   const newOnes = p.journeys.flatMap((j) => j.newViolations);
   const all = p.journeys.flatMap((j) => j.violations);
   const failures = p.journeys.filter((j) => j.candidate === 'failed' || (j.candidate !== 'passed' && j.baseline === 'passed'))
-    .map((j) => `<li><b>${e(j.journey)}</b> (${e(j.candidate)}${j.baseline !== j.candidate ? `; baseline ${e(j.baseline)}` : ''}): <pre>${e(truncate(j.error ?? '', 1000))}</pre></li>`).join('');
+    .map((j) => `<li><b>${e(j.journey)}</b> (${e(j.candidate)}${j.baseline !== j.candidate ? `; baseline ${e(j.baseline)}` : ''}${j.throttled ? '; throttled by the target' : ''}): <pre>${e(truncate(j.error ?? '', 1000))}</pre>${j.throttled ? `<p class="meta">${e(j.throttled)}</p>` : ''}</li>`).join('');
   return `<section id="policy-${e(p.policy.name)}">
 <h2>${e(p.policy.name)} <span class="v ${e(p.verdict)}">${e(p.verdict)}</span></h2>
 ${p.engines ? `<p>${p.engines.map((x) => `${e(ENGINE_LABEL[x.browser])}${x.version ? ` ${e(x.version)}` : ''}: <span class="v ${e(x.verdict)}">${e(x.verdict)}</span>${x.notEnforced.length ? ` <span class="meta">(does not enforce ${e(x.notEnforced.join(', '))})</span>` : ''}`).join(' · ')}</p>` : ''}
@@ -144,6 +156,7 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
 <h2>Baseline (no policy)</h2>
 ${baselineAdvice(summary, image)}
 <table><tr><th>journey</th><th>status</th><th>error</th><th>signal groups</th></tr>${baselineRows}</table>
+${hostSection(summary)}
 ${policies.map((p) => policySection(p, image)).join('\n')}
 </body></html>
 `;

@@ -3,6 +3,7 @@ import { escapeMarkdown as m, truncate } from './escape.js';
 import type { Summary } from './model.js';
 import { byVerdict } from '../verdict/verdict.js';
 import { ENGINE_LABEL } from '../harness/engines.js';
+import { describeLoad } from '../proxy/host.js';
 import type { PolicyVerdict } from './model.js';
 
 /** "Chromium ❌ breaks, Firefox ✅ safe (does not enforce Permissions-Policy)" for a run in several engines. */
@@ -32,6 +33,7 @@ export function renderMarkdown(summary: Summary): string {
   if (stacked.length) lines.push(`Report-only candidates ${stacked.join(', ')} shared one journey pass (each reported to its own path).`, '');
   const shared = summary.policies.filter((p) => p.sharedWith).map((p) => m(p.policy.name));
   if (shared.length) lines.push(`Candidates ${shared.join(', ')} were proven safe in shared enforced passes (all of them served at once, nothing failed or was reported).`, '');
+  if (summary.load) lines.push(`Load on the target: ${m(describeLoad(summary.load))}.`, '');
   lines.push(`Started ${m(summary.startedAt)}, ${(summary.durationMs / 1000).toFixed(0)} s. Full report: index.html.`);
   return lines.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@ import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { PolicyModel, Suggestion } from '../blame/suggest.js';
 import type { Engine } from '../harness/engines.js';
 import type { AppIdentity } from '../apps/profile.js';
+import type { HostLoadSlice, RunLoad, Throttle } from '../proxy/host.js';
 
 export const JOURNEY_ATTACHMENT = 'headerproof-journey.json';
 export const SCREENSHOT_ATTACHMENT = 'headerproof-screenshot';
@@ -65,6 +66,10 @@ export interface JourneyAttachment {
   /** Things about the policy a reviewer must know that no journey can show (see policy/warnings). */
   warnings: string[];
   droppedViolations: number;
+  /** The app's first-run and notice dialogs the harness answered during the journey. */
+  dialogs?: string[];
+  /** The requests the journey sent the target, and the target's pushback (429/503). */
+  host?: HostLoadSlice;
   proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[]; /** why a shared pass proves nothing */ shareUnsound?: string };
 }
 
@@ -91,6 +96,15 @@ export interface JourneyResult {
   skippedAfterNavigation?: boolean;
   /** It failed on an earlier try with this error and passed when run again (`--retries`): flaky. */
   flaky?: string;
+  /**
+   * The target pushed back during it (429, or 503 with a reset): the requests, their status and
+   * the limit the host announced. A failure with this is the host's doing, never the policy's.
+   */
+  throttled?: Throttle[];
+  /** Time the proxy held its requests back to stay inside the host's rate limit. */
+  heldBackMs?: number;
+  /** First-run and notice dialogs the harness answered (the app's profile). */
+  dialogs?: string[];
 }
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
@@ -107,6 +121,8 @@ export interface JourneyComparison {
   baselineError?: string;
   /** The candidate failed on an earlier try with this error and passed when run again. */
   flaky?: string;
+  /** The target pushed back during the candidate's journey (why a failure is not blamed on the policy). */
+  throttled?: string;
   /** Every violation seen with the policy. */
   violations: ViolationGroup[];
   /** Policy-caused violations that the baseline run does not have. */
@@ -171,6 +187,8 @@ export interface Summary {
   browsers?: { browser: Engine; version?: string }[];
   baseline: JourneyResult[];
   policies: PolicyVerdict[];
+  /** What the run asked of the target: requests, peak a minute, the target's pushback (src/proxy/host.ts). */
+  load?: RunLoad;
   /** 0 all safe, 1 a policy breaks / would break, 3 nothing decided (baseline failing, inconclusive). */
   exitCode: number;
 }

@@ -9,6 +9,11 @@ import { resolveSettings, secretsOf } from '../config/config.js';
 import type { Engine } from '../harness/engines.js';
 import { buildSummary, defaultRunDir, writeRecords, writeReports, type JourneyRecord } from './summary.js';
 import { splitStack } from './stack-records.js';
+import { HELD_BACK_NOTED_MS } from '../verdict/verdict.js';
+import { describeLoad, summarizeLoad, type HostLoadSlice } from '../proxy/host.js';
+import { rmSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -23,6 +28,8 @@ function failedStepOf(steps: TestStep[]): string | undefined {
 
 export default class HeaderproofReporter implements Reporter {
   private records = new Map<string, JourneyRecord>();
+  /** Every try's load on the target (a retried try's requests were sent too). */
+  private load: HostLoadSlice[] = [];
   private startedAt = new Date();
   private outDir = '';
 
@@ -66,6 +73,7 @@ export default class HeaderproofReporter implements Reporter {
     } catch {
       attachment = undefined;
     }
+    if (attachment?.host) this.load.push(attachment.host);
     const status: JourneyStatus = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : result.status === 'interrupted' ? 'interrupted' : 'failed';
     const journey = attachment?.journey ?? test.location.file.replace(/^.*[\\/]/, '').replace(/\.spec\.[cm]?[jt]s$/, '') + (meta.suffix ?? '');
     const skipReason = test.annotations.find((a) => a.type === 'skip')?.description;
@@ -85,6 +93,9 @@ export default class HeaderproofReporter implements Reporter {
       result: { journey, browser: attachment?.browser ?? meta.browser ?? 'chromium', status, ...(error ? { error } : {}), ...(failedStep ? { failedStep } : {}),
         ...(status === 'skipped' && attachment?.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}), violations: attachment?.violations ?? [], upstreamErrors: attachment?.proxy.upstreamErrors ?? 0, inlineBlocks: attachment?.inlineBlocks ?? [],
         ...(attachment?.harnessViolationsSetAside ? { harnessSetAside: attachment.harnessViolationsSetAside } : {}),
+        ...(attachment?.host?.throttled.length ? { throttled: attachment.host.throttled } : {}),
+        ...(attachment?.host && attachment.host.waitedMs >= HELD_BACK_NOTED_MS ? { heldBackMs: attachment.host.waitedMs } : {}),
+        ...(attachment?.dialogs?.length ? { dialogs: attachment.dialogs } : {}),
         ...(screenshot ? { screenshot } : {}) },
     };
     // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one
@@ -101,6 +112,8 @@ export default class HeaderproofReporter implements Reporter {
   }
 
   async onEnd(_result: FullResult): Promise<void> {
+    // The run's asset cache (its workers are this process's children) goes with the run.
+    for (const d of readdirSync(os.tmpdir()).filter((f) => f.startsWith(`${ASSET_CACHE_PREFIX}${process.pid}-`))) rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
     await this.secretsKnown;
     for (const r of this.records.values()) {
       if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);
@@ -112,13 +125,14 @@ export default class HeaderproofReporter implements Reporter {
       console.log(`\nheaderproof: shard ${this.shard.current}/${this.shard.total} holds part of the matrix, so no verdicts here. Run shards with --reporter=blob, then: npx playwright merge-reports --config playwright.config.ts <folder of all blob reports>\n`);
       return;
     }
-    const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime() });
+    const load = summarizeLoad(this.load);
+    const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime(), load });
     const files = writeReports(this.outDir, summary);
     // The records behind the verdicts, for the CLI's re-runs of an unclean shared pass (src/cli/run.ts).
     writeRecords(this.outDir, [...this.records.values()]);
     const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
     // `headerproof run` prints the verdicts itself, after any blame pass.
-    if (process.env.HEADERPROOF_PROGRESS !== '1') console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nreport: ${files.html}\n`);
+    if (process.env.HEADERPROOF_PROGRESS !== '1') console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nload: ${describeLoad(load)}\nreport: ${files.html}\n`);
   }
 
   printsToStdio(): boolean {

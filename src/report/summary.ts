@@ -8,6 +8,7 @@ import { settleShared } from '../verdict/shared.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { JourneyAttachment, JourneyResult, PolicyInfo, Summary } from './model.js';
+import type { RunLoad } from '../proxy/host.js';
 
 /** One journey test's outcome in one project. */
 export interface JourneyRecord {
@@ -48,7 +49,7 @@ export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], mem
   return [...kept, ...moved];
 }
 
-export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number }): Summary {
+export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number; load?: RunLoad }): Summary {
   const sortJ = (a: JourneyResult, b: JourneyResult) => a.journey.localeCompare(b.journey);
   const baseline = records.filter((r) => r.role === 'baseline').map((r) => r.result).sort(sortJ);
   // The engines' versions, as the browsers reported them.
@@ -84,6 +85,7 @@ export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; 
     browsers: [...new Set(records.map((r) => r.result.browser ?? 'chromium'))].sort().map((browser) => ({ browser, ...(versions[browser] ? { version: versions[browser] } : {}) })),
     baseline,
     policies,
+    ...(meta.load ? { load: meta.load } : {}),
     exitCode: exitCodeFor(baseline, policies),
   };
 }

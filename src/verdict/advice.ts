@@ -3,6 +3,7 @@
 // the baseline results and what the target said it is.
 import type { AppIdentity, BaselineAdvice, JourneyResult } from '../report/model.js';
 import { credentialHint } from '../apps/credentials.js';
+import { throttleCause } from './verdict.js';
 
 const SEED = 'run `npx headerproof seed` against the target (it uploads photos with GPS and a video for the test user)';
 
@@ -24,6 +25,9 @@ export function adviseBaseline(baseline: JourneyResult[], app?: AppIdentity): Ba
   ];
   return baseline.filter((b) => b.status !== 'passed').map((b) => {
     const detail = b.error ?? (b.status === 'interrupted' ? 'the run stopped before it finished' : 'no reason given');
+    // The host's rate limit, whatever step it broke: the cause is the pushback, not the app.
+    const throttled = b.status === 'failed' ? throttleCause(b) : undefined;
+    if (throttled) return { journey: b.journey, status: b.status, what: `${b.failedStep ? `${b.failedStep}: ` : ''}${detail}`, advice: `${throttled}: the host's rate limit stopped it, not the app; run again after a minute, with fewer --workers or fewer policies at once, or ask the host's operator for a higher limit for this client`, ...(b.screenshot ? { screenshot: b.screenshot } : {}) };
     // A step titled by the journey's own message says it all; a generic one ("Click") needs the error.
     const what = !b.failedStep ? detail : b.error?.includes(b.failedStep) ? b.failedStep : `${b.failedStep}: ${detail}`;
     const cause = causes.find((c) => c.match.test(what));

@@ -20,9 +20,26 @@ export function newViolations(baseline: ViolationGroup[], candidate: ViolationGr
  */
 type Outcome = { kind: 'broken' | 'unproven'; reason: string } | { kind: 'compared' } | { kind: 'neutral' };
 
-function outcomeOf(j: JourneyComparison, targetTrouble: boolean): Outcome {
+/** Requests held back at least this long during a journey are noted (its time limits were partly spent waiting). */
+export const HELD_BACK_NOTED_MS = 5000;
+
+/** What the host's pushback during a journey was, in one line: "HTTP 429 on /account/login (limit 500;w=60, retry after 41 s)". */
+export function throttleCause(r: Pick<JourneyResult, 'throttled' | 'heldBackMs'>): string | undefined {
+  const t = r.throttled ?? [];
+  if (t.length) {
+    const first = t[0]!;
+    const paths = [...new Set(t.map((x) => x.path))];
+    return `the target answered HTTP ${[...new Set(t.map((x) => x.status))].join('/')} (too many requests) ${t.length} time(s), on ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}${first.limit ? ` (its announced limit: ${first.limit})` : ''}${first.retryAfterS !== undefined ? `, asking to retry after ${first.retryAfterS} s` : ''}`;
+  }
+  if ((r.heldBackMs ?? 0) >= HELD_BACK_NOTED_MS) return `the proxy held its requests back ${Math.round(r.heldBackMs! / 1000)} s to stay inside the target's rate limit`;
+  return undefined;
+}
+
+function outcomeOf(j: JourneyComparison, targetTrouble: boolean, throttled: string | undefined): Outcome {
   const { baseline: b, candidate: c } = j;
   if (c === 'failed' && targetTrouble) return { kind: 'unproven', reason: `${j.journey} failed while the target was unreachable or erring: the target, not the policy, is broken` };
+  // The host's pushback is never a verdict on a policy.
+  if (c === 'failed' && throttled) return { kind: 'unproven', reason: `${j.journey} failed while the target was throttling headerproof (${throttled}): the host's rate limit, not the policy; run again later, with fewer --workers, or ask the host for a higher limit` };
   if (b === 'passed') {
     if (c === 'passed') return { kind: 'compared' };
     if (c === 'failed') return { kind: 'broken', reason: `${j.journey} passes without the policy but fails with it${j.error ? `: ${j.error}` : ''}` };
@@ -52,6 +69,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       ...(b?.error ? { baselineError: b.error } : {}),
       ...(c.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
       ...(c.flaky ? { flaky: c.flaky } : {}),
+      ...(throttleCause(c) ? { throttled: throttleCause(c) } : {}),
       violations: c.violations,
       newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),
       ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
@@ -66,7 +84,8 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     .map((b) => ({ journey: b.journey, ...(b.browser ? { browser: b.browser } : {}), status: 'interrupted', error: 'no result with the policy', violations: [], upstreamErrors: 0 }));
   const journeys = [...candidate, ...absent].map(compare).sort((a, b) => a.journey.localeCompare(b.journey));
   const upstreamErrors = new Map(candidate.map((c) => [c.journey, c.upstreamErrors]));
-  const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0) }));
+  const throttledBy = new Map(candidate.map((c) => [c.journey, throttleCause(c)]));
+  const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0, throttledBy.get(j.journey) ?? (j.baseline === 'failed' ? throttleCause(byJourney.get(j.journey) ?? {}) : undefined)) }));
   const broken = outcomes.filter((x) => x.o.kind === 'broken');
   const unproven = outcomes.filter((x) => x.o.kind === 'unproven');
   const flagged = outcomes.filter((x) => x.o.kind !== 'neutral' && x.j.newViolations.length > 0).map((x) => x.j);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import type { Credentials } from '../../config/config.js';
-import { LoginError, type AppProfile } from '../profile.js';
+import { LoginError, loginHint, type AppProfile } from '../profile.js';
 import { installedBin, LaunchError, spawnApp } from '../launch.js';
 import { typeSecret } from '../../harness/dom.js';
 
@@ -20,7 +20,7 @@ async function token(api: APIRequestContext, credentials: Credentials): Promise<
   if ('apiKey' in credentials) throw new LoginError('Actual has no API keys: set ACTUAL_PASSWORD');
   const res = await api.post('/account/login', { data: { loginMethod: 'password', password: credentials.password } });
   const body = (await res.json().catch(() => ({}))) as { status?: string; data?: { token?: string }; reason?: string };
-  if (!res.ok() || !body.data?.token) throw new LoginError(`logging in to Actual failed (HTTP ${res.status()}${body.reason ? `, ${body.reason}` : ''}): check ACTUAL_PASSWORD`);
+  if (!res.ok() || !body.data?.token) throw new LoginError(`logging in to Actual failed (HTTP ${res.status()}${body.reason ? `, ${body.reason}` : ''}): ${loginHint(res.status(), 'check ACTUAL_PASSWORD')}`);
   return body.data.token;
 }
 

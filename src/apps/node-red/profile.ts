@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIRequestContext } from '@playwright/test';
 import type { Credentials } from '../../config/config.js';
-import { LoginError, type AppProfile, type AppSession } from '../profile.js';
+import { LoginError, loginHint, type AppProfile, type AppSession } from '../profile.js';
 import { installedBin, spawnApp } from '../launch.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ export const NODE_RED_USER = 'headerproof';
 async function token(api: APIRequestContext, credentials: Credentials): Promise<string> {
   if ('apiKey' in credentials) throw new LoginError('Node-RED has no API keys: set NODE_RED_USER and NODE_RED_PASSWORD');
   const res = await api.post('/auth/token', { form: { client_id: 'node-red-editor', grant_type: 'password', scope: '*', username: credentials.user ?? '', password: credentials.password } });
-  if (res.status() !== 200) throw new LoginError(`logging in to Node-RED failed (HTTP ${res.status()}): check NODE_RED_USER / NODE_RED_PASSWORD`);
+  if (res.status() !== 200) throw new LoginError(`logging in to Node-RED failed (HTTP ${res.status()}): ${loginHint(res.status(), 'check NODE_RED_USER / NODE_RED_PASSWORD')}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -48,8 +48,16 @@ export const nodeRed: AppProfile = {
       end: async (authed) => { await authed.post('/auth/revoke', { form: { token: t } }).catch(() => undefined); },
     };
   },
-  // A fresh user folder, a random admin password (bcrypt-hashed with Node-RED's own bcryptjs), no
-  // welcome tour or update-notification prompt (they cover the editor), on 127.0.0.1 only.
+  // What a new user's editor shows over the editor, until answered: the update-notification prompt
+  // (declined, as a careful user would: it sends data to the Node-RED team) and then the welcome tour
+  // of this version (closed). Both answers are kept in the user's settings on the server.
+  dialogs: [
+    { name: 'update-notification prompt ("Enable Update Notifications": declined)', shows: (page) => page.getByRole('button', { name: 'No, do not enable notifications' }), answer: (page) => page.getByRole('button', { name: 'No, do not enable notifications' }).click() },
+    { name: 'welcome tour (closed with Escape)', shows: (page) => page.locator('.red-ui-tourGuide-popover'), answer: (page) => page.keyboard.press('Escape') },
+  ],
+  // A fresh user folder and a random admin password (bcrypt-hashed with Node-RED's own bcryptjs), on
+  // 127.0.0.1 only; everything else as a user's install has it: the update-notification prompt and
+  // the welcome tour stay on (the journeys answer them), no credentialSecret (Node-RED makes one).
   async launch() {
     const bin = installedBin('node-red', 'node-red', 'Node-RED');
     const password = randomBytes(12).toString('base64url');
@@ -59,10 +67,8 @@ export const nodeRed: AppProfile = {
       title: 'Node-RED',
       bin,
       prepare: (dir, port) => writeFileSync(path.join(dir, 'settings.js'), `module.exports = ${JSON.stringify({
-        uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: randomBytes(16).toString('hex'),
+        uiHost: '127.0.0.1', uiPort: port,
         adminAuth: { type: 'credentials', users: [{ username: NODE_RED_USER, password: hash, permissions: '*' }] },
-        editorTheme: { tours: false },
-        telemetry: { enabled: false }, diagnostics: { enabled: false },
         logging: { console: { level: 'warn' } },
       }, null, 2)};\n`),
       args: (_port, dir) => ['--settings', path.join(dir, 'settings.js'), '--userDir', dir],
