@@ -297,6 +297,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         upstreamErrors: proxy.stats.upstreamErrors - upstreamErrorsBefore,
         lastUpstreamError: proxy.stats.lastUpstreamError,
         replacedUpstreamHeaders: [...proxy.stats.replacedUpstreamHeaders],
+        upstreamHeaders: [...proxy.stats.upstreamHeaders].sort(),
         ...(proxy.stats.shareUnsound ? { shareUnsound: proxy.stats.shareUnsound } : {}),
       },
     };

@@ -60,6 +60,8 @@ export interface ProxyStats {
   replacedUpstreamHeaders: Set<string>;
   /** Why a shared pass proves nothing (the app's own header meets members that disagree about it). */
   shareUnsound?: string;
+  /** The names of the headers the target sent itself (lower-case, before any edit). */
+  upstreamHeaders: Set<string>;
   /** Websocket upgrades forwarded so far (the count) and the paths of the latest ones. */
   websocketUpgrades: number;
   websocketPaths: string[];
@@ -90,7 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const host = new HostLoad(options.hostShare ?? 1);
   const cache = options.assetCache ? new AssetCache(typeof options.assetCache === 'string' ? options.assetCache : undefined) : undefined;
   const inlineBlocks = new InlineBlockRecorder();
-  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set(), websocketUpgrades: 0, websocketPaths: [] };
+  const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set(), upstreamHeaders: new Set(), websocketUpgrades: 0, websocketPaths: [] };
   const agent = upstreamAgent(target, options);
   // A retry goes on a new connection: when the first kept-alive socket was stale, the next one in
   // the pool may be too (seen in CI: a loaded worker's event loop outlived the idle timers).
@@ -125,6 +127,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // The policy's edits on one response's headers (in place): the same for a fetched response and for
   // one served from the asset cache.
   const editHeaders = (headers: http.IncomingHttpHeaders, req: http.IncomingMessage, urlPath: string) => {
+    if (stats.upstreamHeaders.size < 200) for (const name of Object.keys(headers)) stats.upstreamHeaders.add(name.toLowerCase());
     const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
     // The target's own report-only CSP stays beside a stack's members; each member alone would
     // replace it, so their reports say so as they would alone.
@@ -177,13 +180,19 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const hit = cache.get(AssetCache.key(req));
     if (!hit) return false;
     const headers = structuredClone(hit.headers);
+    // Framed as the target framed it (a length, or chunks), dated now as a fetch would be.
+    const chunked = headers['content-length'] === undefined;
     delete headers['transfer-encoding'];
     delete headers.connection;
-    headers['content-length'] = String(hit.body.length);
+    delete headers['keep-alive'];
+    headers.date = new Date().toUTCString();
     editHeaders(headers, req, (req.url ?? '/').split('?')[0]!);
     host.servedFromCache();
     res.writeHead(hit.status, headers as http.OutgoingHttpHeaders);
-    res.end(hit.body);
+    if (chunked) {
+      res.write(hit.body);
+      res.end();
+    } else res.end(hit.body);
     return true;
   };
 

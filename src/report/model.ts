@@ -70,7 +70,7 @@ export interface JourneyAttachment {
   dialogs?: string[];
   /** The requests the journey sent the target, and the target's pushback (429/503). */
   host?: HostLoadSlice;
-  proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[]; /** why a shared pass proves nothing */ shareUnsound?: string };
+  proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[]; /** why a shared pass proves nothing */ shareUnsound?: string; /** the names of the headers the target sent itself */ upstreamHeaders?: string[] };
 }
 
 /** interrupted: the run stopped before the journey finished (a stopped worker, Ctrl-C, max failures). */

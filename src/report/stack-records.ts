@@ -6,6 +6,14 @@ import { ownersOf } from '../proxy/stack.js';
 import { BASELINE_POLICY_FILE } from '../harness/projects.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { JourneyRecord } from './summary.js';
+import type { PolicyModel } from '../blame/suggest.js';
+
+/** The target's own headers (names) a policy replaces: one it sets, or its CSP of the same kind. */
+export function replacedBy(model: PolicyModel, upstream: string[]): string[] {
+  const own = new Set(upstream.map((h) => h.toLowerCase()));
+  const touched = [...Object.keys(model.set), ...(model.csp ? [model.csp.reportOnly ? 'content-security-policy-report-only' : 'content-security-policy'] : [])];
+  return [...new Set(touched.map((h) => h.toLowerCase()).filter((h) => own.has(h)))].sort();
+}
 
 /**
  * One record per member, named and filed as the member, holding only the violations it reported;
@@ -24,8 +32,11 @@ export function splitStack(record: JourneyRecord, members: { name: string; file:
   });
   const out = members.map((m, slot) => {
     const member = stack?.[slot];
+    const proxy = record.attachment?.proxy;
     return as(m.name, 'candidate', m.file, withoutSlot(owners.filter((o) => o.owners.members.includes(slot)).map((o) => o.v)), {
       ...(member ? { policy: member.policy, warnings: member.warnings } : {}),
+      // What this member alone would replace of the target's own headers, not what any member did.
+      ...(proxy ? { proxy: { ...proxy, replacedUpstreamHeaders: member?.policy.model && proxy.upstreamHeaders ? replacedBy(member.policy.model, proxy.upstreamHeaders) : [] } } : {}),
       [shared ? 'sharedWith' : 'stackedWith']: members.filter((o) => o !== m).map((o) => o.name),
     });
   });

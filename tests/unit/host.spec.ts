@@ -1,0 +1,124 @@
+// Polite to the host: reading a target's pushback and announced limit, the load numbers a run
+// reports, the proxy's pacing, and the verdict never blaming a policy for a 429.
+import { test, expect } from '@playwright/test';
+import { addLoad, HostLoad, peakPerMinute, rateLimitOf, retryAfterSeconds, summarizeLoad, throttleOf, type HostLoadSlice } from '../../src/proxy/host.js';
+import { cacheable, hashedName } from '../../src/proxy/asset-cache.js';
+import { decideVerdict, exitCodeFor } from '../../src/verdict/verdict.js';
+import { adviseBaseline } from '../../src/verdict/advice.js';
+import { replacedBy } from '../../src/report/stack-records.js';
+import { loginHint } from '../../src/apps/profile.js';
+import type { JourneyResult, PolicyInfo } from '../../src/report/model.js';
+
+test('Retry-After as seconds or an HTTP date', () => {
+  expect(retryAfterSeconds('41')).toBe(41);
+  const now = Date.parse('2026-12-04T10:00:00Z');
+  expect(retryAfterSeconds('Fri, 04 Dec 2026 10:00:30 GMT', now)).toBe(30);
+  expect(retryAfterSeconds('soon')).toBeUndefined();
+  expect(retryAfterSeconds(undefined)).toBeUndefined();
+});
+
+test('the rate limit a host announces, in both header forms', () => {
+  // express-rate-limit's standard headers (Actual 25.6.0 sends these).
+  expect(rateLimitOf({ 'ratelimit-policy': '500;w=60', 'ratelimit-limit': '500', 'ratelimit-remaining': '498', 'ratelimit-reset': '60' }))
+    .toEqual({ policy: '500;w=60', limit: 500, windowS: 60, remaining: 498, resetS: 60 });
+  expect(rateLimitOf({ ratelimit: 'limit=100, remaining=0, reset=12' })).toEqual({ limit: 100, remaining: 0, resetS: 12, policy: '100' });
+  expect(rateLimitOf({})).toEqual({});
+});
+
+test('a 429 is pushback always; a 503 only when it says when to come back; a 500 never', () => {
+  expect(throttleOf(429, { 'retry-after': '20', 'ratelimit-policy': '500;w=60' }, '/account/login', 1)).toEqual({ path: '/account/login', status: 429, retryAfterS: 20, limit: '500;w=60', at: 1 });
+  expect(throttleOf(429, {}, '/x', 1)).toEqual({ path: '/x', status: 429, at: 1 });
+  expect(throttleOf(503, { 'retry-after': '5' }, '/x', 1)?.status).toBe(503);
+  expect(throttleOf(503, {}, '/x', 1)).toBeUndefined();
+  expect(throttleOf(500, { 'retry-after': '5' }, '/x', 1)).toBeUndefined();
+  expect(throttleOf(200, { 'ratelimit-remaining': '0' }, '/x', 1)).toBeUndefined();
+});
+
+test('peak per minute is the busiest 60-second window, across slices', () => {
+  expect(peakPerMinute([])).toBe(0);
+  expect(peakPerMinute([[0, 100], [59, 100], [60, 100], [200, 5]])).toBe(200);
+  const a: HostLoadSlice = { requests: 150, cached: 10, perSecond: [[1000, 100], [1030, 50]], throttled: [], waitedMs: 0, limit: '500;w=60' };
+  const b: HostLoadSlice = { requests: 70, cached: 0, perSecond: [[1030, 30], [1100, 40]], throttled: [{ path: '/sync/list-user-files', status: 429, at: 5 }], waitedMs: 1500 };
+  const load = summarizeLoad([a, b]);
+  expect(load).toMatchObject({ requests: 220, cached: 10, peakPerMinute: 180, announcedLimit: '500;w=60', throttledCount: 1, heldBackMs: 1500, seconds: 101 });
+  expect(addLoad(load, { ...load, peakPerMinute: 300 })).toMatchObject({ requests: 440, peakPerMinute: 300, throttledCount: 2 });
+});
+
+test('the proxy keeps its share of an announced limit: the request past it waits for the window', async () => {
+  const host = new HostLoad(0.5);
+  host.observe(200, { 'ratelimit-policy': '8;w=1' }, '/'); // 8 a second, half of it ours: 3 (90 %)
+  const started = Date.now();
+  for (let i = 0; i < 3; i++) await host.gate();
+  expect(Date.now() - started).toBeLessThan(500);
+  await host.gate();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  const slice = host.drain();
+  expect(slice.requests).toBe(4);
+  expect(slice.waitedMs).toBeGreaterThanOrEqual(900);
+  expect(slice.limit).toBe('8;w=1');
+  expect(host.drain().requests).toBe(0);
+});
+
+test('after a 429 the proxy holds new requests until the reset the host named', async () => {
+  const host = new HostLoad();
+  const t = host.observe(429, { 'retry-after': '1' }, '/account/login');
+  expect(t?.status).toBe(429);
+  expect(host.pendingWaitMs()).toBeGreaterThan(1000);
+  const started = Date.now();
+  await host.gate();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  expect(host.drain().throttled.map((x) => x.path)).toEqual(['/account/login']);
+});
+
+const policy: PolicyInfo = { name: 'safe-set', file: 'p.yaml', description: '', served: {} };
+const passed = (journey: string): JourneyResult => ({ journey, status: 'passed', violations: [], upstreamErrors: 0 });
+const throttledFail = (journey: string): JourneyResult => ({ journey, status: 'failed', error: 'logging in to Actual failed (HTTP 429)', violations: [], upstreamErrors: 0, throttled: [{ path: '/account/login', status: 429, retryAfterS: 41, limit: '500;w=60', at: 1 }] });
+
+test('a journey that failed while the target throttled is inconclusive, never breaks', () => {
+  const r = decideVerdict(policy, [passed('login'), passed('budget')], [throttledFail('login'), passed('budget')]);
+  expect(r.verdict).toBe('inconclusive');
+  expect(r.reasons.join('\n')).toContain('HTTP 429');
+  expect(r.reasons.join('\n')).toContain('/account/login');
+  expect(r.reasons.join('\n')).toContain('500;w=60');
+  expect(r.journeys.find((j) => j.journey === 'login')?.throttled).toContain('429');
+  expect(exitCodeFor([passed('login')], [r])).toBe(3);
+  // The same failure without pushback is a break.
+  const { throttled: _t, ...plain } = throttledFail('login');
+  expect(decideVerdict(policy, [passed('login')], [plain]).verdict).toBe('breaks');
+  // Held back long enough to miss its time limits: not the policy either.
+  expect(decideVerdict(policy, [passed('login')], [{ ...plain, heldBackMs: 30_000 }]).verdict).toBe('inconclusive');
+});
+
+test('a baseline journey that failed while throttled gets the host as its cause, not the password', () => {
+  const [advice] = adviseBaseline([throttledFail('login')], { app: 'actual', title: 'Actual Budget' });
+  expect(advice!.advice).toContain('rate limit');
+  expect(advice!.advice).not.toContain('ACTUAL_PASSWORD');
+  expect(loginHint(429, 'check ACTUAL_PASSWORD')).not.toContain('ACTUAL_PASSWORD');
+  expect(loginHint(401, 'check ACTUAL_PASSWORD')).toBe('check ACTUAL_PASSWORD');
+});
+
+test('hashed asset names are told from plain ones', () => {
+  for (const p of ['/static/js/index.DUVNizGD.js', '/static/js/de.CxgxOEt-.chunk.js', '/fonts/Inter-roman.var.C-r5W2Hj.woff2', '/assets/index-DHm3mLxu.js', '/main.3f2a1b9c.js', '/kcab/kcab.worker.5rx3q4l_.js']) expect(hashedName(p), p).toBe(true);
+  for (const p of ['/sw.js', '/data-file-index.txt', '/shortcut-accounts.svg', '/vendor/vendor.js', '/MyComponent.js', '/index-polyfill.js', '/red/red.min.js']) expect(hashedName(p), p).toBe(false);
+});
+
+test('only whole, shareable, immutable responses are cached', () => {
+  const js = { 'content-type': 'application/javascript', 'cache-control': 'public, max-age=0' };
+  expect(cacheable('GET', '/static/index.DUVNizGD.js', 200, js)).toBe(true);
+  expect(cacheable('GET', '/app.js', 200, { 'cache-control': 'public, max-age=31536000, immutable' })).toBe(true);
+  expect(cacheable('GET', '/app.js', 200, js)).toBe(false);
+  expect(cacheable('POST', '/static/index.DUVNizGD.js', 200, js)).toBe(false);
+  expect(cacheable('GET', '/static/index.DUVNizGD.js', 206, js)).toBe(false);
+  expect(cacheable('GET', '/static/index.DUVNizGD.js', 200, { ...js, 'set-cookie': ['a=b'] })).toBe(false);
+  expect(cacheable('GET', '/static/index.DUVNizGD.js', 200, { ...js, 'cache-control': 'private, immutable' })).toBe(false);
+  expect(cacheable('GET', '/static/index.DUVNizGD.js', 200, { ...js, vary: 'Cookie' })).toBe(false);
+  expect(cacheable('GET', '/static/index.DUVNizGD.js', 200, { ...js, vary: 'Accept-Encoding' })).toBe(true);
+  expect(cacheable('GET', '/_app/immutable/x.html', 200, { 'content-type': 'text/html', 'cache-control': 'immutable' })).toBe(false);
+});
+
+test('a shared pass reports "replaced" only for the member that replaces the target\'s own header', () => {
+  const upstream = ['content-security-policy', 'x-frame-options', 'content-type'];
+  expect(replacedBy({ set: { 'X-Content-Type-Options': 'nosniff' }, remove: [] }, upstream)).toEqual([]);
+  expect(replacedBy({ set: {}, remove: ['Content-Security-Policy'], csp: { reportOnly: false, directives: { 'default-src': ["'self'"] } } }, upstream)).toEqual(['content-security-policy']);
+  expect(replacedBy({ set: { 'X-Frame-Options': 'DENY' }, remove: [], csp: { reportOnly: true, directives: { 'default-src': ["'self'"] } } }, upstream)).toEqual(['x-frame-options']);
+});
