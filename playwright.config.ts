@@ -100,7 +100,7 @@ function journeyProjects(): Project[] {
   const { stacked, alone: rest } = explicit ? { stacked: [], alone: policies } : planStack(policies, process.env.HEADERPROOF_STACK !== '0');
   const { groups, alone } = explicit
     ? { groups: explicit.filter((g) => g.length > 1).map((g) => g.map(byName)), alone: explicit.filter((g) => g.length === 1).map((g) => byName(g[0]!)) }
-    : planShares(rest, process.env.HEADERPROOF_SHARE === '1');
+    : planShares(rest, process.env.HEADERPROOF_SHARE === '1', process.env.HEADERPROOF_TARGET_HEADERS ? (JSON.parse(process.env.HEADERPROOF_TARGET_HEADERS) as Record<string, string>) : undefined);
   const baseline = skipBaseline || stacked.length ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
   return [
     ...baseline,

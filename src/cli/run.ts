@@ -1,6 +1,11 @@
 // `headerproof run`: validates the inputs, runs the journey matrix through Playwright Test (the
 // same projects `npx playwright test` runs), and turns the verdicts into an exit code.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
+import type { Policy } from '../policy/policy.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -33,6 +38,9 @@ export function defaultOutDir(): string {
 }
 
 export class UsageError extends Error {}
+
+/** The target's own headers a candidate may replace (read once before the run, for planning shared passes). */
+const OWN_HEADERS = /^(content-security-policy(-report-only)?|x-frame-options|referrer-policy|cross-origin-(resource|opener|embedder)-policy|strict-transport-security|x-content-type-options|permissions-policy)$/;
 export class UnreachableError extends Error {}
 
 export interface RunOptions {
@@ -75,6 +83,8 @@ export interface RunOptions {
   stack?: boolean;
   /** false: every enforced candidate gets a pass of its own (commander's --no-share). */
   share?: boolean;
+  /** The folder this run and its re-runs share (asset cache, recent requests per worker slot); made when absent. */
+  stateDir?: string;
   /** Candidates whose journeys get no retry (a split's members that the findings point at). */
   noRetry?: string[];
   /** The groups a re-run serves (policy names; a group of one runs alone): set by the split below. */
@@ -91,11 +101,11 @@ export function availableJourneys(settings: Pick<TargetSettings, 'app' | 'journe
 }
 
 /** One request to the target (through the same connection rules as the proxy) before starting browsers. */
-export async function checkReachable(settings: TargetSettings, timeoutMs = 10_000): Promise<void> {
+export async function checkReachable(settings: TargetSettings, timeoutMs = 10_000): Promise<IncomingHttpHeaders> {
   const origin = new URL(settings.url!);
   const agent = upstreamAgent(origin, upstreamOf(settings));
   try {
-    await requestTarget(origin, agent, '/', { timeoutMs, headOnly: true });
+    return (await requestTarget(origin, agent, '/', { timeoutMs, headOnly: true })).headers;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code ?? '') ? ' (its certificate is not trusted: give its CA with --ca-file, or skip verification with --insecure)' : '';
@@ -172,7 +182,9 @@ export async function run(options: RunOptions): Promise<number> {
   }
   const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicies());
   const loaded = loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
-  if (settings.url) await checkReachable(settings);
+  // The target's own security headers: a candidate that replaces one does not share a pass (src/proxy/share.ts).
+  const upstream = settings.url ? await checkReachable(settings) : undefined;
+  const ownHeaders = upstream ? Object.fromEntries(Object.entries(upstream).filter(([k]) => OWN_HEADERS.test(k))) : undefined;
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
   const baseName = (j: string) => j.replace(/@(phone|firefox)$/, '');
@@ -198,6 +210,18 @@ export async function run(options: RunOptions): Promise<number> {
   const retries = options.retries ?? (process.env.HEADERPROOF_RETRIES || '1');
   if (!/^\d$/.test(retries)) throw new UsageError(`${options.retries !== undefined ? '--retries' : 'HEADERPROOF_RETRIES'}: a number from 0 to 9 (how often a failing journey runs again)`);
 
+  // One folder for this run and its re-runs (split rounds, blame): the asset cache, and the requests
+  // each worker slot sent in the last minute, so a re-run does not start a fresh budget on the host.
+  const ownState = !options.stateDir;
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), ASSET_CACHE_PREFIX));
+  try {
+    return await runWithState({ ...options, stateDir }, settings, targetEnv, policyFiles, loaded, ownHeaders, journeys, browsers, retries);
+  } finally {
+    if (ownState) rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function runWithState(options: RunOptions & { stateDir: string }, settings: TargetSettings, targetEnv: NodeJS.ProcessEnv, policyFiles: string[], loaded: Policy[], ownHeaders: Record<string, unknown> | undefined, journeys: string[], browsers: string | undefined, retries: string): Promise<number> {
   const failOn = parseFailOn(options.failOn);
   const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   const require = createRequire(import.meta.url);
@@ -215,6 +239,7 @@ export async function run(options: RunOptions): Promise<number> {
     HEADERPROOF_RUN_RETRIES: retries,
     ...(options.noRetry?.length ? { HEADERPROOF_NO_RETRY: JSON.stringify(options.noRetry) } : {}),
     HEADERPROOF_OUT: outDir,
+    HEADERPROOF_STATE_DIR: options.stateDir,
     // Playwright runs from the project root: hand it the config file found from here.
     ...(settings.file ? { HEADERPROOF_CONFIG: settings.file } : {}),
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
@@ -224,6 +249,7 @@ export async function run(options: RunOptions): Promise<number> {
     ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
     ...(options.stack === false ? { HEADERPROOF_STACK: '0' } : {}),
     HEADERPROOF_SHARE: options.share === false ? '0' : '1',
+    ...(ownHeaders && Object.keys(ownHeaders).length ? { HEADERPROOF_TARGET_HEADERS: JSON.stringify(ownHeaders) } : {}),
     ...(options.shareGroups ? { HEADERPROOF_SHARE_GROUPS: JSON.stringify(options.shareGroups) } : {}),
   };
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');

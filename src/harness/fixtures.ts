@@ -5,7 +5,9 @@
 import path from 'node:path';
 import os from 'node:os';
 import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
+import type { HostLoadState } from '../proxy/host.js';
 import { test as base, expect, type APIRequestContext, type LaunchOptions, type Page } from '@playwright/test';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
@@ -71,11 +73,13 @@ export interface TestFixtures {
 }
 
 /**
- * The folder the run's workers share for the asset cache (src/proxy/asset-cache.ts): one per run
- * (the test runner's process, every worker's parent) and target; the reporter removes it at the end.
+ * The folder the run's workers share for the asset cache (src/proxy/asset-cache.ts) and each worker
+ * slot's recent requests to the target (src/proxy/host.ts): one per run and target.
  */
-function assetCacheDir(targetUrl: string): string {
-  return path.join(os.tmpdir(), `${ASSET_CACHE_PREFIX}${process.ppid}-${createHash('sha256').update(targetUrl).digest('hex').slice(0, 12)}`);
+function runStateDir(targetUrl: string): string {
+  // `headerproof run` names one for itself and its re-runs; a plain `npx playwright test` has the runner's.
+  const root = process.env.HEADERPROOF_STATE_DIR ?? path.join(os.tmpdir(), `${ASSET_CACHE_PREFIX}${process.ppid}`);
+  return path.join(root, createHash('sha256').update(targetUrl).digest('hex').slice(0, 12));
 }
 
 /** A policy file as the report names it: relative to the project when it is inside it. */
@@ -118,7 +122,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const proxy = await startProxy({
       // The app's immutable assets are fetched once per run, not once per browser context; a local
       // copy started for this worker is this worker's alone. The run's workers share the host's limit.
-      assetCache: assetCacheDir(target.url),
+      assetCache: path.join(runStateDir(target.url), 'assets'),
       hostShare: target.launched ? 1 : 1 / Math.max(1, workerInfo.config.workers),
       target: target.url,
       policy,
@@ -128,7 +132,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
       allowedHosts: originCertificate ? [targetUrl.host] : browserHost() ? [browserHost()!] : [],
     });
+    // The slot's requests of the last minute carry over from the proxy of the project before.
+    const slotFile = path.join(runStateDir(target.url), `slot-${workerInfo.parallelIndex}.json`);
+    try {
+      proxy.host.restore(JSON.parse(readFileSync(slotFile, 'utf8')) as HostLoadState);
+    } catch { /* the slot's first proxy */ }
     await use(proxy);
+    try {
+      writeFileSync(slotFile, JSON.stringify(proxy.host.snapshot()));
+    } catch { /* only the pacing of the next proxy is less exact */ }
     await proxy.close();
   }, { scope: 'worker' }],
 

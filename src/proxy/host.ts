@@ -35,6 +35,9 @@ export interface HostLoadSlice {
   limit?: string;
 }
 
+/** What a proxy hands the next one in its worker slot (see HostLoad.snapshot). */
+export interface HostLoadState { recent: number[]; pausedUntil: number; limit?: { n: number; windowMs: number; text: string } }
+
 /** The most a request is ever held back: a longer reset is not waited out by the proxy. */
 export const MAX_WAIT_MS = 65_000;
 
@@ -145,6 +148,21 @@ export class HostLoad {
   private limit?: { n: number; windowMs: number; text: string };
 
   constructor(private readonly share = 1) {}
+
+  /**
+   * What the next proxy of the same worker slot must know (its requests of the last window, the
+   * host's limit and reset): a run's projects follow one another in a slot, each with a new proxy.
+   */
+  snapshot(): HostLoadState {
+    return { recent: this.recent.slice(-2000), pausedUntil: this.pausedUntil, ...(this.limit ? { limit: this.limit } : {}) };
+  }
+
+  restore(state: HostLoadState): void {
+    const now = Date.now();
+    this.recent = state.recent.filter((t) => now - t < (state.limit?.windowMs ?? 60_000));
+    this.pausedUntil = Math.max(this.pausedUntil, state.pausedUntil);
+    if (state.limit) this.limit ??= state.limit;
+  }
 
   /** Waits while the host asked us to (a reset after a 429) or our share of its limit is used up; bounded. */
   async gate(): Promise<void> {

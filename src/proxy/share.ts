@@ -66,16 +66,33 @@ function singleValued(policy: Policy): Map<string, string> {
 }
 
 /**
+ * Why a candidate would see the app differently in a shared pass than alone, from the headers the
+ * target sends itself (its front page, before the run): it replaces one of them (a single-valued
+ * header with another value, or the app's CSP of the kind it sets). Alone, the app's own value is
+ * gone; in a shared pass the members that keep it would keep it for everyone, or it would be gone
+ * for members that keep it. Undefined when it keeps the app's view.
+ */
+export function replacesUpstream(policy: Policy, upstream: IncomingHttpHeaders): string | undefined {
+  for (const [name, value] of singleValued(policy)) {
+    const own = upstream[name];
+    if (own !== undefined && String(own).trim().toLowerCase() !== value.toLowerCase()) return `it replaces the app's own ${name} (${String(own)})`;
+  }
+  if (policy.csp && upstream[cspHeaderName(policy)] !== undefined && policy.remove.some((h) => h.toLowerCase() === cspHeaderName(policy))) return `it replaces the app's own ${cspHeaderName(policy)}`;
+  return undefined;
+}
+
+/**
  * Groups the candidates that may share a pass: restriction-only ones, greedily, into groups whose
  * single-valued headers agree (a member that disagrees opens another group). Groups of one, and
- * every other candidate, run alone.
+ * every other candidate, run alone — as does one that replaces a header the target sends itself
+ * (`upstream`, when known before the run: see replacesUpstream).
  */
-export function planShares(policies: Policy[], enabled: boolean): { groups: Policy[][]; alone: Policy[] } {
+export function planShares(policies: Policy[], enabled: boolean, upstream?: IncomingHttpHeaders): { groups: Policy[][]; alone: Policy[] } {
   if (!enabled) return { groups: [], alone: policies };
   const groups: Policy[][] = [];
   const alone: Policy[] = [];
   for (const p of policies) {
-    if (!restrictionOnly(p).ok) {
+    if (!restrictionOnly(p).ok || (upstream && replacesUpstream(p, upstream))) {
       alone.push(p);
       continue;
     }

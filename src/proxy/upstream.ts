@@ -36,7 +36,7 @@ export function upstreamAgent(target: URL, options: UpstreamOptions, keepAlive =
   return agent;
 }
 
-export interface TargetAnswer { status: number; text: string }
+export interface TargetAnswer { status: number; text: string; headers: http.IncomingHttpHeaders }
 
 /** One request to the target through an upstreamAgent (reachability check, seed). */
 export function requestTarget(
@@ -55,12 +55,12 @@ export function requestTarget(
       if (init.headOnly) {
         res.on('error', () => undefined); // a body cut short is not this caller's concern
         res.resume();
-        resolve({ status: res.statusCode ?? 0, text: '' });
+        resolve({ status: res.statusCode ?? 0, text: '', headers: res.headers });
         return;
       }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));

@@ -11,7 +11,7 @@ import { buildSummary, defaultRunDir, writeRecords, writeReports, type JourneyRe
 import { splitStack } from './stack-records.js';
 import { HELD_BACK_NOTED_MS } from '../verdict/verdict.js';
 import { describeLoad, summarizeLoad, type HostLoadSlice } from '../proxy/host.js';
-import { rmSync, readdirSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
 
@@ -113,7 +113,7 @@ export default class HeaderproofReporter implements Reporter {
 
   async onEnd(_result: FullResult): Promise<void> {
     // The run's asset cache (its workers are this process's children) goes with the run.
-    for (const d of readdirSync(os.tmpdir()).filter((f) => f.startsWith(`${ASSET_CACHE_PREFIX}${process.pid}-`))) rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
+    if (!process.env.HEADERPROOF_STATE_DIR) rmSync(path.join(os.tmpdir(), `${ASSET_CACHE_PREFIX}${process.pid}`), { recursive: true, force: true });
     await this.secretsKnown;
     for (const r of this.records.values()) {
       if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);

@@ -8,6 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli, writePolicy } from '../e2e/helpers.js';
 import type { Summary, Verdict } from '../../src/report/model.js';
+import { appProfile } from '../../src/apps/index.js';
+import type { Credentials } from '../../src/config/config.js';
+import { APP_CREDENTIAL_ENV } from '../../src/apps/credentials.js';
+
+/** The environment a staging run reads the app's credentials from (src/apps/credentials.ts). */
+function credentialEnv(app: string, credentials: Credentials): NodeJS.ProcessEnv {
+  const names = APP_CREDENTIAL_ENV[app]!;
+  return { ...(names.password && 'password' in credentials ? { [names.password]: credentials.password } : {}), ...(names.user && 'user' in credentials && credentials.user ? { [names.user]: credentials.user } : {}) };
+}
 
 interface Row {
   name: string;
@@ -19,7 +28,16 @@ interface Row {
   names?: { directive: string; blocked: string };
 }
 
-interface AppRows { app: string; title: string; version: string; journeys: string[]; rows: Row[] }
+interface AppRows {
+  app: string; title: string; version: string; journeys: string[]; rows: Row[];
+  /**
+   * Started once, as its users start it (its defaults, rate limit on), and given to the CLI as a
+   * staging host (--target) that both engines and every worker share, with shared passes on.
+   */
+  staging?: boolean;
+  /** First-run dialogs its users meet, answered by the profile: some baseline journey must name each. */
+  dialogs?: RegExp[];
+}
 
 const csp = (directives: Record<string, string[]>, reportOnly = false) => ({ csp: { ...(reportOnly ? { reportOnly } : {}), directives } });
 // A shared middleware's cross-origin isolation headers: harmless for both apps (Actual sends COOP/COEP itself).
@@ -29,7 +47,9 @@ const NODE_RED_STRICT = { 'default-src': ["'self'"], 'script-src': ["'self'"], '
 const ACTUAL_NO_WASM = { 'default-src': ["'self'"], 'script-src': ["'self'", "'unsafe-inline'"], 'worker-src': ["'self'", 'blob:'], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'https://api.github.com'] };
 
 const APPS: AppRows[] = [
-  { app: 'node-red', title: 'Node-RED', version: '4.1.8', journeys: ['editor', 'inject-debug'], rows: [
+  // Started by its profile with Node-RED's defaults: the update-notification prompt and the welcome
+  // tour cover a new user's editor until answered (the journeys answer them).
+  { app: 'node-red', title: 'Node-RED', version: '4.1.8', journeys: ['editor', 'inject-debug'], dialogs: [/update-notification prompt/, /welcome tour/], rows: [
     // The editor loads each node type's definition as HTML with an inline <script> (jQuery runs it):
     // without 'unsafe-inline' no node type registers, the palette stays empty and no flow draws.
     { name: 'nr-inline-scripts', policy: csp(NODE_RED_STRICT), verdict: 'breaks', failing: ['editor', 'inject-debug'] },
@@ -37,12 +57,19 @@ const APPS: AppRows[] = [
     { name: 'nr-inline-scripts-ro', policy: csp(NODE_RED_STRICT, true), verdict: 'would-break', names: { directive: 'script-src-elem', blocked: 'inline' } },
     { name: 'nr-isolation', policy: ISOLATION, verdict: 'safe' },
   ] },
-  { app: 'actual', title: 'Actual Budget', version: '25.6.0', journeys: ['login', 'budget'], rows: [
+  // One Actual as its users run it (500 requests a minute per client, answered with 429 beyond), shared
+  // by two engines and two workers, five candidates, sharing on: no 429 may reach a verdict.
+  { app: 'actual', title: 'Actual Budget', version: '25.6.0', journeys: ['login', 'budget'], staging: true, rows: [
     // Its budget is SQLite compiled to WebAssembly in the backend worker: without 'wasm-unsafe-eval'
     // the worker cannot start, so neither login nor a budget works.
     { name: 'ac-no-wasm', policy: csp(ACTUAL_NO_WASM), verdict: 'breaks', failing: ['budget', 'login'] },
     { name: 'ac-no-wasm-ro', policy: csp(ACTUAL_NO_WASM, true), verdict: 'would-break', names: { directive: 'script-src', blocked: 'wasm-eval' } },
     { name: 'ac-isolation', policy: ISOLATION, verdict: 'safe' },
+    // The plainly safe set a staging run under the rate limit once called `breaks` (a 429 at login).
+    { name: 'ac-safe-set', policy: { set: { 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Cross-Origin-Resource-Policy': 'same-origin', 'Referrer-Policy': 'no-referrer' } }, verdict: 'safe' },
+    // Replaces Actual's own COOP same-origin: the page is no longer cross-origin isolated and the
+    // app cannot boot — broken by its own header, not by the host's limit.
+    { name: 'ac-coop-unsafe', policy: { set: { 'Cross-Origin-Opener-Policy': 'unsafe-none' } }, verdict: 'breaks', failing: ['budget', 'login'] },
   ] },
 ];
 
@@ -55,7 +82,14 @@ for (const a of APPS) {
     const dir = mkdtempSync(path.join(os.tmpdir(), `hp-${a.app}-rows-`));
     const files = a.rows.map((r) => writePolicy(path.join(dir, 'policies'), r.name, r.policy));
     const out = path.join(dir, 'run');
-    const r = await runCli(['run', '--app', a.app, '--browsers', 'chromium,firefox', '--journeys', a.journeys.join(','), '--workers', '2', '--retries', '1', '--no-blame', '--no-share', '--out', out, '--policy', ...files]);
+    const host = a.staging ? await appProfile(a.app).launch!() : undefined;
+    let r;
+    try {
+      r = await runCli(['run', '--app', a.app, ...(host ? ['--target', host.url] : ['--no-share']), '--browsers', 'chromium,firefox', '--journeys', a.journeys.join(','), '--workers', '2', '--retries', '1', '--no-blame', '--out', out, '--policy', ...files],
+        host ? credentialEnv(a.app, host.credentials) : {});
+    } finally {
+      await host?.close();
+    }
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     expect(summary.app, r.stderr).toMatchObject({ app: a.app, title: a.title, version: a.version });
     // The real app works without a policy in both engines: every row is judged against that.
@@ -74,6 +108,18 @@ for (const a of APPS) {
         }
       }
     }
+    // The host's pushback never reaches a verdict, and the run stays inside the host's limit.
+    const all = [...summary.baseline.map((b) => b.error ?? ''), ...summary.policies.flatMap((p) => [...p.reasons, ...p.journeys.map((j) => j.error ?? '')])];
+    expect(all.filter((t) => /\b429\b|too many requests|rate.limit/i.test(t)), 'no 429 in any verdict').toEqual([]);
+    expect(summary.load?.requests, 'the run counts its requests to the target').toBeGreaterThan(0);
+    if (a.staging) {
+      expect(summary.load?.announcedLimit, 'Actual announces its limit').toBe('500;w=60');
+      expect(summary.load?.throttledCount, 'no 429 from the host at all').toBe(0);
+      expect(summary.load?.peakPerMinute, 'the peak a minute stays under the host\'s 500').toBeLessThan(500);
+      expect(summary.load?.cached, 'its hashed assets came from the cache after the first fetch').toBeGreaterThan(0);
+    }
+    for (const d of a.dialogs ?? []) expect(summary.baseline.some((b) => b.dialogs?.some((x) => d.test(x))), `a baseline journey answered ${d}`).toBe(true);
+    expect(r.stdout).toMatch(/Load on the target: \d[\d,]* requests/);
     expect(r.code).toBe(1); // a policy breaks
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(html).toContain(`${a.title} ${a.version}`);

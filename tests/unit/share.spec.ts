@@ -2,11 +2,11 @@
 // (src/verdict/shared.ts): "restriction only" per header kind, grouping, the combined headers, the
 // split of an unclean pass, and the settling of verdicts.
 import { test, expect } from '@playwright/test';
-import { applySharedEdits, intersectPermissions, planShares, restrictionOnly, serializePermissions, splitShared } from '../../src/proxy/share.js';
+import { applySharedEdits, intersectPermissions, planShares, replacesUpstream, restrictionOnly, serializePermissions, splitShared } from '../../src/proxy/share.js';
 import { parsePermissionsPolicy } from '../../src/policy/permissions-policy.js';
 import { settleShared, pointsAt, uncleanJourneys } from '../../src/verdict/shared.js';
 import { mergeSplit, type JourneyRecord } from '../../src/report/summary.js';
-import type { Policy } from '../../src/policy/policy.js';
+import { parsePolicy, type Policy } from '../../src/policy/policy.js';
 import type { PolicyVerdict } from '../../src/report/model.js';
 import type { ViolationGroup } from '../../src/observe/violation.js';
 
@@ -155,4 +155,35 @@ test('after a split, the re-run journeys are replaced and the members keep their
   expect(firefoxOnly.filter((r) => r.project === 'x').map(line).sort()).toEqual(['x login passed', 'x slideshow failed', 'x slideshow@firefox failed']);
   // Without a list (the pass proved nothing) every record of the members is replaced.
   expect(mergeSplit(records, fresh, new Set(['x', 'y']), undefined, 'split-1').filter((r) => r.project === 'x').map(line).sort()).toEqual(['x slideshow failed', 'x slideshow@firefox failed']);
+});
+
+test('a candidate that replaces a header the target sends itself does not share a pass', () => {
+  const p = (name: string, yaml: string) => parsePolicy(`name: ${name}\ndescription: d\n${yaml}`);
+  // Actual 25.6.0 sends COOP same-origin and COEP require-corp on its pages.
+  const upstream = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'content-security-policy': "default-src 'self'" };
+  const coop = p('coop-unsafe', 'set:\n  Cross-Origin-Opener-Policy: unsafe-none');
+  const same = p('coop-same', 'set:\n  Cross-Origin-Opener-Policy: same-origin');
+  const xfo = p('xfo', 'set:\n  X-Frame-Options: DENY');
+  const ownCsp = p('own-csp', `remove: [Content-Security-Policy]\ncsp:\n  directives:\n    default-src: ["'self'"]`);
+  expect(replacesUpstream(coop, upstream)).toContain('cross-origin-opener-policy');
+  expect(replacesUpstream(same, upstream)).toBeUndefined();
+  expect(replacesUpstream(ownCsp, upstream)).toContain('content-security-policy');
+  expect(replacesUpstream(ownCsp, {})).toBeUndefined();
+  const plan = planShares([coop, same, xfo, ownCsp], true, upstream);
+  expect(plan.groups.map((g) => g.map((m) => m.name))).toEqual([['coop-same', 'xfo']]);
+  expect(plan.alone.map((m) => m.name)).toEqual(['coop-unsafe', 'own-csp']);
+  // Without the target's headers (a copy started per worker) the old plan stands; the proxy then flags the pass.
+  expect(planShares([coop, same, xfo], true).groups.map((g) => g.map((m) => m.name))).toEqual([['coop-unsafe', 'xfo']]);
+});
+
+test('a shared pass keeps the app\'s own CSP beside the members\' CSPs', () => {
+  const members = [
+    parsePolicy(`name: a\ndescription: d\nremove: [Content-Security-Policy]\ncsp:\n  directives:\n    script-src: ["'self'"]`),
+    parsePolicy(`name: b\ndescription: d\nset:\n  X-Frame-Options: DENY`),
+  ];
+  const headers: Record<string, string | string[]> = { 'content-security-policy': "img-src 'self'" };
+  applySharedEdits(headers, members, 'http://127.0.0.1:1', '/');
+  const lines = headers['content-security-policy'] as string[];
+  expect(lines[0]).toBe("img-src 'self'");
+  expect(lines[1]).toContain("script-src 'self'");
 });
