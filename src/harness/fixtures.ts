@@ -275,7 +275,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const hostSlice = proxy.host.drain();
     // A journey that failed while the host pushed back runs again (the run's retry) only after the
     // host's reset, so its second try is not throttled too.
-    if (testInfo.status !== testInfo.expectedStatus && hostSlice.throttled.length) {
+    if (testInfo.status !== testInfo.expectedStatus && (hostSlice.throttled.length || hostSlice.waitedMs > 0)) {
       const wait = proxy.host.pendingWaitMs();
       if (wait > 0) {
         testInfo.setTimeout(testInfo.timeout + wait + 5000);

@@ -193,6 +193,11 @@ export class HostLoad {
   observe(status: number, headers: IncomingHttpHeaders, path: string): Throttle | undefined {
     const rl = rateLimitOf(headers);
     if (rl.limit !== undefined && rl.limit > 0) this.limit = { n: rl.limit, windowMs: (rl.windowS ?? 60) * 1000, text: rl.policy ?? String(rl.limit) };
+    // The host's own count is the truth (other clients, requests this proxy never saw): when its
+    // remaining budget runs low, wait for its reset before sending more.
+    if (rl.limit && rl.remaining !== undefined && rl.remaining <= Math.max(5, Math.floor(rl.limit * 0.1))) {
+      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(((rl.resetS ?? rl.windowS ?? 60) * 1000) + 250, MAX_WAIT_MS));
+    }
     const t = throttleOf(status, headers, path);
     if (t) {
       this.throttles.push(t);

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appProfile, AppError, SHIPPED_APPS } from '../../src/apps/index.js';
-import { GenericAppError, readGenericConfig } from '../../src/apps/generic/profile.js';
+import { GenericAppError, loadGenericProfile, readGenericConfig } from '../../src/apps/generic/profile.js';
 import { journeyPlan, JourneysDirError } from '../../src/harness/journeys.js';
 import { ConfigError, resolveSettings } from '../../src/config/config.js';
 import { credentialHint } from '../../src/apps/credentials.js';
@@ -55,6 +55,15 @@ test('generic app file mistakes name the file, the field and the fix', () => {
   expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\nlogin: { storageState: missing.json }')).toMatch(/login\.storageState: .*missing\.json does not exist; record one with `npx playwright codegen --save-storage/);
   expect(problem('name: wiki\nextra: 1\npages: [{ name: home, path: /, expect: [{ text: x }] }]')).toMatch(/unknown field\(s\) extra/);
   expect(problem('name: [', 'b.app.yaml')).toMatch(/b\.app\.yaml: invalid app config\n {2}- \(file\): could not be read/);
+  expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: cookie banner, selector: "#banner" }]')).toMatch(/- dialogs\.0\.press: /);
+  expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: tour, selector: ".tour", press: ".skip" }]')).toBe('');
+});
+
+test('a generic app file names its first-run dialogs: each becomes one the journeys answer', () => {
+  const d = dir();
+  const profile = loadGenericProfile(file(d, 'c.app.yaml', 'name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: welcome tour (skipped), selector: ".tour", press: ".tour .skip" }]'));
+  expect(profile.dialogs?.map((x) => x.name)).toEqual(['welcome tour (skipped)']);
+  expect(loadGenericProfile(file(d, 'e.app.yaml', 'name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]')).dialogs).toBeUndefined();
 });
 
 test("the app setting: a shipped name, or a file relative to the config (it must exist); each app's own credential variables", async () => {

@@ -59,6 +59,15 @@ test('the proxy keeps its share of an announced limit: the request past it waits
   expect(host.drain().requests).toBe(0);
 });
 
+test('when the host says its budget is nearly spent, the proxy waits for its reset', async () => {
+  const host = new HostLoad();
+  host.observe(200, { 'ratelimit-limit': '500', 'ratelimit-remaining': '200', 'ratelimit-reset': '30' }, '/');
+  expect(host.pendingWaitMs()).toBe(0);
+  host.observe(200, { 'ratelimit-limit': '500', 'ratelimit-remaining': '40', 'ratelimit-reset': '1' }, '/');
+  expect(host.pendingWaitMs()).toBeGreaterThan(1000);
+  expect(host.drain().throttled).toEqual([]);
+});
+
 test('after a 429 the proxy holds new requests until the reset the host named', async () => {
   const host = new HostLoad();
   const t = host.observe(429, { 'retry-after': '1' }, '/account/login');

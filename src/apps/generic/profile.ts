@@ -44,6 +44,13 @@ const schema = z.strictObject({
     path: routePath,
     expect: z.array(expectation).min(1, 'say what "working" means on this page: an element, a text or a websocket'),
   })).min(1, 'list at least one page'),
+  // First-run and notice dialogs a user's instance shows (optional): what shows one is up, and the
+  // button a careful user presses (decline, skip, close). Answered whenever one covers the page.
+  dialogs: z.array(z.strictObject({
+    name: z.string().min(1),
+    selector: z.string().min(1),
+    press: z.string().min(1),
+  }), { error: 'dialogs is a list of { name, selector (what shows the dialog is up), press (the button a careful user presses) }' }).optional(),
   crawl: z.strictObject({
     pages: z.number().int().min(1).max(500).optional(),
     seconds: z.number().int().min(5).max(3600).optional(),
@@ -94,6 +101,7 @@ export function loadGenericProfile(file: string): AppProfile {
     title,
     journeysDir: path.join(HERE, 'journeys'),
     journeys: [...config.pages.map((p) => p.name), 'crawl'],
+    ...(config.dialogs?.length ? { dialogs: config.dialogs.map((d) => ({ name: d.name, shows: (page: Page) => page.locator(d.selector).first(), answer: (page: Page) => page.locator(d.press).first().click() })) } : {}),
     async identify(api) {
       const base = { app: config.name, title };
       if (!config.version) return base;
