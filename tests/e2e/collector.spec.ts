@@ -187,6 +187,8 @@ test('two collectors on one PostgreSQL add up; the reports outlive both', async 
 });
 
 test('user mistakes get a clear error and exit 2, never a stack trace', async ({}, testInfo) => {
+  // Eight CLI starts (each compiles the sources with tsx): several seconds each on a loaded 2-core machine.
+  test.setTimeout(240_000);
   const db = testInfo.outputPath('x.sqlite');
   const cases: [string[], RegExp][] = [
     [['collect', '--db', db], /--origin: name the app's public origin/],
