@@ -94,8 +94,8 @@ test('a journey that failed while the target throttled is inconclusive, never br
   // The same failure without pushback is a break.
   const { throttled: _t, ...plain } = throttledFail('login');
   expect(decideVerdict(policy, [passed('login')], [plain]).verdict).toBe('breaks');
-  // Held back long enough to miss its time limits: not the policy either.
-  expect(decideVerdict(policy, [passed('login')], [{ ...plain, heldBackMs: 30_000 }]).verdict).toBe('inconclusive');
+  // Held back by headerproof's own pacing is not pushback: a break after the wait is still a break.
+  expect(decideVerdict(policy, [passed('login')], [{ ...plain, heldBackMs: 30_000 }]).verdict).toBe('breaks');
 });
 
 test('a baseline journey that failed while throttled gets the host as its cause, not the password', () => {
