@@ -3,15 +3,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
-import type { Policy } from '../policy/policy.js';
+import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
 import { buildSummary, defaultRunDir, mergeSplit, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
-import { splitShared } from '../proxy/share.js';
+import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import { EngineListError, FIREFOX_SUFFIX, parseEngines } from '../harness/engines.js';
@@ -39,8 +38,6 @@ export function defaultOutDir(): string {
 
 export class UsageError extends Error {}
 
-/** The target's own headers a candidate may replace (read once before the run, for planning shared passes). */
-const OWN_HEADERS = /^(content-security-policy(-report-only)?|x-frame-options|referrer-policy|cross-origin-(resource|opener|embedder)-policy|strict-transport-security|x-content-type-options|permissions-policy)$/;
 export class UnreachableError extends Error {}
 
 export interface RunOptions {
@@ -164,6 +161,18 @@ export function parseFailOn(value: string | undefined): FailOn {
 }
 
 export async function run(options: RunOptions): Promise<number> {
+  if (options.stateDir) return runIn(options);
+  // One folder for this run and its re-runs (split rounds, blame): the asset cache, and the requests
+  // each worker slot sent in the last minute, so a re-run does not start a fresh budget on the host.
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), RUN_STATE_PREFIX));
+  try {
+    return await runIn({ ...options, stateDir });
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function runIn(options: RunOptions): Promise<number> {
   if (options.target !== undefined && !/^https?:\/\/[^\s/]+/.test(options.target)) throw new UsageError(`--target: "${options.target}" is not an http:// or https:// URL; use e.g. https://photos-staging.example.org`);
   // Flags beat the environment, which beats headerproof.config.* (ConfigError → exit 2).
   // They travel to the Playwright side as the same variables.
@@ -184,7 +193,7 @@ export async function run(options: RunOptions): Promise<number> {
   const loaded = loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
   // The target's own security headers: a candidate that replaces one does not share a pass (src/proxy/share.ts).
   const upstream = settings.url ? await checkReachable(settings) : undefined;
-  const ownHeaders = upstream ? Object.fromEntries(Object.entries(upstream).filter(([k]) => OWN_HEADERS.test(k))) : undefined;
+  const ownHeaders = upstream ? ownSecurityHeaders(upstream) : undefined;
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];
   const baseName = (j: string) => j.replace(/@(phone|firefox)$/, '');
@@ -210,18 +219,6 @@ export async function run(options: RunOptions): Promise<number> {
   const retries = options.retries ?? (process.env.HEADERPROOF_RETRIES || '1');
   if (!/^\d$/.test(retries)) throw new UsageError(`${options.retries !== undefined ? '--retries' : 'HEADERPROOF_RETRIES'}: a number from 0 to 9 (how often a failing journey runs again)`);
 
-  // One folder for this run and its re-runs (split rounds, blame): the asset cache, and the requests
-  // each worker slot sent in the last minute, so a re-run does not start a fresh budget on the host.
-  const ownState = !options.stateDir;
-  const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), ASSET_CACHE_PREFIX));
-  try {
-    return await runWithState({ ...options, stateDir }, settings, targetEnv, policyFiles, loaded, ownHeaders, journeys, browsers, retries);
-  } finally {
-    if (ownState) rmSync(stateDir, { recursive: true, force: true });
-  }
-}
-
-async function runWithState(options: RunOptions & { stateDir: string }, settings: TargetSettings, targetEnv: NodeJS.ProcessEnv, policyFiles: string[], loaded: Policy[], ownHeaders: Record<string, unknown> | undefined, journeys: string[], browsers: string | undefined, retries: string): Promise<number> {
   const failOn = parseFailOn(options.failOn);
   const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   const require = createRequire(import.meta.url);
@@ -239,7 +236,7 @@ async function runWithState(options: RunOptions & { stateDir: string }, settings
     HEADERPROOF_RUN_RETRIES: retries,
     ...(options.noRetry?.length ? { HEADERPROOF_NO_RETRY: JSON.stringify(options.noRetry) } : {}),
     HEADERPROOF_OUT: outDir,
-    HEADERPROOF_STATE_DIR: options.stateDir,
+    HEADERPROOF_STATE_DIR: options.stateDir!,
     // Playwright runs from the project root: hand it the config file found from here.
     ...(settings.file ? { HEADERPROOF_CONFIG: settings.file } : {}),
     ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),

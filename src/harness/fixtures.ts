@@ -6,7 +6,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
+import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
 import type { HostLoadState } from '../proxy/host.js';
 import { test as base, expect, type APIRequestContext, type LaunchOptions, type Page } from '@playwright/test';
 import { loadPolicy, type Policy } from '../policy/policy.js';
@@ -78,7 +78,7 @@ export interface TestFixtures {
  */
 function runStateDir(targetUrl: string): string {
   // `headerproof run` names one for itself and its re-runs; a plain `npx playwright test` has the runner's.
-  const root = process.env.HEADERPROOF_STATE_DIR ?? path.join(os.tmpdir(), `${ASSET_CACHE_PREFIX}${process.ppid}`);
+  const root = process.env.HEADERPROOF_STATE_DIR ?? path.join(os.tmpdir(), `${RUN_STATE_PREFIX}${process.ppid}`);
   return path.join(root, createHash('sha256').update(targetUrl).digest('hex').slice(0, 12));
 }
 
@@ -273,14 +273,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
     const violations = await signals.finish({ waitForReports });
     const hostSlice = proxy.host.drain();
-    // A journey that failed while the host pushed back runs again (the run's retry) only after the
+    // A journey that failed while the host asked to wait runs again (the run's retry) only after the
     // host's reset, so its second try is not throttled too.
-    if (testInfo.status !== testInfo.expectedStatus && (hostSlice.throttled.length || hostSlice.waitedMs > 0)) {
-      const wait = proxy.host.pendingWaitMs();
-      if (wait > 0) {
-        testInfo.setTimeout(testInfo.timeout + wait + 5000);
-        await new Promise((r) => setTimeout(r, wait));
-      }
+    const wait = testInfo.status !== testInfo.expectedStatus ? proxy.host.pendingWaitMs() : 0;
+    if (wait > 0) {
+      testInfo.setTimeout(testInfo.timeout + wait + 5000);
+      await new Promise((r) => setTimeout(r, wait));
     }
     const lastUrl = pageRecord.lastUrl?.startsWith('http') ? pageRecord.lastUrl : browserOrigin;
     const attachment: JourneyAttachment = {

@@ -65,6 +65,12 @@ function singleValued(policy: Policy): Map<string, string> {
   return new Map(Object.entries(policy.set).filter(([n]) => SINGLE_VALUED.has(n.toLowerCase())).map(([n, v]) => [n.toLowerCase(), v.trim()]));
 }
 
+/** The headers a candidate may replace of those the target sends itself (for replacesUpstream, read before a run). */
+export function ownSecurityHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const kept = new Set([...SINGLE_VALUED, 'content-security-policy', 'content-security-policy-report-only', 'permissions-policy']);
+  return Object.fromEntries(Object.entries(headers).filter(([k, v]) => kept.has(k.toLowerCase()) && v !== undefined).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)]));
+}
+
 /**
  * Why a candidate would see the app differently in a shared pass than alone, from the headers the
  * target sends itself (its front page, before the run): it replaces one of them (a single-valued

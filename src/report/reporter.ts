@@ -9,13 +9,14 @@ import { resolveSettings, secretsOf } from '../config/config.js';
 import type { Engine } from '../harness/engines.js';
 import { buildSummary, defaultRunDir, writeRecords, writeReports, type JourneyRecord } from './summary.js';
 import { splitStack } from './stack-records.js';
-import { HELD_BACK_NOTED_MS } from '../verdict/verdict.js';
 import { describeLoad, summarizeLoad, type HostLoadSlice } from '../proxy/host.js';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
-import { ASSET_CACHE_PREFIX } from '../proxy/asset-cache.js';
+import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
+/** Requests held back by the proxy's pacing at least this long during a journey are recorded with it. */
+const HELD_BACK_NOTED_MS = 5000;
 
 /** The innermost step that failed (e.g. `Expect "toBeVisible"`, `Click`), for "which step failed". */
 function failedStepOf(steps: TestStep[]): string | undefined {
@@ -113,7 +114,7 @@ export default class HeaderproofReporter implements Reporter {
 
   async onEnd(_result: FullResult): Promise<void> {
     // The run's asset cache (its workers are this process's children) goes with the run.
-    if (!process.env.HEADERPROOF_STATE_DIR) rmSync(path.join(os.tmpdir(), `${ASSET_CACHE_PREFIX}${process.pid}`), { recursive: true, force: true });
+    if (!process.env.HEADERPROOF_STATE_DIR) rmSync(path.join(os.tmpdir(), `${RUN_STATE_PREFIX}${process.pid}`), { recursive: true, force: true });
     await this.secretsKnown;
     for (const r of this.records.values()) {
       if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);

@@ -20,19 +20,16 @@ export function newViolations(baseline: ViolationGroup[], candidate: ViolationGr
  */
 type Outcome = { kind: 'broken' | 'unproven'; reason: string } | { kind: 'compared' } | { kind: 'neutral' };
 
-/** Requests held back at least this long during a journey are noted (its time limits were partly spent waiting). */
-export const HELD_BACK_NOTED_MS = 5000;
-
 /** What the host's pushback (429, or 503 with a reset) during a journey was, in one line: "HTTP 429 on /account/login (limit 500;w=60, retry after 41 s)". */
-export function throttleCause(r: Pick<JourneyResult, 'throttled' | 'heldBackMs'>): string | undefined {
+export function throttleCause(r: Pick<JourneyResult, 'throttled'>): string | undefined {
   const t = r.throttled ?? [];
   if (t.length) {
     const first = t[0]!;
     const paths = [...new Set(t.map((x) => x.path))];
     return `the target answered HTTP ${[...new Set(t.map((x) => x.status))].join('/')} (too many requests) ${t.length} time(s), on ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}${first.limit ? ` (its announced limit: ${first.limit})` : ''}${first.retryAfterS !== undefined ? `, asking to retry after ${first.retryAfterS} s` : ''}`;
   }
-  // Requests held back by headerproof's own pacing are not pushback: a policy that breaks a journey
-  // breaks it after the wait too (seen in CI: a held-back failure called throttled hid a real break).
+  // Requests held back by headerproof's own pacing (heldBackMs) are not pushback: a policy that breaks
+  // a journey breaks it after the wait too (seen in CI: a held-back failure called throttled hid a real break).
   return undefined;
 }
 
@@ -59,6 +56,7 @@ function outcomeOf(j: JourneyComparison, targetTrouble: boolean, throttled: stri
 
 export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], candidate: JourneyResult[], replacedUpstreamHeaders: string[] = [], warnings: string[] = []): PolicyVerdict {
   const byJourney = new Map(baseline.map((r) => [r.journey, r]));
+  const throttledBy = new Map(candidate.map((c) => [c.journey, throttleCause(c)]));
   const compare = (c: JourneyResult): JourneyComparison => {
     const b = byJourney.get(c.journey);
     return {
@@ -70,7 +68,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       ...(b?.error ? { baselineError: b.error } : {}),
       ...(c.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
       ...(c.flaky ? { flaky: c.flaky } : {}),
-      ...(throttleCause(c) ? { throttled: throttleCause(c) } : {}),
+      ...(throttledBy.get(c.journey) ? { throttled: throttledBy.get(c.journey) } : {}),
       violations: c.violations,
       newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),
       ...(c.inlineBlocks?.length ? { inlineBlocks: c.inlineBlocks } : {}),
@@ -85,7 +83,6 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     .map((b) => ({ journey: b.journey, ...(b.browser ? { browser: b.browser } : {}), status: 'interrupted', error: 'no result with the policy', violations: [], upstreamErrors: 0 }));
   const journeys = [...candidate, ...absent].map(compare).sort((a, b) => a.journey.localeCompare(b.journey));
   const upstreamErrors = new Map(candidate.map((c) => [c.journey, c.upstreamErrors]));
-  const throttledBy = new Map(candidate.map((c) => [c.journey, throttleCause(c)]));
   const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0, throttledBy.get(j.journey) ?? (j.baseline === 'failed' ? throttleCause(byJourney.get(j.journey) ?? {}) : undefined)) }));
   const broken = outcomes.filter((x) => x.o.kind === 'broken');
   const unproven = outcomes.filter((x) => x.o.kind === 'unproven');
