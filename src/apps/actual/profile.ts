@@ -45,7 +45,7 @@ export const actual: AppProfile = {
     await expect(field, 'the login page never appeared: the app did not boot').toBeVisible({ timeout: 20_000 });
     await typeSecret(field, credentials.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page, 'the login did not leave the login page').not.toHaveURL(/\/login/, { timeout: 20_000 });
+    await expect(page, 'the login did not leave the login page').not.toHaveURL(/\/login/, { timeout: 45_000 });
   },
   // A fresh data folder (server-files/, user-files/), on 127.0.0.1 only, its server password set
   // through the bootstrap API as a first visitor would in the page.
