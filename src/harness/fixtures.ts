@@ -51,6 +51,11 @@ export interface WorkerFixtures {
   app: AppProfile;
   /** The target's app and version (asked once per worker) and what its version shape tells journeys. */
   appIdentity: { identity: AppIdentity; hooks: unknown };
+  /**
+   * The logged-in API session: what the browser carries, and a request context carrying its token.
+   * One login per worker, reused by its journeys (polite to the host), ended when the worker ends.
+   */
+  session: { cookies: SessionCookie[]; localStorage: { name: string; value: string }[]; request: APIRequestContext };
 }
 
 export interface TestFixtures {
@@ -60,8 +65,6 @@ export interface TestFixtures {
   credentials: Credentials;
   /** A page whose context is logged in through the API, ready to navigate. */
   loggedInPage: Page;
-  /** The logged-in API session: what the browser carries, and a request context carrying its token. */
-  session: { cookies: SessionCookie[]; localStorage: { name: string; value: string }[]; request: APIRequestContext };
   /** What the journey's browser context leaves for the report (set as the context closes). */
   pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string; /** the app's first-run dialogs answered (src/apps/profile.ts) */ dialogs: string[] };
   /** Writes the journey's report attachment after the test (automatic). */
@@ -316,8 +319,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Logs in through the API at the proxy's loopback address (Node cannot resolve a --browser-host
   // name or reach the origin-preserving name), then hands the session cookies to the browser for
-  // the origin it really uses. The token is masked in everything reported.
-  session: async ({ playwright, headerProxy, target, app }, use) => {
+  // the origin it really uses. The token is masked in everything reported. Once per worker: each
+  // journey's browser context gets the same session (a host counts logins; some limit them).
+  session: [async ({ playwright, headerProxy, target, app }, use) => {
     const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
     // An app that logs in only through its page (a generic app's form): API calls go unauthenticated.
     if (!app.logIn) {
@@ -331,7 +335,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use({ cookies: session.cookies, localStorage: session.localStorage ?? [], request: authed });
     await session.end?.(authed);
     await authed.dispose();
-  },
+  }, { scope: 'worker' }],
 
   // Logged in the app's way: its login page (under the policy, like everything the page does), or
   // the API session's cookies and localStorage handed to the browser before the app's scripts run.

@@ -57,6 +57,9 @@ test('generic app file mistakes name the file, the field and the fix', () => {
   expect(problem('name: [', 'b.app.yaml')).toMatch(/b\.app\.yaml: invalid app config\n {2}- \(file\): could not be read/);
   expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: cookie banner, selector: "#banner" }]')).toMatch(/- dialogs\.0\.press: /);
   expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: tour, selector: ".tour", press: ".skip" }]')).toBe('');
+  expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: tour, selector: ".tour", key: Escape }]')).toBe('');
+  expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: tour, selector: ".tour", key: Escape, press: ".skip" }]')).toMatch(/- dialogs\.0\.press: say what a careful user does: press .* or key .*, one of the two/);
+  expect(problem('name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]\ndialogs: [{ name: tour, selector: ".tour", key: "Esc ape" }]')).toMatch(/- dialogs\.0\.key: a key as Playwright names it/);
 });
 
 test('a generic app file names its first-run dialogs: each becomes one the journeys answer', () => {

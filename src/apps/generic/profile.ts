@@ -44,13 +44,16 @@ const schema = z.strictObject({
     path: routePath,
     expect: z.array(expectation).min(1, 'say what "working" means on this page: an element, a text or a websocket'),
   })).min(1, 'list at least one page'),
-  // First-run and notice dialogs a user's instance shows (optional): what shows one is up, and the
-  // button a careful user presses (decline, skip, close). Answered whenever one covers the page.
+  // First-run and notice dialogs a user's instance shows (optional): what shows one is up, and what a
+  // careful user does (decline, skip, close): the button they press, or the key (a tour that only
+  // closes on Escape). Answered whenever one covers the page.
   dialogs: z.array(z.strictObject({
     name: z.string().min(1),
     selector: z.string().min(1),
-    press: z.string().min(1),
-  }), { error: 'dialogs is a list of { name, selector (what shows the dialog is up), press (the button a careful user presses) }' }).optional(),
+    press: z.string().min(1).optional(),
+    key: z.string().regex(/^[A-Za-z][A-Za-z0-9+]*$/, 'a key as Playwright names it: Escape, Enter, Tab').optional(),
+  }).refine((d) => (d.press === undefined) !== (d.key === undefined), { error: 'say what a careful user does: press (the button, a CSS selector) or key (Escape, Enter), one of the two', path: ['press'] }),
+  { error: 'dialogs is a list of { name, selector (what shows the dialog is up), press (the button a careful user presses) or key (Escape) }' }).optional(),
   crawl: z.strictObject({
     pages: z.number().int().min(1).max(500).optional(),
     seconds: z.number().int().min(5).max(3600).optional(),
@@ -101,7 +104,7 @@ export function loadGenericProfile(file: string): AppProfile {
     title,
     journeysDir: path.join(HERE, 'journeys'),
     journeys: [...config.pages.map((p) => p.name), 'crawl'],
-    ...(config.dialogs?.length ? { dialogs: config.dialogs.map((d) => ({ name: d.name, shows: (page: Page) => page.locator(d.selector).first(), answer: (page: Page) => page.locator(d.press).first().click() })) } : {}),
+    ...(config.dialogs?.length ? { dialogs: config.dialogs.map((d) => ({ name: d.name, shows: (page: Page) => page.locator(d.selector).first(), answer: (page: Page) => d.key ? page.keyboard.press(d.key) : page.locator(d.press!).first().click() })) } : {}),
     async identify(api) {
       const base = { app: config.name, title };
       if (!config.version) return base;
