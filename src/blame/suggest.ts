@@ -64,6 +64,8 @@ export function suggestFixes(policy: PolicyModel, violations: ViolationGroup[], 
       out.push({ ...base, fix: `${directive} ${widened.join(' ')}`, cost: (added.length ? added : sources).map((s) => cspCost(directive, s)).sort().reverse()[0]! });
     } else if (v.kind === 'permissions-policy') {
       out.push({ ...base, fix: `Permissions-Policy: ${v.directive}=(self)`, cost: `low: only this origin's pages (not embedded third parties) may use ${v.directive}` });
+    } else if (v.kind === 'integrity-policy') {
+      out.push({ ...base, fix: `give ${v.blockedUrl || `the ${v.directive || 'resource'}`} an integrity="sha384-…" attribute (and crossorigin when it comes from another origin), or drop ${v.directive || 'its destination'} from Integrity-Policy's blocked-destinations`, cost: v.directive ? `none for the integrity attribute; dropping ${v.directive} gives up the check for every ${v.directive}` : 'none for the integrity attribute' });
     } else if (v.kind === 'corp') {
       out.push({ ...base, fix: 'Cross-Origin-Resource-Policy: same-site (or cross-origin for media other sites embed)', cost: 'low: other sites can embed the responses again' });
     } else if (v.kind === 'mixed-content') {

@@ -37,11 +37,13 @@ export function parseEngines(list: string | string[] | undefined, source = '--br
  * Headers an engine ignores, so its journeys prove nothing about them: a pass there must read "not
  * enforced", never "safe". Measured with Firefox ESR 153 (tests/e2e/firefox.spec.ts): a page served
  * with `Permissions-Policy: fullscreen=()` still has document.fullscreenEnabled === true and
- * enters fullscreen; Firefox implements permissions only through iframe `allow`.
+ * enters fullscreen; Firefox implements permissions only through iframe `allow`. A page served with
+ * `Document-Isolation-Policy: isolate-and-require-corp` is cross-origin isolated in Chromium 156
+ * (SharedArrayBuffer defined), not in Firefox ESR 153.8 (measured 2026-12-04).
  */
 export const NOT_ENFORCED: Record<Engine, readonly string[]> = {
   chromium: [],
-  firefox: ['Permissions-Policy', 'Permissions-Policy-Report-Only'],
+  firefox: ['Permissions-Policy', 'Permissions-Policy-Report-Only', 'Document-Isolation-Policy', 'Document-Isolation-Policy-Report-Only'],
 };
 
 /** The headers of a served header set that this engine does not enforce. */

@@ -100,7 +100,37 @@ export function fromReport(r: RawReport, base: Base, channel: 'report' | 'observ
       channel,
     };
   }
+  if (r.type === 'integrity-violation') {
+    // Integrity-Policy (measured: Chromium 156 and Firefox ESR 153 both deliver it to a ReportingObserver):
+    // { documentURL, blockedURL, destination: 'script' | 'style', reportOnly }.
+    const doc = str(b.documentURL) || (r.url ?? '');
+    return {
+      kind: 'integrity-policy',
+      directive: str(b.destination),
+      blockedUrl: normalizeBlocked(str(b.blockedURL), doc),
+      source: '',
+      sample: `${str(b.destination) || 'a resource'} without integrity metadata`,
+      disposition: b.reportOnly === true || b.reportOnly === 'true' ? 'report' : 'enforce',
+      journey: base.journey,
+      pageUrl: doc,
+      channel,
+    };
+  }
   return null;
+}
+
+// Firefox (a page error): "The page’s settings blocked a script at URL from being loaded because it is
+// missing integrity metadata." Chromium fails the request with the error text "integrity".
+const FIREFOX_INTEGRITY = /The page[’']s settings (blocked|would block) an? ([a-z]+) at (\S+) from being loaded because it is missing integrity metadata/;
+
+/** Firefox's Integrity-Policy message as a violation (a fallback), or null. */
+function fromFirefoxIntegrityMessage(text: string, pageUrl: string, base: Base): Violation | null {
+  const m = FIREFOX_INTEGRITY.exec(text);
+  if (!m) return null;
+  return {
+    kind: 'integrity-policy', directive: m[2]!, blockedUrl: normalizeBlocked(m[3]!, pageUrl), source: '', sample: text,
+    disposition: m[1] === 'would block' ? 'report' : 'enforce', journey: base.journey, pageUrl, channel: 'console',
+  };
 }
 
 // "Refused to load the image 'URL' because it violates the following Content Security Policy directive: "img-src 'self'"."
@@ -129,7 +159,7 @@ export function fromFirefoxCspMessage(text: string, pageUrl: string, base: Base)
 }
 
 export function fromConsole(text: string, type: string, pageUrl: string, base: Base): Violation | null {
-  const firefox = fromFirefoxCspMessage(text, pageUrl, base);
+  const firefox = fromFirefoxCspMessage(text, pageUrl, base) ?? fromFirefoxIntegrityMessage(text, pageUrl, base);
   if (firefox) return firefox;
   const pp = PP_CONSOLE.exec(text);
   if (pp) {
@@ -174,6 +204,9 @@ export function fromRequestFailed(url: string, errorText: string, pageUrl: strin
   if (/ERR_BLOCKED_BY_CSP/.test(errorText)) {
     return { kind: 'csp', directive: '', blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: errorText, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network' };
   }
+  if (errorText === 'integrity') {
+    return { kind: 'integrity-policy', directive: '', blockedUrl: normalizeBlocked(url, pageUrl), source: '', sample: 'blocked: no integrity metadata', disposition: 'enforce', journey: base.journey, pageUrl, channel: 'network' };
+  }
   // Firefox names no CORP value: its message (a page error) says "blocked due to its
   // Cross-Origin-Resource-Policy header".
   if (/NS_ERROR_DOM_CORP_FAILED/.test(errorText)) {
@@ -189,7 +222,7 @@ export function fromRequestFailed(url: string, errorText: string, pageUrl: strin
 }
 
 export function fromPageError(message: string, pageUrl: string, base: Base): Violation {
-  const firefox = fromFirefoxCspMessage(message, pageUrl, base);
+  const firefox = fromFirefoxCspMessage(message, pageUrl, base) ?? fromFirefoxIntegrityMessage(message, pageUrl, base);
   if (firefox) return firefox;
   return { kind: 'page-error', directive: '', blockedUrl: '', source: '', sample: message, disposition: 'enforce', journey: base.journey, pageUrl, channel: 'pageerror' };
 }

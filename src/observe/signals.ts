@@ -50,7 +50,7 @@ const INIT_SCRIPT = `(() => {
           window.${REPORT_BINDING}({ type: r.type, url: r.url, body: r.body && r.body.toJSON ? r.body.toJSON() : {} });
         } catch (err) {}
       }
-    }, { types: ['csp-violation', 'permissions-policy-violation'], buffered: true }).observe();
+    }, { types: ['csp-violation', 'permissions-policy-violation', 'integrity-violation'], buffered: true }).observe();
   }
 })();`;
 

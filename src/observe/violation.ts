@@ -5,6 +5,7 @@
 export type ViolationKind =
   | 'csp'
   | 'permissions-policy'
+  | 'integrity-policy'
   | 'corp'
   | 'mixed-content'
   | 'page-error'
@@ -38,7 +39,7 @@ export interface ViolationGroup extends Omit<Violation, 'channel'> {
 }
 
 /** Kinds that a header policy can cause and that count toward a verdict. */
-export const POLICY_KINDS: ReadonlySet<ViolationKind> = new Set(['csp', 'permissions-policy', 'corp', 'mixed-content']);
+export const POLICY_KINDS: ReadonlySet<ViolationKind> = new Set(['csp', 'permissions-policy', 'integrity-policy', 'corp', 'mixed-content']);
 
 /** Canonical form of a blocked target so the same block matches across channels. */
 export function normalizeBlocked(blocked: string, pageUrl = ''): string {

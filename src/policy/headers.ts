@@ -18,6 +18,43 @@ const REFERRER_TOKENS = [
   'strict-origin', 'strict-origin-when-cross-origin', 'unsafe-url',
 ];
 
+/**
+ * Integrity-Policy (Chrome 138, Firefox 145): a structured dictionary such as
+ * `blocked-destinations=(script), endpoints=(ep)`. Scripts (and styles) without `integrity` are
+ * blocked, or reported with the -Report-Only twin.
+ */
+function checkIntegrityPolicy(value: string): string | null {
+  const KEYS: Record<string, readonly string[] | null> = { 'blocked-destinations': ['script', 'style'], sources: ['inline'], endpoints: null };
+  const seen = new Set<string>();
+  for (const member of value.split(',').map((m) => m.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+)=\(([^()]*)\)$/.exec(member);
+    if (!m) return `must look like "blocked-destinations=(script)" (members key=(items), separated by commas); "${member}" is not`;
+    const allowed = KEYS[m[1]!];
+    if (allowed === undefined) return `unknown member "${m[1]}"; allowed: ${Object.keys(KEYS).join(', ')}`;
+    const items = m[2]!.trim().split(/\s+/).filter(Boolean);
+    const bad = allowed ? items.find((i) => !allowed.includes(i)) : items.find((i) => !/^[A-Za-z0-9_-]+$/.test(i));
+    if (bad) return `"${bad}" is not allowed in ${m[1]}${allowed ? ` (allowed: ${allowed.join(', ')})` : ' (endpoint names: letters, digits, - and _)'}`;
+    seen.add(m[1]!);
+  }
+  return seen.has('blocked-destinations') ? null : 'needs blocked-destinations, e.g. "blocked-destinations=(script)"';
+}
+
+/** Document-Isolation-Policy (Chrome 137): cross-origin isolation for one document, optionally reporting. */
+const checkDocumentIsolation = (value: string) =>
+  /^\s*(isolate-and-require-corp|isolate-and-credentialless|none)\s*(;\s*report-to="[A-Za-z0-9_-]+"\s*)?$/.test(value)
+    ? null
+    : 'must be isolate-and-require-corp, isolate-and-credentialless or none, optionally followed by ; report-to="<endpoint>"';
+
+/** Reporting-Endpoints: `name="https://…"` entries separated by commas. headerproof adds its own two. */
+const checkReportingEndpoints = (value: string) => {
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]+)="([^"]+)"$/.exec(entry);
+    if (!m) return `must list name="url" entries separated by commas; "${entry}" is not one`;
+    if (m[1] === 'headerproof') return 'the endpoint name "headerproof" is headerproof\'s own; pick another';
+  }
+  return null;
+};
+
 const RULES: HeaderRule[] = [
   {
     name: 'Strict-Transport-Security',
@@ -42,6 +79,11 @@ const RULES: HeaderRule[] = [
   { name: 'Cross-Origin-Opener-Policy-Report-Only', check: oneOf('same-origin', 'same-origin-allow-popups', 'unsafe-none', 'noopener-allow-popups') },
   { name: 'Cross-Origin-Embedder-Policy', check: oneOf('require-corp', 'credentialless', 'unsafe-none') },
   { name: 'Cross-Origin-Embedder-Policy-Report-Only', check: oneOf('require-corp', 'credentialless', 'unsafe-none') },
+  { name: 'Integrity-Policy', check: checkIntegrityPolicy },
+  { name: 'Integrity-Policy-Report-Only', check: checkIntegrityPolicy },
+  { name: 'Document-Isolation-Policy', check: checkDocumentIsolation },
+  { name: 'Document-Isolation-Policy-Report-Only', check: checkDocumentIsolation },
+  { name: 'Reporting-Endpoints', check: checkReportingEndpoints },
   { name: 'X-Permitted-Cross-Domain-Policies', check: oneOf('none', 'master-only', 'by-content-type', 'all') },
   { name: 'X-DNS-Prefetch-Control', check: oneOf('on', 'off') },
   { name: 'Origin-Agent-Cluster', check: oneOf('?1', '?0') },
@@ -58,8 +100,7 @@ const BY_LOWER = new Map(RULES.map((r) => [r.name.toLowerCase(), r]));
 export const FORBIDDEN_HEADERS: Record<string, string> = {
   'content-security-policy': 'put the CSP under "csp:" (structured directives) instead of "set:"',
   'content-security-policy-report-only': 'put the CSP under "csp:" with "reportOnly: true" instead of "set:"',
-  'reporting-endpoints': 'headerproof adds its own reporting endpoint; remove this header',
-  'report-to': 'headerproof adds its own reporting endpoint; remove this header',
+  'report-to': 'Report-To is the Reporting API\'s old header: use Reporting-Endpoints (headerproof adds its own endpoints beside yours)',
   'content-length': 'the proxy must not rewrite transport headers',
   'transfer-encoding': 'the proxy must not rewrite transport headers',
   connection: 'the proxy must not rewrite transport headers',
@@ -77,15 +118,28 @@ export function knownHeaderNames(): string[] {
   return RULES.map((r) => r.name);
 }
 
-/** The known header nearest to a misspelled one (edit distance ≤ 3), for "did you mean". */
-export function suggestHeader(name: string): string | undefined {
+/** The known header nearest to a misspelled one (edit distance ≤ maxDistance), for "did you mean". */
+export function suggestHeader(name: string, maxDistance = 3): string | undefined {
   let best: { name: string; d: number } | undefined;
   for (const rule of RULES) {
     const d = editDistance(name.toLowerCase(), rule.name.toLowerCase());
-    if (d <= 3 && (!best || d < best.d)) best = { name: rule.name, d };
+    if (d <= maxDistance && (!best || d < best.d)) best = { name: rule.name, d };
   }
   return best?.name;
 }
+
+/**
+ * A header headerproof does not model is served as written, with a warning (its verdict rests on
+ * the journeys and the generic signals) — unless it is one edit or two away from a header it knows:
+ * then it is most likely a typo that would silently do nothing, and is refused.
+ */
+export function likelyTypo(name: string): string | undefined {
+  return suggestHeader(name, 2);
+}
+
+/** The warning a report gives for a header the schema does not model. */
+export const unmodelledWarning = (name: string) =>
+  `${name} is not a header headerproof models: it is served as written, and its verdict rests on the journeys and the browsers' generic signals (page errors, blocked requests)`;
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);

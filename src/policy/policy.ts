@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
 import { checkSource, KNOWN_DIRECTIVES, VALUELESS_DIRECTIVES, type CspDirectives } from './csp.js';
-import { FORBIDDEN_HEADERS, HEADER_NAME, findHeaderRule, suggestHeader, knownHeaderNames } from './headers.js';
+import { FORBIDDEN_HEADERS, HEADER_NAME, findHeaderRule, likelyTypo, knownHeaderNames } from './headers.js';
 
 export interface Policy {
   name: string;
@@ -149,8 +149,9 @@ export function parsePolicy(text: string, file = '<inline>'): Policy {
     if (!HEADER_NAME.test(name)) problems.push({ field, problem: 'is not a valid header name (letters, digits and -)' });
     else if (forbidden) problems.push({ field, problem: forbidden });
     else if (!rule) {
-      const hint = suggestHeader(name);
-      problems.push({ field, problem: `unknown header${hint ? `; did you mean ${hint}?` : ''} (allowed: ${knownHeaderNames().join(', ')})` });
+      const hint = likelyTypo(name);
+      if (hint) problems.push({ field, problem: `unknown header; did you mean ${hint}? (a header headerproof does not model is accepted with a warning, but this one looks like a typo; known: ${knownHeaderNames().join(', ')})` });
+      else set[name] = value.trim();
     } else {
       const why = rule.check?.(value);
       if (why) problems.push({ field, problem: `"${value}" ${why}` });

@@ -1,5 +1,6 @@
 // Facts about a policy that the journeys cannot show in this run, stated in the report.
 import type { Policy } from './policy.js';
+import { findHeaderRule, unmodelledWarning } from './headers.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
@@ -22,6 +23,10 @@ export function policyWarnings(policy: Policy, browserOrigin: string): string[] 
   }
   if (policy.set['Permissions-Policy-Report-Only']) {
     warnings.push('Permissions-Policy-Report-Only is experimental in Chromium; no report may come even when the policy would block');
+  }
+  for (const name of Object.keys(policy.set)) if (!findHeaderRule(name)) warnings.push(unmodelledWarning(name));
+  if (policy.set['Reporting-Endpoints'] && /(^|,)\s*default=/.test(policy.set['Reporting-Endpoints'])) {
+    warnings.push('Reporting-Endpoints: during the run headerproof\'s collector takes the "default" endpoint (your other endpoints are kept); reports without a named endpoint go to it');
   }
   return warnings;
 }

@@ -45,10 +45,18 @@ export function cspHeaderValue(policy: Pick<Policy, 'csp'>, reportUrl: string, o
   return `${serializeCsp(withSamples)}; report-uri ${reportUrl}${options.reportTo ? `; report-to ${REPORT_GROUP}` : ''}`;
 }
 
-/** Declares the collector for the Reporting API: "headerproof" for CSP's report-to, "default" for the rest. */
-export function reportingEndpoints(reportUrl: string): string {
-  return `${REPORT_GROUP}="${reportUrl}", default="${reportUrl}"`;
+/**
+ * Declares the collector for the Reporting API: "headerproof" for CSP's report-to, "default" for the
+ * rest. A policy's own Reporting-Endpoints entries are kept beside them (its "default" gives way to
+ * the collector's for the run; policy/warnings.ts says so).
+ */
+export function reportingEndpoints(reportUrl: string, own?: string): string {
+  const kept = (own ?? '').split(',').map((e) => e.trim()).filter((e) => e && !/^(default|headerproof)=/.test(e));
+  return [...kept, `${REPORT_GROUP}="${reportUrl}"`, `default="${reportUrl}"`].join(', ');
 }
+
+/** Headers whose reports go to the Reporting API's endpoints. */
+const REPORTING = /^(permissions-policy|cross-origin|integrity-policy|document-isolation-policy|reporting-endpoints)/i;
 
 export function cspHeaderName(policy: Policy): string {
   return policy.csp?.reportOnly ? 'content-security-policy-report-only' : 'content-security-policy';
@@ -79,8 +87,8 @@ export function applyHeaderEdits(
   }
   // Declares our collector for the Reporting API: "headerproof" for CSP's report-to, "default" for
   // Permissions-Policy and the other report types that have no directive of their own.
-  if (csp || Object.keys(policy.set).some((h) => h.startsWith('Permissions-Policy') || h.startsWith('Cross-Origin'))) {
-    headers['reporting-endpoints'] = reportingEndpoints(reportUrl);
+  if (csp || Object.keys(policy.set).some((h) => REPORTING.test(h))) {
+    headers['reporting-endpoints'] = reportingEndpoints(reportUrl, policy.set['Reporting-Endpoints']);
   }
   return { replaced };
 }

@@ -32,3 +32,11 @@ test('servedHeaders lists removed headers as null', () => {
   const p = parsePolicy(`name: s\ndescription: d\nremove: [X-Powered-By]\nset:\n  Referrer-Policy: same-origin\n`);
   expect(servedHeaders(p, REPORT)).toEqual({ 'X-Powered-By': null, 'referrer-policy': 'same-origin' });
 });
+
+test("a policy's own Reporting-Endpoints are kept beside the collector's; its default gives way for the run", async () => {
+  const p = parsePolicy('name: x\ndescription: d\nset:\n  Integrity-Policy: blocked-destinations=(script), endpoints=(ep)\n  Reporting-Endpoints: ep="https://r.example/a", default="https://r.example/b"\n', 'x.yaml');
+  const headers: Record<string, string | string[] | undefined> = {};
+  applyHeaderEdits(headers, p, REPORT);
+  expect(headers['reporting-endpoints']).toBe(`ep="https://r.example/a", headerproof="${REPORT}", default="${REPORT}"`);
+  expect(headers['integrity-policy']).toBe('blocked-destinations=(script), endpoints=(ep)');
+});

@@ -90,3 +90,29 @@ test('every shipped policy is valid', async () => {
   expect(policies.length).toBeGreaterThanOrEqual(8);
   for (const f of policies) expect(() => loadPolicy(f), f).not.toThrow();
 });
+
+test("2026's headers: Integrity-Policy (and its report-only twin), Document-Isolation-Policy, Reporting-Endpoints, COEP credentialless", () => {
+  const p = parsePolicy(`name: x\ndescription: d\nset:
+  Integrity-Policy: blocked-destinations=(script), endpoints=(ep)
+  Integrity-Policy-Report-Only: "blocked-destinations=(script style)"
+  Document-Isolation-Policy: isolate-and-credentialless; report-to="ep"
+  Reporting-Endpoints: ep="https://reports.example.org/r"
+  Cross-Origin-Embedder-Policy: credentialless
+`, 'x.yaml');
+  expect(Object.keys(p.set)).toEqual(['Integrity-Policy', 'Integrity-Policy-Report-Only', 'Document-Isolation-Policy', 'Reporting-Endpoints', 'Cross-Origin-Embedder-Policy']);
+  expect(problems(`name: x\ndescription: d\nset:\n  Integrity-Policy: endpoints=(ep)\n`)).toMatch(/set\.Integrity-Policy: .*needs blocked-destinations/);
+  expect(problems(`name: x\ndescription: d\nset:\n  Integrity-Policy: blocked-destinations=(image)\n`)).toMatch(/"image" is not allowed in blocked-destinations \(allowed: script, style\)/);
+  expect(problems(`name: x\ndescription: d\nset:\n  Integrity-Policy: script\n`)).toMatch(/must look like "blocked-destinations=\(script\)"/);
+  expect(problems(`name: x\ndescription: d\nset:\n  Document-Isolation-Policy: isolate\n`)).toMatch(/must be isolate-and-require-corp, isolate-and-credentialless or none/);
+  expect(problems(`name: x\ndescription: d\nset:\n  Reporting-Endpoints: headerproof="https://x.example/r"\n`)).toMatch(/"headerproof" is headerproof's own/);
+  expect(problems(`name: x\ndescription: d\nset:\n  Report-To: "{}"\n`)).toMatch(/use Reporting-Endpoints/);
+});
+
+test('a header headerproof does not model is served as written, with a warning; a near-miss of a known one is still refused', async () => {
+  const p = parsePolicy(`name: x\ndescription: d\nset:\n  Speculation-Rules: '"/rules.json"'\n`, 'x.yaml');
+  expect(p.set['Speculation-Rules']).toBe('"/rules.json"');
+  const { policyWarnings } = await import('../../src/policy/warnings.js');
+  expect(policyWarnings(p, 'http://127.0.0.1:1').join('\n')).toContain('Speculation-Rules is not a header headerproof models: it is served as written');
+  expect(policyWarnings(parsePolicy(`name: x\ndescription: d\nset:\n  X-Frame-Options: DENY\n`, 'y.yaml'), 'http://127.0.0.1:1')).toEqual([]);
+  expect(problems(`name: x\ndescription: d\nset:\n  Integrity-Polcy: blocked-destinations=(script)\n`)).toContain('did you mean Integrity-Policy?');
+});

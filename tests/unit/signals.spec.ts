@@ -117,3 +117,18 @@ test("Firefox's network errors: CORP failures are CORP, aborted loads are nothin
   expect(fromRequestFailed('http://localhost:5000/x.png', 'NS_ERROR_DOM_CORP_FAILED', page, { journey: 'timeline@firefox' })).toMatchObject({ kind: 'corp', blockedUrl: 'http://localhost:5000' });
   expect(fromRequestFailed('http://127.0.0.1:4000/api/assets', 'NS_BINDING_ABORTED', page, { journey: 'timeline@firefox' })).toBeNull();
 });
+
+test('Integrity-Policy: the observer report (both engines), Firefox\'s page error and Chromium\'s failed request are one group', () => {
+  const script = 'https://photos.example.org/_app/immutable/entry/start.js';
+  const observed = fromReport({ receivedAt: 0, type: 'integrity-violation', url: PAGE, body: { documentURL: PAGE, blockedURL: script, destination: 'script', reportOnly: false } }, base, 'observer')!;
+  expect(observed).toMatchObject({ kind: 'integrity-policy', directive: 'script', blockedUrl: script, disposition: 'enforce', channel: 'observer' });
+  expect(fromReport({ receivedAt: 0, type: 'integrity-violation', url: PAGE, body: { documentURL: PAGE, blockedURL: script, destination: 'script', reportOnly: true } }, base, 'observer'))
+    .toMatchObject({ disposition: 'report' });
+  const firefox = fromPageError(`The page’s settings blocked a script at ${script} from being loaded because it is missing integrity metadata.`, PAGE, base);
+  expect(firefox).toMatchObject({ kind: 'integrity-policy', directive: 'script', blockedUrl: script, disposition: 'enforce' });
+  const chromium = fromRequestFailed(script, 'integrity', PAGE, base)!;
+  expect(chromium).toMatchObject({ kind: 'integrity-policy', blockedUrl: script, channel: 'network' });
+  const groups = dedupe([observed, firefox, chromium, { ...observed }]);
+  expect(groups).toHaveLength(1);
+  expect(groups[0]).toMatchObject({ kind: 'integrity-policy', directive: 'script', count: 2 });
+});

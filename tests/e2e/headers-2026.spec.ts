@@ -1,0 +1,43 @@
+// 2026's headers through the real CLI, proxy and browsers against the lab (issue 38): Integrity-Policy
+// blocks the app's scripts, which carry no `integrity` (as Immich's do not), so enforced it breaks the
+// login in both engines and names Integrity-Policy; its report-only twin would break; a header
+// headerproof does not model is served as written, with a warning, not refused.
+import { test, expect } from '@playwright/test';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, writePolicy } from './helpers.js';
+import type { Summary } from '../../src/report/model.js';
+
+test('Integrity-Policy breaks an app whose scripts carry no integrity, in Chromium and Firefox; the report-only twin would break; an unmodelled header is served with a warning', async () => {
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-headers-2026-'));
+  const files = [
+    writePolicy(dir, 'integrity', { set: { 'Integrity-Policy': 'blocked-destinations=(script)' } }),
+    writePolicy(dir, 'integrity-ro', { set: { 'Integrity-Policy-Report-Only': 'blocked-destinations=(script)' } }),
+    writePolicy(dir, 'unmodelled', { set: { 'X-Headerproof-Probe': 'on' } }),
+  ];
+  const check = await runCli(['check', ...files]);
+  expect(check.code, check.stderr).toBe(0);
+  const out = path.join(dir, 'run');
+  const r = await runCli(['run', '--journeys', 'login', '--browsers', 'chromium,firefox', '--workers', '2', '--no-blame', '--no-share', '--out', out, '--policy', ...files]);
+  const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+  const p = (name: string) => s.policies.find((x) => x.policy.name === name)!;
+  expect(s.baseline.map((b) => b.status), r.stdout + r.stderr).toEqual(['passed', 'passed']);
+  expect(p('integrity').verdict, p('integrity').reasons.join('; ')).toBe('breaks');
+  expect(p('integrity').journeys.filter((j) => j.candidate === 'failed').map((j) => j.journey).sort()).toEqual(['login', 'login@firefox']);
+  for (const j of p('integrity').journeys) {
+    expect(j.newViolations.some((v) => v.kind === 'integrity-policy' && v.directive === 'script' && v.disposition === 'enforce'), `${j.journey} names Integrity-Policy`).toBe(true);
+  }
+  expect(p('integrity-ro').verdict, p('integrity-ro').reasons.join('; ')).toBe('would-break');
+  for (const j of p('integrity-ro').journeys) {
+    expect(j.candidate).toBe('passed');
+    expect(j.newViolations.some((v) => v.kind === 'integrity-policy' && v.disposition === 'report'), `${j.journey} reports Integrity-Policy`).toBe(true);
+  }
+  expect(p('unmodelled').verdict).toBe('safe');
+  expect(p('unmodelled').warnings.join('\n')).toContain('X-Headerproof-Probe is not a header headerproof models');
+  const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+  expect(html).toContain('integrity-policy');
+  expect(html).toContain('integrity=');
+  expect(r.code).toBe(1);
+});
