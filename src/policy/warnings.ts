@@ -28,5 +28,11 @@ export function policyWarnings(policy: Policy, browserOrigin: string): string[] 
   if (policy.set['Reporting-Endpoints'] && /(^|,)\s*default=/.test(policy.set['Reporting-Endpoints'])) {
     warnings.push('Reporting-Endpoints: during the run headerproof\'s collector takes the "default" endpoint (your other endpoints are kept); reports without a named endpoint go to it');
   }
+  for (const name of ['Integrity-Policy', 'Integrity-Policy-Report-Only']) {
+    const value = policy.set[name];
+    if (value !== undefined && !/(^|,)\s*endpoints=\(\s*[^)\s]/.test(value)) {
+      warnings.push(`${name} names no endpoints: Firefox then reports nothing (measured in Firefox ESR 153), so your users' Firefox violations go unheard; add endpoints=(name) and a Reporting-Endpoints entry for it (during the run headerproof adds its own)`);
+    }
+  }
   return warnings;
 }

@@ -55,6 +55,22 @@ export function reportingEndpoints(reportUrl: string, own?: string): string {
   return [...kept, `${REPORT_GROUP}="${reportUrl}"`, `default="${reportUrl}"`].join(', ');
 }
 
+/**
+ * An Integrity-Policy(-Report-Only) value with our endpoint added to its `endpoints` member: Firefox
+ * (ESR 153) raises integrity-violation reports, even to a ReportingObserver, only when the policy
+ * names an endpoint; Chromium raises them either way. The policy's own endpoints are kept.
+ */
+export function integrityWithEndpoint(value: string): string {
+  const members = value.split(',').map((m) => m.trim()).filter(Boolean);
+  const i = members.findIndex((m) => /^endpoints=\(/.test(m));
+  if (i < 0) return [...members, `endpoints=(${REPORT_GROUP})`].join(', ');
+  const names = members[i]!.slice('endpoints=('.length, -1).trim().split(/\s+/).filter(Boolean);
+  if (!names.includes(REPORT_GROUP)) members[i] = `endpoints=(${[...names, REPORT_GROUP].join(' ')})`;
+  return members.join(', ');
+}
+
+const INTEGRITY = /^integrity-policy(-report-only)?$/;
+
 /** Headers whose reports go to the Reporting API's endpoints. */
 const REPORTING = /^(permissions-policy|cross-origin|integrity-policy|document-isolation-policy|reporting-endpoints)/i;
 
@@ -77,7 +93,7 @@ export function applyHeaderEdits(
   for (const [name, value] of Object.entries(policy.set)) {
     const key = name.toLowerCase();
     if (headers[key] !== undefined && headers[key] !== value) replaced.push(name);
-    headers[key] = value;
+    headers[key] = INTEGRITY.test(key) ? integrityWithEndpoint(value) : value;
   }
   const csp = cspHeaderValue(policy, reportUrl, options);
   if (csp) {

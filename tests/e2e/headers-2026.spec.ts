@@ -34,6 +34,7 @@ test('Integrity-Policy breaks an app whose scripts carry no integrity, in Chromi
     expect(j.candidate).toBe('passed');
     expect(j.newViolations.some((v) => v.kind === 'integrity-policy' && v.disposition === 'report'), `${j.journey} reports Integrity-Policy`).toBe(true);
   }
+  expect(p('integrity-ro').warnings.join('\n')).toContain('names no endpoints: Firefox then reports nothing');
   expect(p('unmodelled').verdict).toBe('safe');
   expect(p('unmodelled').warnings.join('\n')).toContain('X-Headerproof-Probe is not a header headerproof models');
   const html = readFileSync(path.join(out, 'index.html'), 'utf8');

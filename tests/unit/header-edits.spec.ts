@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { parsePolicy } from '../../src/policy/policy.js';
-import { applyHeaderEdits, cspHeaderValue, policyApplies, servedHeaders } from '../../src/proxy/header-edits.js';
+import { applyHeaderEdits, cspHeaderValue, integrityWithEndpoint, policyApplies, servedHeaders } from '../../src/proxy/header-edits.js';
 
 const REPORT = 'http://127.0.0.1:9/__headerproof/report';
 
@@ -38,5 +38,15 @@ test("a policy's own Reporting-Endpoints are kept beside the collector's; its de
   const headers: Record<string, string | string[] | undefined> = {};
   applyHeaderEdits(headers, p, REPORT);
   expect(headers['reporting-endpoints']).toBe(`ep="https://r.example/a", headerproof="${REPORT}", default="${REPORT}"`);
-  expect(headers['integrity-policy']).toBe('blocked-destinations=(script), endpoints=(ep)');
+  expect(headers['integrity-policy']).toBe('blocked-destinations=(script), endpoints=(ep headerproof)');
+});
+
+test('Integrity-Policy gets the collector as an endpoint (Firefox reports nothing without one), whatever endpoints it names', () => {
+  const p = parsePolicy('name: x\ndescription: d\nset:\n  Integrity-Policy-Report-Only: blocked-destinations=(script)\n', 'x.yaml');
+  const headers: Record<string, string | string[] | undefined> = {};
+  applyHeaderEdits(headers, p, REPORT);
+  expect(headers['integrity-policy-report-only']).toBe('blocked-destinations=(script), endpoints=(headerproof)');
+  expect(headers['reporting-endpoints']).toBe(`headerproof="${REPORT}", default="${REPORT}"`);
+  expect(integrityWithEndpoint('blocked-destinations=(script), endpoints=(headerproof a)')).toBe('blocked-destinations=(script), endpoints=(headerproof a)');
+  expect(integrityWithEndpoint('endpoints=(), blocked-destinations=(style)')).toBe('endpoints=(headerproof), blocked-destinations=(style)');
 });

@@ -116,3 +116,11 @@ test('a header headerproof does not model is served as written, with a warning; 
   expect(policyWarnings(parsePolicy(`name: x\ndescription: d\nset:\n  X-Frame-Options: DENY\n`, 'y.yaml'), 'http://127.0.0.1:1')).toEqual([]);
   expect(problems(`name: x\ndescription: d\nset:\n  Integrity-Polcy: blocked-destinations=(script)\n`)).toContain('did you mean Integrity-Policy?');
 });
+
+test('an Integrity-Policy that names no endpoints is warned about: Firefox reports nothing for it', async () => {
+  const { policyWarnings } = await import('../../src/policy/warnings.js');
+  const warn = (v: string) => policyWarnings(parsePolicy(`name: x\ndescription: d\nset:\n  Integrity-Policy-Report-Only: "${v}"\n`, 'x.yaml'), 'http://127.0.0.1:1').join('\n');
+  expect(warn('blocked-destinations=(script)')).toContain('Integrity-Policy-Report-Only names no endpoints: Firefox then reports nothing');
+  expect(warn('blocked-destinations=(script), endpoints=()')).toContain('names no endpoints');
+  expect(warn('blocked-destinations=(script), endpoints=(ep)')).not.toContain('names no endpoints');
+});
