@@ -16,7 +16,7 @@ const loaded = new Map<string, AppProfile>();
 export function appProfile(spec: string): AppProfile {
   const shipped = SHIPPED_APPS.find((a) => a.name === spec);
   if (shipped) return shipped;
-  if (!/\.(ya?ml|json)$/.test(spec)) throw new AppError(`--app: "${spec}" is not an app headerproof knows; use one of ${SHIPPED_APPS.map((a) => a.name).join(', ')}, or the path of an app config file (.yaml/.json, see README "Any web app")`);
+  if (!/\.(ya?ml|json)$/.test(spec)) throw new AppError(`--app: "${spec}" is not an app headerproof knows; use one of ${SHIPPED_APPS.map((a) => a.name).join(', ')}, or the path of an app config file (.yaml/.json, see docs/apps.md, "Any web app")`);
   let profile = loaded.get(spec);
   if (!profile) {
     profile = loadGenericProfile(spec);

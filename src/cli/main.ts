@@ -57,7 +57,7 @@ program
   .option('--preserve-origin', 'the browser uses the target\'s real https:// origin; the proxy terminates TLS for that name with a throwaway certificate this browser alone trusts')
   .option('--no-blame', 'do not re-run failing journeys to find which header breaks them')
   .option('--no-screenshots', 'keep screenshots out of the report (private libraries)')
-  .option('--bisect', "blame: bisect a breaking policy's parts instead of re-running each one (fewer journey re-runs against the target, more wall time on a small machine; see README)")
+  .option('--bisect', "blame: bisect a breaking policy's parts instead of re-running each one (fewer journey re-runs against the target, more wall time on a small machine; see docs/tune-and-blame.md)")
   .option('--no-stack', 'give every report-only CSP candidate a pass of its own (default: they share one pass, each header reporting to its own path)')
   .option('--no-share', 'give every enforced candidate a pass of its own (default: restriction-only candidates share a pass; one that is not clean is split and re-run)')
   .option('--browser-host <name>', 'reach the proxy under this made-up host name (resolved to 127.0.0.1 in the browser only), so loopback exemptions do not hide breakage such as upgrade-insecure-requests')
@@ -171,7 +171,7 @@ program
   .option('--traefik-version <version>', 'Traefik version to target (older than 3.1: report-only CSP via customResponseHeaders)', '3.1')
   .option('--report-uri <url>', 'send CSP, Permissions-Policy and COEP reports here (e.g. https://photos.example.org/__csp), and add the edge route to headerproof collect')
   .option('--collector <url>', 'where the edge reaches headerproof collect', 'http://127.0.0.1:8787')
-  .option('--report-to', "also add CSP report-to (Chromium then sends CSP reports only through the Reporting API; see the README)")
+  .option('--report-to', "also add CSP report-to (Chromium then sends CSP reports only through the Reporting API; see docs/status.md)")
   .action((file: string, opts: { format: string; traefikVersion: string; reportUri?: string; collector: string; reportTo?: boolean }) => {
     if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     if (!/^\d+(\.\d+)?$/.test(opts.traefikVersion)) throw new UsageError('--traefik-version: a version such as 3.1 or 2.11');
@@ -307,7 +307,7 @@ program
       console.log(`  export HEADERPROOF_CA_FILE=${caFile}`);
       console.log(`  export IMMICH_EMAIL=${lab.credentials.email}`);
       console.log(`  export IMMICH_PASSWORD=${lab.credentials.password}   # the lab's public throwaway password`);
-      console.log('\nthen follow "Run it against your staging host" in the README. Ctrl-C to stop');
+      console.log('\nthen follow docs/staging.md, "Run it against your staging host". Ctrl-C to stop');
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await lab.close();
       rmSync(path.dirname(caFile), { recursive: true, force: true });

@@ -9,11 +9,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { buildSummary, defaultRunDir, mergeSplit, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
+import { buildSummary, defaultRunDir, mergeRanAlone, mergeSplit, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
-import { EngineListError, FIREFOX_SUFFIX, parseEngines } from '../harness/engines.js';
+import { EngineListError, FIREFOX_SUFFIX, parseEngines, type Engine } from '../harness/engines.js';
+import { PHONE_SUFFIX } from '../harness/devices.js';
 import type { Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
@@ -154,6 +155,30 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
   return summary;
 }
 
+/**
+ * Runs each paced failure (src/report/summary.ts: pacedFailures) again alone, one policy and engine
+ * at a time, and puts its result in place of the first try's (marked ranAlone), so a failure that
+ * was the pacing's is not a verdict on the policy and one the policy causes still is.
+ */
+export async function settlePaced(summary: Summary, outDir: string, rerun: (files: string[], journeys: string[], engine: Engine, outDir: string) => Promise<void>): Promise<Summary> {
+  let records = readRecords(outDir);
+  let load = summary.load;
+  for (const [i, g] of pacedFailures(records).entries()) {
+    const folder = `alone-${i + 1}`;
+    const heldBack = new Map(records.filter((r) => r.role === 'candidate' && r.project === g.project && g.journeys.includes(r.result.journey)).map((r) => [r.result.journey, r.result.heldBackMs ?? 0]));
+    await rerun([g.policyFile], g.journeys, g.engine, path.join(outDir, folder));
+    if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) continue; // the first try's failure stands
+    const sub = path.join(outDir, folder, 'summary.json');
+    if (existsSync(sub)) load = addLoad(load, (JSON.parse(readFileSync(sub, 'utf8')) as Summary).load);
+    for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
+    records = mergeRanAlone(records, readRecords(path.join(outDir, folder)), g.project, heldBack, folder);
+  }
+  summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt), ...(load ? { load } : {}) });
+  writeRecords(outDir, records);
+  writeReports(outDir, summary);
+  return summary;
+}
+
 export function parseFailOn(value: string | undefined): FailOn {
   if (value === undefined) return 'would-break';
   if (!(FAIL_ON as string[]).includes(value)) throw new UsageError(`--fail-on: "${value}" is not a verdict to fail on; use breaks (only a policy that breaks a journey fails the run) or would-break (the default: report-only findings fail it too)`);
@@ -272,6 +297,14 @@ async function runIn(options: RunOptions): Promise<number> {
       await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, shareGroups: groups, noRetry, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
     });
   }
+  // A failure the proxy's own pacing held back (to stay inside the host's limit) may be the pacing's:
+  // it runs again alone, one worker with the host's whole budget, and that run's result counts.
+  if (!options.skipBaseline && pacedFailures(readRecords(outDir)).length) {
+    summary = await settlePaced(summary, outDir, async (files, journeyList, engine, sub) => {
+      if (!options.quiet) console.log(`headerproof: ${journeyList.join(', ')} failed while held back to keep inside the host's announced request limit; running ${journeyList.length > 1 ? 'them' : 'it'} again alone`);
+      await run({ ...options, policy: files, journeys: journeyList.join(','), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, bisect: false, phone: journeyList.some((j) => j.endsWith(PHONE_SUFFIX)), browsers: engine, share: false, stack: false, workers: '1' });
+    });
+  }
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {
     const runPolicies = async (files: string[], journeyList: string[], out: string): Promise<Summary> => {
       // A failing journey names its engine (timeline@firefox runs in Firefox only); plain names are Chromium's.
@@ -289,6 +322,8 @@ async function runIn(options: RunOptions): Promise<number> {
     summary = await blameRun(summaryFile, runPolicies, (line) => { if (!options.quiet) console.log(line); }, { bisect: options.bisect === true });
     const load = addLoad(firstLoad, blameLoad);
     if (load) summary.load = load;
+    // The run's true wall time: blame's runs included.
+    summary.durationMs = Date.now() - Date.parse(summary.startedAt);
     writeReports(outDir, summary);
   }
   const exitCode = failOn === 'breaks' ? exitCodeFor(summary.baseline, summary.policies, failOn) : summary.exitCode;

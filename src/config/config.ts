@@ -160,7 +160,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   const base = file ? path.dirname(file) : dir;
   const appSpec = merged.app ?? 'immich';
   const app = /\.(ya?ml|json)$/.test(appSpec) ? path.resolve(fromEnv.app ? dir : base, appSpec) : appSpec;
-  if (app !== appSpec && !existsSync(app)) throw new ConfigError(fromEnv.app ? 'HEADERPROOF_APP (--app)' : source, [{ field: 'app', problem: `${app} does not exist; give the path of your app config file (see README, "Any web app")` }]);
+  if (app !== appSpec && !existsSync(app)) throw new ConfigError(fromEnv.app ? 'HEADERPROOF_APP (--app)' : source, [{ field: 'app', problem: `${app} does not exist; give the path of your app config file (see docs/apps.md, "Any web app")` }]);
   // The app's own variable names (IMMICH_EMAIL, …), else headerproof's generic ones, else the file.
   const own = oneOfSeveral ? undefined : APP_CREDENTIAL_ENV[app];
   const pick = (k: 'user' | 'password' | 'apiKey') => (own?.[k] ? env[own[k]!] : undefined) || (GENERIC_CREDENTIAL_ENV[k] ? env[GENERIC_CREDENTIAL_ENV[k]!] : undefined);

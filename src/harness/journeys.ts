@@ -22,9 +22,9 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function journeyPlan(app: AppProfile, userDir?: string): JourneyPlan {
   if (userDir) {
-    if (!existsSync(userDir)) throw new JourneysDirError(`journeysDir: ${userDir} does not exist; point it at a folder of *.spec.ts journeys (see README, "Your own journeys")`);
+    if (!existsSync(userDir)) throw new JourneysDirError(`journeysDir: ${userDir} does not exist; point it at a folder of *.spec.ts journeys (see docs/apps.md, "Your own journeys")`);
     const files = readdirSync(userDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f)).sort();
-    if (!files.length) throw new JourneysDirError(`journeysDir: ${userDir} has no *.spec.ts journey; write one (see README, "Your own journeys")`);
+    if (!files.length) throw new JourneysDirError(`journeysDir: ${userDir} has no *.spec.ts journey; write one (see docs/apps.md, "Your own journeys")`);
     const byName = new Map(files.map((f) => [journeyNameOf(f), f]));
     return { dir: userDir, names: [...byName.keys()], pageless: [], phone: [], select: (list) => ({ testDir: userDir, testMatch: list.map((j) => byName.get(j) ?? `${j}.spec.ts`) }) };
   }

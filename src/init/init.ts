@@ -20,7 +20,7 @@ export interface PlannedFile { path: string; content: string; why: string }
 
 /** The files init writes for an app (paths relative to the repository), in the order it writes them. */
 export function initPlan(app = 'immich'): PlannedFile[] {
-  if (!INIT_APPS.includes(app)) throw new InitError(`--app: "${app}" is not an app init knows; use one of ${INIT_APPS.join(', ')} (for any other web app, write an app config file: see the README, "Any web app")`);
+  if (!INIT_APPS.includes(app)) throw new InitError(`--app: "${app}" is not an app init knows; use one of ${INIT_APPS.join(', ')} (for any other web app, write an app config file: see docs/apps.md, "Any web app")`);
   // The rollout bundles (A–E) fit any app; a policy made for one app (immich-recommended) only that app.
   const shipped = readdirSync(SHIPPED_POLICIES).filter((f) => /\.ya?ml$/.test(f) && !/^baseline\./.test(f))
     .filter((f) => !INIT_APPS.some((other) => other !== app && f.startsWith(`${other}-`))).sort();

@@ -19,7 +19,7 @@ export function configTemplate(app: string, secrets: CiSecrets, policies: string
   return `// headerproof's settings for this repository. Secrets never go here: the staging host and the test
 // user come from the environment (${[secrets.target, ...secrets.credentials].join(', ')}), which your CI
 // fills from its secrets. Without HEADERPROOF_TARGET, runs use headerproof's bundled lab.
-// Every field: headerproof's README, "Run it against your staging host".
+// Every field: headerproof's docs/staging.md, "Run it against your staging host".
 import type { ConfigFile } from 'headerproof/config';
 
 export default {

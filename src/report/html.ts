@@ -29,9 +29,9 @@ ${throttled.length ? `<table><tr><th>time</th><th>path</th><th>status</th><th>an
 ${dialogs.length ? `<p>First-run and notice dialogs the journeys answered as a careful user would: ${e(dialogs.join('; '))}.</p>` : ''}`;
 }
 
-function statusCell(baseline: string, candidate: string, flaky = false): string {
+function statusCell(baseline: string, candidate: string, flaky = false, ranAlone?: { firstHeldBackMs: number }): string {
   const differs = baseline !== candidate ? ` <span class="meta">(baseline ${e(baseline)})</span>` : '';
-  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${differs}</td>`;
+  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${ranAlone ? ` <span class="meta">(ran again alone: its first try was held back ${Math.round(ranAlone.firstHeldBackMs / 1000)} s by pacing)</span>` : ''}${differs}</td>`;
 }
 
 
@@ -134,7 +134,7 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
     .map((p) => {
       const cells = journeys.map((name) => {
         const j = p.journeys.find((x) => x.journey === name);
-        return j ? statusCell(j.baseline, j.candidate, Boolean(j.flaky)) : '<td class="meta">not run</td>';
+        return j ? statusCell(j.baseline, j.candidate, Boolean(j.flaky), j.ranAlone) : '<td class="meta">not run</td>';
       });
       const perEngine = engines.map((b) => engineCell(p.engines?.find((x) => x.browser === b)));
       return `<tr><th><a href="#policy-${e(p.policy.name)}">${e(p.policy.name)}</a></th><td><span class="v ${e(p.verdict)}">${e(p.verdict)}</span></td>${perEngine.join('')}${cells.join('')}</tr>`;

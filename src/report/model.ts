@@ -103,6 +103,11 @@ export interface JourneyResult {
   throttled?: Throttle[];
   /** Time the proxy held its requests back to stay inside the host's rate limit. */
   heldBackMs?: number;
+  /**
+   * Its first try failed while the proxy's pacing held it back this long (and with this error), so
+   * it ran again alone, one worker with the host's whole budget: this result is that run's.
+   */
+  ranAlone?: { firstHeldBackMs: number; firstError: string };
   /** First-run and notice dialogs the harness answered (the app's profile). */
   dialogs?: string[];
 }
@@ -123,6 +128,8 @@ export interface JourneyComparison {
   flaky?: string;
   /** The target pushed back during the candidate's journey (why a failure is not blamed on the policy). */
   throttled?: string;
+  /** The candidate's first try failed while held back by the proxy's pacing; its result is from a run of its own. */
+  ranAlone?: { firstHeldBackMs: number; firstError: string };
   /** Every violation seen with the policy. */
   violations: ViolationGroup[];
   /** Policy-caused violations that the baseline run does not have. */

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decideByEngine, decideVerdict, exitCodeFor } from '../verdict/verdict.js';
-import { FIREFOX_SUFFIX, type Engine } from '../harness/engines.js';
+import { engineOfJourney, FIREFOX_SUFFIX, type Engine } from '../harness/engines.js';
 import { adviseBaseline } from '../verdict/advice.js';
 import { settleShared } from '../verdict/shared.js';
 import { renderHtml } from './html.js';
@@ -47,6 +47,46 @@ export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], mem
     ...(r.result.screenshot ? { result: { ...r.result, screenshot: path.join(folder, r.result.screenshot) } } : {}),
   }));
   return [...kept, ...moved];
+}
+
+/** A failure held back this long by the proxy's pacing may be the pacing's doing: it runs again alone. */
+export const PACED_RERUN_MS = 5000;
+
+/**
+ * Candidate failures that headerproof's own pacing may have caused: the journey failed (after its
+ * retries) while the proxy held its requests back for PACED_RERUN_MS or more to stay inside the
+ * host's limit, and it passed without the policy. Grouped by policy (project) and engine: each
+ * group runs again alone, one worker, so the whole budget is its own. Failures held back for less,
+ * or already run again alone, stand.
+ */
+export function pacedFailures(records: JourneyRecord[]): { project: string; policyFile: string; engine: Engine; journeys: string[] }[] {
+  const baselinePassed = new Set(records.filter((r) => r.role === 'baseline' && r.result.status === 'passed').map((r) => r.result.journey));
+  const groups = new Map<string, { project: string; policyFile: string; engine: Engine; journeys: string[] }>();
+  for (const r of records) {
+    if (r.role !== 'candidate' || r.result.status !== 'failed' || r.result.ranAlone || (r.result.heldBackMs ?? 0) < PACED_RERUN_MS) continue;
+    if (!baselinePassed.has(r.result.journey)) continue;
+    const engine: Engine = r.result.browser ?? engineOfJourney(r.result.journey);
+    const key = `${r.project}\0${engine}`;
+    const g = groups.get(key) ?? { project: r.project, policyFile: r.policyFile, engine, journeys: [] };
+    g.journeys.push(r.result.journey);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The records after a paced failure's run of its own (in `folder`): exactly the re-run journeys'
+ * records of that project are replaced, each marked with how long its first try was held back.
+ */
+export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], project: string, firstHeldBack: Map<string, number>, folder: string): JourneyRecord[] {
+  const freshByJourney = new Map(fresh.filter((r) => r.role === 'candidate' && r.project === project && firstHeldBack.has(r.result.journey)).map((r) => [r.result.journey, r]));
+  return records.map((r) => {
+    const f = r.role === 'candidate' && r.project === project ? freshByJourney.get(r.result.journey) : undefined;
+    if (!f) return r;
+    const { sharedPass: _pass, ...rest } = f;
+    const result: JourneyResult = { ...f.result, ranAlone: { firstHeldBackMs: firstHeldBack.get(r.result.journey)!, firstError: r.result.error ?? '' }, ...(f.result.screenshot ? { screenshot: path.join(folder, f.result.screenshot) } : {}) };
+    return { ...rest, result };
+  });
 }
 
 export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number; load?: RunLoad }): Summary {

@@ -54,6 +54,11 @@ function outcomeOf(j: JourneyComparison, targetTrouble: boolean, throttled: stri
   return { kind: 'unproven', reason: `${j.journey} ${b === 'skipped' ? 'was skipped on the baseline' : 'fails on the baseline too'}: the target, not the policy, is broken (see the baseline section)` };
 }
 
+function truncateLine(s: string): string {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
 export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], candidate: JourneyResult[], replacedUpstreamHeaders: string[] = [], warnings: string[] = []): PolicyVerdict {
   const byJourney = new Map(baseline.map((r) => [r.journey, r]));
   const throttledBy = new Map(candidate.map((c) => [c.journey, throttleCause(c)]));
@@ -68,6 +73,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       ...(b?.error ? { baselineError: b.error } : {}),
       ...(c.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
       ...(c.flaky ? { flaky: c.flaky } : {}),
+      ...(c.ranAlone ? { ranAlone: c.ranAlone } : {}),
       ...(throttledBy.get(c.journey) ? { throttled: throttledBy.get(c.journey) } : {}),
       violations: c.violations,
       newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),
@@ -103,6 +109,10 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
   // A failure that did not recur is not blamed on the policy, but it is not hidden either.
   for (const j of journeys) {
     if (j.flaky && j.candidate === 'passed') reasons.push(`${j.journey} failed once with the policy and passed when run again (flaky, not blamed on the policy): ${j.flaky}`);
+    if (j.ranAlone) {
+      const first = `${j.journey} failed while headerproof held its requests back ${Math.round(j.ranAlone.firstHeldBackMs / 1000)} s to keep inside the host's announced request limit (${truncateLine(j.ranAlone.firstError)})`;
+      reasons.push(j.candidate === 'passed' ? `${first}, and passed when run again alone: the pacing's doing, not the policy's` : `${first}, and ${j.candidate} again when run alone, with the host's whole budget`);
+    }
   }
   if (verdict === 'safe') reasons.push('all journeys pass and the policy caused no violations');
   const suggestions = policy.model

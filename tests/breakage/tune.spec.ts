@@ -20,7 +20,7 @@ test('tune converges to a strict CSP that passes the journeys enforced with zero
   const out = testInfo.outputPath('tuned.yaml');
   // The journeys whose needs differ (boot hashes, WebAssembly, tiles and the blob worker, the
   // shadow-root style, a shared page): all eleven in two engines would add minutes to CI; tune on
-  // every journey in both engines is measured on the real Immich (README).
+  // every journey in both engines is measured on the real Immich (docs/tune-and-blame.md).
   const journeys = 'login,timeline,map,video,share-link';
   const r = await runCli(['tune', '--out', out, '--workers', '2', '--browsers', 'chromium,firefox', '--journeys', journeys]);
   expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -1,4 +1,4 @@
-// The README's "Run it against your staging host" section, run as written against the lab served
+// docs/staging.md, "Run it against your staging host", run as written against the lab served
 // over HTTPS under a made-up host name with made-up credentials: seed, an origin-preserving run,
 // a Playwright-native project run, sharding + merge-reports (same verdicts as one run), an
 // API-key run, cleanup — then every file written is searched for the secrets.
@@ -30,11 +30,11 @@ const printed: string[] = [];
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(300_000);
 
-/** The README section's bash blocks: exported variable names and npx commands, in order. */
+/** The docs' staging section's bash blocks (docs/staging.md): exported variable names and npx commands, in order. */
 function readmeBlocks(): { exports: string[]; commands: string[] }[] {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(ROOT, 'docs', 'staging.md'), 'utf8');
   const start = readme.indexOf(SECTION);
-  expect(start, `README.md has a "${SECTION}" section`).toBeGreaterThan(-1);
+  expect(start, `docs/staging.md has a "${SECTION}" section`).toBeGreaterThan(-1);
   const end = readme.indexOf('\n## ', start + SECTION.length);
   const section = readme.slice(start, end < 0 ? undefined : end);
   return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => {

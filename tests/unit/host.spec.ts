@@ -1,6 +1,7 @@
 // Polite to the host: reading a target's pushback and announced limit, the load numbers a run
 // reports, the proxy's pacing, and the verdict never blaming a policy for a 429.
 import { test, expect } from '@playwright/test';
+import { mergeRanAlone, pacedFailures, type JourneyRecord } from '../../src/report/summary.js';
 import { addLoad, HostLoad, peakPerMinute, rateLimitOf, retryAfterSeconds, summarizeLoad, throttleOf, type HostLoadSlice } from '../../src/proxy/host.js';
 import { cacheable, hashedName } from '../../src/proxy/asset-cache.js';
 import { decideVerdict, exitCodeFor } from '../../src/verdict/verdict.js';
@@ -130,4 +131,34 @@ test('a shared pass reports "replaced" only for the member that replaces the tar
   expect(replacedBy({ set: { 'X-Content-Type-Options': 'nosniff' }, remove: [] }, upstream)).toEqual([]);
   expect(replacedBy({ set: {}, remove: ['Content-Security-Policy'], csp: { reportOnly: false, directives: { 'default-src': ["'self'"] } } }, upstream)).toEqual(['content-security-policy']);
   expect(replacedBy({ set: { 'X-Frame-Options': 'DENY' }, remove: [], csp: { reportOnly: true, directives: { 'default-src': ["'self'"] } } }, upstream)).toEqual(['x-frame-options']);
+});
+
+test("a failure held back by headerproof's own pacing runs again alone, per policy and engine; its result replaces the first try's and the verdict says why", () => {
+  const rec = (project: string, journey: string, status: 'passed' | 'failed', heldBackMs?: number, role: 'baseline' | 'candidate' = 'candidate'): JourneyRecord => ({
+    project, role, policyFile: `p/${project}.yaml`,
+    result: { journey, status, violations: [], upstreamErrors: 0, ...(status === 'failed' ? { error: 'locator.click: Timeout 20000ms exceeded.\nmore' } : {}), ...(heldBackMs ? { heldBackMs } : {}) },
+  });
+  const records = [
+    rec('baseline', 'budget', 'passed', undefined, 'baseline'), rec('baseline', 'budget@firefox', 'passed', undefined, 'baseline'), rec('baseline', 'login@firefox', 'failed', 60_000, 'baseline'),
+    rec('ro', 'budget', 'failed', 4_000), // held back too briefly: its failure stands
+    rec('ro', 'budget@firefox', 'failed', 41_000),
+    rec('ro', 'login@firefox', 'failed', 41_000), // its baseline failed too: nothing to settle
+    rec('safe', 'budget@firefox', 'passed', 30_000),
+  ];
+  expect(pacedFailures(records)).toEqual([{ project: 'ro', policyFile: 'p/ro.yaml', engine: 'firefox', journeys: ['budget@firefox'] }]);
+  const merged = mergeRanAlone(records, [{ ...rec('ro', 'budget@firefox', 'passed'), result: { ...rec('ro', 'budget@firefox', 'passed').result, screenshot: 's.png' } }], 'ro', new Map([['budget@firefox', 41_000]]), 'alone-1');
+  const alone = merged.find((r) => r.project === 'ro' && r.result.journey === 'budget@firefox')!.result;
+  expect(alone).toMatchObject({ status: 'passed', ranAlone: { firstHeldBackMs: 41_000 }, screenshot: 'alone-1/s.png' });
+  expect(merged.filter((r) => r.result.ranAlone)).toHaveLength(1);
+  // Run alone once: never again.
+  expect(pacedFailures(merged.map((r) => (r.result.ranAlone ? { ...r, result: { ...r.result, status: 'failed' as const, heldBackMs: 50_000 } } : r)))).toEqual([]);
+  const info = { name: 'ro', file: 'p/ro.yaml', description: '', served: {} };
+  const baseline = merged.filter((r) => r.role === 'baseline').map((r) => r.result).filter((r) => r.journey.startsWith('budget'));
+  const candidate = merged.filter((r) => r.project === 'ro').map((r) => r.result).filter((r) => r.journey.startsWith('budget'));
+  const v = decideVerdict(info, baseline, candidate);
+  // The Chromium failure (held back 4 s) still breaks; the Firefox one was the pacing's.
+  expect(v.verdict).toBe('breaks');
+  expect(v.reasons.join('\n')).toContain("budget@firefox failed while headerproof held its requests back 41 s to keep inside the host's announced request limit (locator.click: Timeout 20000ms exceeded.), and passed when run again alone: the pacing's doing, not the policy's");
+  const again = decideVerdict(info, baseline, candidate.map((c) => (c.ranAlone ? { ...c, status: 'failed' as const } : c)));
+  expect(again.reasons.join('\n')).toContain('and failed again when run alone, with the host\'s whole budget');
 });
