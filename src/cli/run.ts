@@ -143,9 +143,7 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
     // A member re-run alone because the findings point at it already failed in the shared pass.
     await rerun(groups, path.join(outDir, folder), list, groups.filter((g) => g.length === 1 && pointed.has(g[0]!)).flat());
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) throw new UnreachableError(`re-running the members of a shared pass that was not clean left no results (${path.join(outDir, folder)}); run again, or with --no-share`);
-    // Its own verdicts had no baseline to compare with: only its records (and its load on the target) count.
-    const splitLoad = existsSync(path.join(outDir, folder, 'summary.json')) ? (JSON.parse(readFileSync(path.join(outDir, folder, 'summary.json'), 'utf8')) as Summary).load : undefined;
-    for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
+    const splitLoad = takeSubRun(path.join(outDir, folder));
     records = mergeSplit(records, readRecords(path.join(outDir, folder)), new Set(groups.flat()), list, folder);
     const load = addLoad(summary.load, splitLoad);
     summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt), ...(load ? { load } : {}) });
@@ -153,6 +151,17 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
   writeRecords(outDir, records);
   writeReports(outDir, summary);
   return summary;
+}
+
+/**
+ * A re-run's folder inside this run: its own verdicts had no baseline to compare with, so only its
+ * records (and its load on the target, returned) count; its summary and reports are removed.
+ */
+function takeSubRun(folder: string): RunLoad | undefined {
+  const file = path.join(folder, 'summary.json');
+  const load = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary).load : undefined;
+  for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(folder, f), { force: true });
+  return load;
 }
 
 /**
@@ -168,9 +177,7 @@ export async function settlePaced(summary: Summary, outDir: string, rerun: (file
     const heldBack = new Map(records.filter((r) => r.role === 'candidate' && r.project === g.project && g.journeys.includes(r.result.journey)).map((r) => [r.result.journey, r.result.heldBackMs ?? 0]));
     await rerun([g.policyFile], g.journeys, g.engine, path.join(outDir, folder));
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) continue; // the first try's failure stands
-    const sub = path.join(outDir, folder, 'summary.json');
-    if (existsSync(sub)) load = addLoad(load, (JSON.parse(readFileSync(sub, 'utf8')) as Summary).load);
-    for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(outDir, folder, f), { force: true });
+    load = addLoad(load, takeSubRun(path.join(outDir, folder)));
     records = mergeRanAlone(records, readRecords(path.join(outDir, folder)), g.project, heldBack, folder);
   }
   summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt), ...(load ? { load } : {}) });
