@@ -5,6 +5,7 @@ import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from './run.js';
 import { runAcross, targetsOf } from './targets.js';
 import { subsetCommand } from './subset.js';
+import { planCommand } from './plan.js';
 import { doctorChecks, renderChecks } from './doctor.js';
 import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
@@ -79,6 +80,21 @@ program
   .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
   .action(async (opts) => {
     process.exitCode = await subsetCommand(opts);
+  });
+
+program
+  .command('plan')
+  .description('the whole rollout, proven: the bundles (A–D) on every app with blame, a CSP tuned for each app, then each stage (bundles, CSP report-only, CSP enforced) proven on every app and exported as a shared layer plus one per app for Traefik, nginx and Caddy')
+  .option('--targets <list>', 'the apps behind the edge: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s')
+  .option('--bundles <file...>', 'the bundle policies (default: policies/bundle-a.yaml … bundle-d.yaml)')
+  .option('--report-uri <url>', 'where `headerproof collect` listens behind your edge: the report-only stage\'s exports report there')
+  .option('--journeys <list>', 'comma-separated journeys to run on every app (default: each app\'s own list)')
+  .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox')
+  .option('--out <dir>', 'plan folder (default: reports/run-<time>)')
+  .option('--workers <n>', 'parallel browsers')
+  .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
+  .action(async (opts) => {
+    process.exitCode = await planCommand(opts);
   });
 
 program

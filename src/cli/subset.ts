@@ -12,8 +12,9 @@ import type { Summary } from '../report/model.js';
 import { targetEnv } from '../config/targets.js';
 import { defaultOutDir, run, UnreachableError, UsageError, type RunOptions } from './run.js';
 import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
+import type { TargetEntry } from '../config/config.js';
 
-const readSummary = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+export const readSummary = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
 
 export async function subsetCommand(options: AcrossOptions): Promise<number> {
   if (options.policy?.length !== 1) throw new UsageError('subset: name one policy with --policy (the candidate for the shared middleware)');
@@ -27,14 +28,7 @@ export async function subsetCommand(options: AcrossOptions): Promise<number> {
 
   // 1. The whole policy on every target, with blame: which part breaks what where.
   log(`headerproof subset: ${policy.name} on ${across.entries.map((t) => t.name).join(', ')}, with blame`);
-  await runAcross({ ...options, policy: [file], blame: true, out: path.join(outDir, 'measure'), quiet: true }, across.entries, across.baseDir);
-  const verdicts = across.entries.map((t) => {
-    const v = readSummary(path.join(outDir, 'measure', t.name)).policies.find((p) => p.policy.name === policy.name);
-    if (!v?.policy.model) throw new UnreachableError(`subset: the run on ${t.name} left no verdict for ${policy.name} (${path.join(outDir, 'measure', t.name)})`);
-    return { target: t.name, verdict: v };
-  });
-  const model = verdicts[0]!.verdict.policy.model!;
-  const plan = planSubset(model, policy.name, verdicts);
+  const { model, plan, verdicts } = await measureParts(file, policy.name, across, options, path.join(outDir, 'measure'));
 
   // 2. The layers as policy files, each proven by a run on the targets that get it.
   const layers = path.join(outDir, 'layers');
@@ -77,6 +71,21 @@ export async function subsetCommand(options: AcrossOptions): Promise<number> {
     console.log(`Report: ${path.relative(process.cwd(), path.join(outDir, 'index.html'))}`);
   }
   return result.exitCode;
+}
+
+/**
+ * A policy on every target with blame, and which of its parts each target takes (src/subset):
+ * the measure step of `subset` and of `plan`.
+ */
+export async function measureParts(file: string, name: string, across: { entries: TargetEntry[]; baseDir: string }, options: AcrossOptions, out: string) {
+  await runAcross({ ...options, policy: [file], blame: true, out, quiet: true }, across.entries, across.baseDir);
+  const verdicts = across.entries.map((t) => {
+    const v = readSummary(path.join(out, t.name)).policies.find((p) => p.policy.name === name);
+    if (!v?.policy.model) throw new UnreachableError(`the run on ${t.name} left no verdict for ${name} (${path.join(out, t.name)})`);
+    return { target: t.name, verdict: v };
+  });
+  const model = verdicts[0]!.verdict.policy.model!;
+  return { model, plan: planSubset(model, name, verdicts), verdicts };
 }
 
 /** 0 every layer proven safe; 1 a layer is not safe where it goes; 3 the plan could not be made. */

@@ -39,6 +39,10 @@ export interface TuneOptions {
    */
   unsafeStyles?: boolean;
   log?: (line: string) => void;
+  /** The environment of the target's runs (a plan's target: its app, URL and credentials). */
+  env?: NodeJS.ProcessEnv;
+  /** tune's own folder (default reports/tune-<time>). */
+  workDir?: string;
 }
 
 /** A loosening tune chose because nothing narrower works, with what it costs. */
@@ -82,7 +86,7 @@ async function observe(step: string, workDir: string, name: string, directives: 
   const doc: Record<string, unknown> = { name, description: `headerproof tune, ${step}`, csp: { reportOnly, directives } };
   if (base) Object.assign(doc, { set: base.set, remove: base.remove, ...(base.paths ? { paths: base.paths } : {}) });
   writeFileSync(file, YAML.stringify(doc));
-  const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, app: options.app, journeysDir: options.journeysDir, target: options.target, journeys: options.journeys, workers: options.workers, browsers: options.browsers };
+  const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, app: options.app, journeysDir: options.journeysDir, target: options.target, journeys: options.journeys, workers: options.workers, browsers: options.browsers, ...(options.env ? { env: options.env } : {}) };
   await run(runOptions);
   const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
   const p = summary.policies[0];
@@ -138,7 +142,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const maxIterations = options.maxIterations ?? 4;
   const unsafeStyles = options.unsafeStyles !== false;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-  const workDir = path.resolve('reports', `tune-${stamp}`);
+  const workDir = path.resolve(options.workDir ?? path.join('reports', `tune-${stamp}`));
   const base = options.from ? loadPolicy(options.from) : undefined;
   const name = base ? `${base.name}-tuned` : 'tuned';
   const start = base?.csp?.directives ?? STRICT_START;

@@ -1,0 +1,122 @@
+// The rollout plan: the operators' bundles (A–D) and a CSP tuned for each app, staged the way the
+// rollout goes — the bundles first, then the CSP report-only, then enforced — each stage a policy per
+// app, split into a shared layer (headers every app gets with the same value) and one layer per app.
+// Pure: it composes policies from what the subset measure and tune found; the runs that prove each
+// stage are the orchestration's (src/cli/plan.ts). Knows no app.
+import { serializeCsp, type CspDirectives } from '../policy/csp.js';
+import type { Policy } from '../policy/policy.js';
+import type { SubsetPlan } from '../subset/subset.js';
+import type { Verdict } from '../report/model.js';
+
+export const STAGES = ['bundles', 'csp-report-only', 'csp-enforced'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const STAGE_TITLE: Record<Stage, string> = {
+  bundles: 'Bundles A–D (what the subset proved each app takes)',
+  'csp-report-only': 'Bundle E, report-only: each app\'s tuned CSP reports, nothing is blocked',
+  'csp-enforced': 'Bundle E, enforced: each app\'s tuned CSP blocks',
+};
+
+/** A policy as a policy file holds it (what the proxy applies and the exports write). */
+export interface PolicyBody {
+  set: Record<string, string>;
+  remove: string[];
+  csp?: { reportOnly: boolean; directives: CspDirectives };
+}
+
+export class PlanError extends Error {}
+
+/**
+ * The bundles as one candidate: their headers together (a header two bundles set differently is a
+ * mistake in the bundles: refused), removals together, enforced CSP directives together. A bundle
+ * whose CSP is report-only is the CSP stage's business, not the bundles': refused, naming it.
+ */
+export function mergeBundles(bundles: Policy[]): PolicyBody {
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  const directives: CspDirectives = {};
+  for (const b of bundles) {
+    for (const [h, v] of Object.entries(b.set)) {
+      if (set[h] !== undefined && set[h] !== v) throw new PlanError(`${b.file || b.name}: set.${h} is "${v}", but an earlier bundle sets "${set[h]}"; make the bundles agree or leave one out with --bundles`);
+      set[h] = v;
+    }
+    for (const r of b.remove) if (!remove.includes(r)) remove.push(r);
+    if (b.csp?.reportOnly) throw new PlanError(`${b.file || b.name}: csp is report-only; the plan tunes each app's CSP and stages it report-only itself — leave this bundle out of --bundles`);
+    for (const [d, sources] of Object.entries(b.csp?.directives ?? {})) directives[d] = [...new Set([...(directives[d] ?? []), ...sources])];
+  }
+  return { set, remove, ...(Object.keys(directives).length ? { csp: { reportOnly: false, directives } } : {}) };
+}
+
+/**
+ * One app's policy at one stage: its bundle layer (the parts the subset proved it takes), plus, from
+ * the CSP stages on, its tuned CSP. The bundle's own CSP directives (frame-ancestors) join the tuned
+ * ones; in the report-only stage they report only, which is why X-Frame-Options stays in the bundles.
+ */
+export function stagePolicy(stage: Stage, bundle: PolicyBody | undefined, tuned: CspDirectives | undefined): PolicyBody {
+  const base: PolicyBody = { set: { ...bundle?.set }, remove: [...(bundle?.remove ?? [])], ...(bundle?.csp ? { csp: bundle.csp } : {}) };
+  if (stage === 'bundles' || !tuned) return base;
+  const directives: CspDirectives = { ...tuned };
+  for (const [d, sources] of Object.entries(bundle?.csp?.directives ?? {})) if (!(d in directives)) directives[d] = sources;
+  return { ...base, csp: { reportOnly: stage === 'csp-report-only', directives } };
+}
+
+/**
+ * The report-only stage as the edge serves it: its CSP also reports to production's collector
+ * (`headerproof collect`), so real users' browsers tell what the journeys did not reach.
+ */
+export function withReportUri(policy: Policy, uri: string | undefined): Policy {
+  if (!uri || !policy.csp) return policy;
+  return { ...policy, csp: { ...policy.csp, directives: { ...policy.csp.directives, 'report-uri': [uri] } } };
+}
+
+/** What tune found for one app. */
+export interface PlanTune {
+  target: string;
+  converged: boolean;
+  /** The tuned policy file, relative to the plan's folder. */
+  file?: string;
+  csp?: string;
+  allowances: { directive: string; source: string; why: string; cost: string }[];
+  /** When not converged: what is left, as tune said it. */
+  unresolved: string[];
+}
+
+export interface StageProof {
+  stage: Stage;
+  target: string;
+  policy: string;
+  /** The stage's policy for this app, relative to the plan's folder. */
+  file: string;
+  verdict: Verdict;
+  reasons: string[];
+  /** That run's report, relative to the plan's folder. */
+  report: string;
+  /** Set when this app's CSP could not be tuned, so this stage holds no CSP for it. */
+  withoutCsp?: string;
+}
+
+export interface PlanResult {
+  tool: 'headerproof';
+  kind: 'plan';
+  targets: string[];
+  browsers: string;
+  bundles: string[];
+  subset: SubsetPlan;
+  tuned: PlanTune[];
+  stages: { stage: Stage; title: string; proofs: StageProof[]; exports: Record<string, string> }[];
+  /** Headers each app already sends that a stage replaced (read from the runs). */
+  upstream: { target: string; stage: Stage; replaced: string[] }[];
+  durationMs: number;
+  /** 0 every stage proven safe on every app; 1 a stage breaks an app; 3 the plan is incomplete. */
+  exitCode: number;
+}
+
+export function planExit(r: Pick<PlanResult, 'subset' | 'tuned' | 'stages'>): number {
+  const proofs = r.stages.flatMap((s) => s.proofs);
+  if (proofs.some((p) => p.verdict === 'breaks' || p.verdict === 'would-break')) return 1;
+  if (r.subset.undecided.length || r.tuned.some((t) => !t.converged) || proofs.some((p) => p.verdict !== 'safe')) return 3;
+  return 0;
+}
+
+/** The CSP one line, for the plan page. */
+export const cspLine = (directives: CspDirectives) => serializeCsp(directives);
