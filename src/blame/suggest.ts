@@ -35,6 +35,25 @@ function cspCost(directive: string, source: string): string {
   return 'review: widens what the page may load';
 }
 
+const inlineKind = (directive: string): 'script' | 'style' => (directive.startsWith('style-src') ? 'style' : 'script');
+
+/**
+ * CSP3: a directive holding a hash or a nonce ignores its 'unsafe-inline' (and 'strict-dynamic'
+ * does too for scripts). A fix that puts one beside 'unsafe-inline' therefore blocks every inline
+ * block it does not list: say so, and name what the journeys ran that it would then block.
+ */
+export function disablesUnsafeInline(directive: string, sources: string[], inlineBlocks: InlineBlock[]): string | undefined {
+  if (!sources.includes("'unsafe-inline'")) return undefined;
+  const hashes = sources.filter((x) => /^'(sha(256|384|512)-|nonce-)/.test(x));
+  if (!hashes.length && !sources.includes("'strict-dynamic'")) return undefined;
+  const kind = inlineKind(directive);
+  const unlisted = [...new Map(inlineBlocks.filter((b) => b.kind === kind && !sources.includes(b.hash)).map((b) => [b.hash, b])).values()];
+  const what = unlisted.length
+    ? `it would block ${unlisted.length} inline ${kind}${unlisted.length === 1 ? '' : 's'} the journeys ran (${unlisted.slice(0, 3).map((b) => `"${b.sample.replace(/\s+/g, ' ').trim().slice(0, 40)}" on ${b.path}`).join('; ')}${unlisted.length > 3 ? '; …' : ''})`
+    : `every inline ${kind} it does not list would be blocked`;
+  return `note: a ${hashes.length ? 'hash or nonce' : "'strict-dynamic'"} beside 'unsafe-inline' makes browsers ignore 'unsafe-inline' in ${directive}: ${what}`;
+}
+
 function groupsOf(violations: ViolationGroup[]): Map<string, ViolationGroup[]> {
   const out = new Map<string, ViolationGroup[]>();
   for (const v of violations) {
@@ -61,7 +80,9 @@ export function suggestFixes(policy: PolicyModel, violations: ViolationGroup[], 
       const widened = widen(policy.csp.directives, { [directive]: sources })[directive]!;
       const before = policy.csp.directives[directive] ?? effectiveSources(policy.csp.directives, directive) ?? [];
       const added = widened.filter((s) => !before.includes(s));
-      out.push({ ...base, fix: `${directive} ${widened.join(' ')}`, cost: (added.length ? added : sources).map((s) => cspCost(directive, s)).sort().reverse()[0]! });
+      const cost = (added.length ? added : sources).map((s) => cspCost(directive, s)).sort().reverse()[0]!;
+      const disables = disablesUnsafeInline(directive, widened, inlineBlocks);
+      out.push({ ...base, fix: `${directive} ${widened.join(' ')}${disables ? ` — ${disables}` : ''}`, cost: disables ? `high: the inline ${inlineKind(directive)}s it does not list stop running` : cost });
     } else if (v.kind === 'permissions-policy') {
       out.push({ ...base, fix: `Permissions-Policy: ${v.directive}=(self)`, cost: `low: only this origin's pages (not embedded third parties) may use ${v.directive}` });
     } else if (v.kind === 'integrity-policy') {

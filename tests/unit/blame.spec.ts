@@ -1,6 +1,9 @@
 import { test, expect } from '@playwright/test';
 import { bisectParts, blameItems, blameRepresentatives, bootFailureOf, combineItems, PERMISSIVE } from '../../src/blame/blame.js';
 import type { JourneyComparison, PolicyVerdict } from '../../src/report/model.js';
+import { disablesUnsafeInline, suggestFixes } from '../../src/blame/suggest.js';
+import type { InlineBlock } from '../../src/proxy/inline-scripts.js';
+import type { ViolationGroup } from '../../src/observe/violation.js';
 
 const BOOT = "the app cannot boot: the enforced CSP (script-src-elem) blocks its inline bootstrap script ('sha256-abc=', changes with every app build)";
 
@@ -95,4 +98,20 @@ test('parts combine into one policy: Permissions-Policy features joined, CSP dir
   const d = combineItems([byLabel('img-src'), byLabel('default-src')]);
   expect(d.policy.csp!.directives).toEqual({ 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'worker-src': PERMISSIVE });
   expect(combineItems([byLabel('Referrer')])).toBe(byLabel('Referrer'));
+});
+
+// Immich 3.1.0's no-wasm case: the fix suggested `script-src 'self' 'unsafe-inline' 'sha256-…'`,
+// which makes browsers ignore 'unsafe-inline' and block every inline script it does not list.
+test('a suggested fix that puts a hash beside \'unsafe-inline\' says so, and names the inline scripts it would then block', () => {
+  const boot: InlineBlock = { kind: 'script', hash: "'sha256-boot='", path: '/photos', sample: '{ __sveltekit_1 = {} }', buildSpecific: true };
+  const other: InlineBlock = { kind: 'script', hash: "'sha256-other='", path: '/map', sample: 'window.theme = "dark"', buildSpecific: false };
+  const v: ViolationGroup = { kind: 'csp', directive: 'script-src-elem', blockedUrl: 'inline', source: '', sample: '{ __sveltekit_1 = {} }', disposition: 'enforce', journey: 'timeline', pageUrl: 'http://127.0.0.1:1/photos', count: 1, channels: ['event'] };
+  const [fix] = suggestFixes({ set: {}, remove: [], csp: { reportOnly: false, directives: { 'script-src': ["'self'", "'unsafe-inline'", "'nonce-x'"] } } }, [v], [boot, other]);
+  expect(fix!.fix).toContain("makes browsers ignore 'unsafe-inline' in script-src");
+  expect(fix!.fix).toContain('every inline script it does not list would be blocked');
+  expect(disablesUnsafeInline('script-src', ["'self'", "'unsafe-inline'", "'sha256-boot='"], [boot, other])).toContain('it would block 1 inline script the journeys ran ("window.theme = "dark"" on /map)');
+  expect(fix!.cost).toMatch(/^high: the inline scripts it does not list stop running/);
+  expect(disablesUnsafeInline('script-src', ["'self'", "'unsafe-inline'", "'sha256-a='"], [])).toContain('every inline script it does not list would be blocked');
+  expect(disablesUnsafeInline('script-src', ["'self'", "'unsafe-inline'"], [boot]), "'unsafe-inline' alone still works").toBeUndefined();
+  expect(disablesUnsafeInline('style-src', ["'self'", "'sha256-a='"], [boot]), "no 'unsafe-inline' to disable").toBeUndefined();
 });
