@@ -1,7 +1,7 @@
 // The report store on PostgreSQL (pg), for several collectors behind one edge: the same tables as
 // SQLite; upserts make concurrent collectors add up instead of overwriting each other.
 import pg from 'pg';
-import { assemble, day, fold, schema, SQL, StoreError, type CounterName, type ReportStore, type StoreContents } from './store.js';
+import { assemble, day, fold, schema, SQL, StoreError, type CounterName, type ReportStore, type StoreContents } from './store-schema.js';
 import type { ReportEntry } from './ingest.js';
 
 /** "?" placeholders → "$1, $2, …". */

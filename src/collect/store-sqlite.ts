@@ -2,7 +2,7 @@
 // batch survives the collector being killed (kill -9); only a power cut may lose the last commits.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { assemble, day, fold, schema, SQL, StoreError, type CounterName, type ReportStore, type StoreContents } from './store.js';
+import { assemble, day, fold, schema, SQL, StoreError, type CounterName, type ReportStore, type StoreContents } from './store-schema.js';
 import type { ReportEntry } from './ingest.js';
 
 export class SqliteStore implements ReportStore {
