@@ -15,6 +15,8 @@ export interface Suggestion {
   fix: string;
   /** One line: what allowing it costs. */
   cost: string;
+  /** Blocked only in journeys that passed: nothing depended on it, so leaving it blocked is safe. */
+  nothingDependedOn?: boolean;
 }
 
 export interface PolicyModel {
@@ -63,7 +65,23 @@ function groupsOf(violations: ViolationGroup[]): Map<string, ViolationGroup[]> {
   return out;
 }
 
-export function suggestFixes(policy: PolicyModel, violations: ViolationGroup[], inlineBlocks: InlineBlock[]): Suggestion[] {
+/**
+ * passedJourneys: the journeys that passed under the policy. A violation the policy enforced only in
+ * journeys that passed changed nothing a user does: the suggestion says first that leaving it blocked
+ * is safe, and only then how to allow it and at what cost.
+ */
+export function suggestFixes(policy: PolicyModel, violations: ViolationGroup[], inlineBlocks: InlineBlock[], passedJourneys?: ReadonlySet<string>): Suggestion[] {
+  const out = suggestAll(policy, violations, inlineBlocks);
+  if (!passedJourneys) return out;
+  return out.map((s) => {
+    const group = violations.filter((v) => v.kind === s.kind && v.directive === s.directive && v.blockedUrl === s.blocked);
+    const harmless = group.length > 0 && group.every((v) => v.disposition === 'enforce' && passedJourneys.has(v.journey));
+    if (!harmless) return s;
+    return { ...s, nothingDependedOn: true, fix: `leaving it blocked is safe: ${s.journeys.join(', ')} passed with it blocked, so nothing the journeys do needs it. To allow it anyway: ${s.fix}`, cost: `none while it stays blocked; allowing it: ${s.cost}` };
+  });
+}
+
+function suggestAll(policy: PolicyModel, violations: ViolationGroup[], inlineBlocks: InlineBlock[]): Suggestion[] {
   const out: Suggestion[] = [];
   for (const group of groupsOf(violations).values()) {
     const v = group[0]!;

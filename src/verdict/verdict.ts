@@ -116,7 +116,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
   }
   if (verdict === 'safe') reasons.push('all journeys pass and the policy caused no violations');
   const suggestions = policy.model
-    ? suggestFixes(policy.model, journeys.flatMap((j) => j.candidate === 'failed' ? j.violations.filter((v) => POLICY_KINDS.has(v.kind)) : j.newViolations), journeys.flatMap((j) => j.inlineBlocks ?? []))
+    ? suggestFixes(policy.model, journeys.flatMap((j) => j.candidate === 'failed' ? j.violations.filter((v) => POLICY_KINDS.has(v.kind)) : j.newViolations), journeys.flatMap((j) => j.inlineBlocks ?? []), new Set(journeys.filter((j) => j.candidate === 'passed').map((j) => j.journey)))
     : [];
   return { policy, verdict, reasons, journeys, replacedUpstreamHeaders, warnings, suggestions };
 }

@@ -115,3 +115,22 @@ test('a suggested fix that puts a hash beside \'unsafe-inline\' says so, and nam
   expect(disablesUnsafeInline('script-src', ["'self'", "'unsafe-inline'"], [boot]), "'unsafe-inline' alone still works").toBeUndefined();
   expect(disablesUnsafeInline('style-src', ["'self'", "'sha256-a='"], [boot]), "no 'unsafe-inline' to disable").toBeUndefined();
 });
+
+// Issue 39: an Angular page's `new Function('')` feature probe was blocked, no journey failed, and
+// the suggestion was `'unsafe-eval'` at high cost.
+test('a violation blocked only in journeys that passed says first that leaving it blocked is safe', () => {
+  const probe: ViolationGroup = { kind: 'csp', directive: 'script-src', blockedUrl: 'eval', source: 'http://127.0.0.1:1/angular.js', sample: '', disposition: 'enforce', journey: 'login', pageUrl: 'http://127.0.0.1:1/', count: 1, channels: ['event'] };
+  const model = { set: {}, remove: [], csp: { reportOnly: false, directives: { 'script-src': ["'self'"] } } };
+  const [harmless] = suggestFixes(model, [probe], [], new Set(['login']));
+  expect(harmless!.nothingDependedOn).toBe(true);
+  expect(harmless!.fix).toMatch(/^leaving it blocked is safe: login passed with it blocked/);
+  expect(harmless!.fix).toContain("To allow it anyway: script-src 'self' 'unsafe-eval'");
+  expect(harmless!.cost).toMatch(/^none while it stays blocked; allowing it: high/);
+  // The same violation in a journey that failed is an allowance it needs.
+  const [needed] = suggestFixes(model, [probe], [], new Set());
+  expect(needed!.nothingDependedOn).toBeUndefined();
+  expect(needed!.fix).toBe("script-src 'self' 'unsafe-eval'");
+  // Report-only: nothing was blocked, so the passing journey proves nothing about blocking it.
+  const [reported] = suggestFixes({ ...model, csp: { ...model.csp, reportOnly: true } }, [{ ...probe, disposition: 'report' }], [], new Set(['login']));
+  expect(reported!.nothingDependedOn).toBeUndefined();
+});
