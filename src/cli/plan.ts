@@ -54,7 +54,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   mkdirSync(path.dirname(candidate), { recursive: true });
   writeFileSync(candidate, YAML.stringify({ name: candidateName, description: `The bundles ${bundleFiles.map((f) => path.basename(f, '.yaml')).join(', ')} together (headerproof plan)`, ...merged }));
   log(`headerproof plan: 1/3 the bundles on ${names.join(', ')}, with blame (which parts each app takes)`);
-  const { model, plan: subset } = await measureParts(candidate, candidateName, across, options, path.join(outDir, 'measure'));
+  const { model, plan: subset } = await measureParts(candidate, candidateName, across, { ...options, progress: !options.quiet }, path.join(outDir, 'measure'));
   const bundleOf = (target: string): PolicyBody | undefined => {
     const own = subset.perTarget.find((p) => p.target === target)?.parts ?? [];
     const body = policyOfParts(model, [...subset.shared, ...own]);
@@ -96,7 +96,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     if (!files.length) continue;
     log(`headerproof plan: 3/3 proving ${files.length} stage(s) on ${name}`);
     const out = path.join(outDir, 'proof', name);
-    const single: RunOptions = { ...options, policy: files, blame: false, out, quiet: true, env: envOf(name) };
+    const single: RunOptions = { ...options, policy: files, blame: false, out, quiet: true, progress: !options.quiet, env: envOf(name) };
     delete (single as AcrossOptions).targets;
     await run(single);
     const summary = readSummary(out);
