@@ -88,6 +88,7 @@ program
   .option('--targets <list>', 'the apps behind the edge: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s')
   .option('--bundles <file...>', 'the bundle policies (default: policies/bundle-a.yaml … bundle-d.yaml)')
   .option('--report-uri <url>', 'where `headerproof collect` listens behind your edge: the report-only stage\'s exports report there')
+  .option('--since <plan>', 'an earlier plan (its folder or plan.json): say what changed since, e.g. after an app upgrade')
   .option('--journeys <list>', 'comma-separated journeys to run on every app (default: each app\'s own list)')
   .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox')
   .option('--out <dir>', 'plan folder (default: reports/run-<time>)')

@@ -3,7 +3,7 @@
 // app in every engine; 3) each stage — bundles, CSP report-only, CSP enforced — as a policy per app,
 // proven by one run per app (all three stages beside its baseline); 4) each proven stage split into a
 // shared layer and one per app, exported for Traefik, nginx and Caddy; 5) plan.json, plan.md, index.html.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadPolicy } from '../policy/policy.js';
@@ -12,7 +12,7 @@ import { targetEnv } from '../config/targets.js';
 import { exportLayers, splitLayers } from '../export/layers.js';
 import type { ExportFormat } from '../export/export.js';
 import { tune, TuneError } from '../tune/tune.js';
-import { mergeBundles, planExit, PlanError, STAGE_TITLE, STAGES, stagePolicy, withReportUri, type PlanResult, type PlanTune, type PolicyBody, type Stage, type StageProof } from '../plan/plan.js';
+import { mergeBundles, planChanges, planExit, PlanError, STAGE_TITLE, STAGES, stagePolicy, withReportUri, type PlanResult, type PlanTune, type PolicyBody, type Stage, type StageProof } from '../plan/plan.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../report/plan.js';
 import { defaultOutDir, run, UsageError, type RunOptions } from './run.js';
 import { targetsOf, type AcrossOptions } from './targets.js';
@@ -21,6 +21,8 @@ import { measureParts, readSummary } from './subset.js';
 export interface PlanOptions extends AcrossOptions {
   /** The bundle policy files (default: policies/bundle-a … bundle-d.yaml). */
   bundles?: string[];
+  /** An earlier plan (its folder or plan.json): the new plan says what changed since (an app upgrade's check). */
+  since?: string;
   /** Where production browsers report (a `headerproof collect` URL): the report-only stage's exports name it. */
   reportUri?: string;
 }
@@ -41,6 +43,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     if (err instanceof PlanError) throw new UsageError(err.message);
     throw err;
   }
+  const since = options.since ? readEarlierPlan(options.since) : undefined;
   const outDir = options.out ? path.resolve(options.out) : defaultOutDir();
   const log = (line: string) => { if (!options.quiet) console.log(line); };
   const rel = (f: string) => path.relative(outDir, f);
@@ -69,7 +72,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     const workDir = path.join(outDir, 'tune', name);
     try {
       const r = await tune({ env: envOf(name), browsers: options.browsers, workers: options.workers, journeys: options.journeys, workDir, out: path.join(workDir, 'tuned.yaml'), log: (l) => log(`  ${l}`) });
-      tuned.push({ target: name, converged: r.converged, file: rel(r.file), allowances: r.allowances, unresolved: r.unresolved, ...(r.converged ? { csp: YAML.stringify(r.directives) } : {}) });
+      tuned.push({ target: name, converged: r.converged, file: rel(r.file), allowances: r.allowances, unresolved: r.unresolved, ...(r.converged ? { directives: r.directives } : {}) });
       if (r.converged) directivesOf.set(name, r.directives);
     } catch (err) {
       if (!(err instanceof TuneError)) throw err;
@@ -141,6 +144,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     tool: 'headerproof', kind: 'plan', targets: names, browsers: options.browsers ?? 'chromium', bundles: bundleFiles.map((f) => path.relative(process.cwd(), f)),
     ...partial, upstream, durationMs: Date.now() - started, exitCode: planExit(partial),
   };
+  if (since) result.changes = planChanges(since, result);
   writeFileSync(path.join(outDir, 'plan.json'), JSON.stringify(result, null, 2) + '\n');
   writeFileSync(path.join(outDir, 'plan.md'), renderPlanMarkdown(result));
   writeFileSync(path.join(outDir, 'index.html'), renderPlanHtml(result));
@@ -149,4 +153,17 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     console.log(`Plan: ${path.relative(process.cwd(), path.join(outDir, 'index.html'))}`);
   }
   return result.exitCode;
+}
+
+/** An earlier plan.json (or the folder holding one), checked enough to compare with. */
+function readEarlierPlan(where: string): PlanResult {
+  const file = existsSync(where) && statSync(where).isDirectory() ? path.join(where, 'plan.json') : where;
+  let parsed: Partial<PlanResult>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PlanResult>;
+  } catch (err) {
+    throw new UsageError(`--since: ${file} ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON'}; give an earlier plan's folder or its plan.json`);
+  }
+  if (parsed.kind !== 'plan' || !Array.isArray(parsed.targets) || !Array.isArray(parsed.stages) || !Array.isArray(parsed.tuned) || !parsed.subset) throw new UsageError(`--since: ${file} is not a plan.json written by \`headerproof plan\``);
+  return parsed as PlanResult;
 }

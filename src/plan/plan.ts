@@ -3,7 +3,7 @@
 // app, split into a shared layer (headers every app gets with the same value) and one layer per app.
 // Pure: it composes policies from what the subset measure and tune found; the runs that prove each
 // stage are the orchestration's (src/cli/plan.ts). Knows no app.
-import { serializeCsp, type CspDirectives } from '../policy/csp.js';
+import { diffCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
 import type { SubsetPlan } from '../subset/subset.js';
 import type { Verdict } from '../report/model.js';
@@ -75,7 +75,8 @@ export interface PlanTune {
   converged: boolean;
   /** The tuned policy file, relative to the plan's folder. */
   file?: string;
-  csp?: string;
+  /** The tuned CSP (when it converged). */
+  directives?: CspDirectives;
   allowances: { directive: string; source: string; why: string; cost: string }[];
   /** When not converged: what is left, as tune said it. */
   unresolved: string[];
@@ -106,6 +107,8 @@ export interface PlanResult {
   stages: { stage: Stage; title: string; proofs: StageProof[]; exports: Record<string, string> }[];
   /** Headers each app already sends that a stage replaced (read from the runs). */
   upstream: { target: string; stage: Stage; replaced: string[] }[];
+  /** What changed since an earlier plan (--since): each line one change, for an app upgrade's review. */
+  changes?: string[];
   durationMs: number;
   /** 0 every stage proven safe on every app; 1 a stage breaks an app; 3 the plan is incomplete. */
   exitCode: number;
@@ -116,6 +119,41 @@ export function planExit(r: Pick<PlanResult, 'subset' | 'tuned' | 'stages'>): nu
   if (proofs.some((p) => p.verdict === 'breaks' || p.verdict === 'would-break')) return 1;
   if (r.subset.undecided.length || r.tuned.some((t) => !t.converged) || proofs.some((p) => p.verdict !== 'safe')) return 3;
   return 0;
+}
+
+/**
+ * The upgrade check of a plan: what changed since an earlier plan of the same apps — a stage's
+ * verdict on an app, the sources its tuned CSP gained or lost (a per-build hash included), whether
+ * tune still converges, and the bundle parts it takes. Pure; the lines are for a person.
+ */
+export function planChanges(before: PlanResult, after: PlanResult): string[] {
+  const out: string[] = [];
+  for (const target of after.targets) {
+    if (!before.targets.includes(target)) {
+      out.push(`${target}: new in this plan`);
+      continue;
+    }
+    for (const stage of STAGES) {
+      const was = before.stages.find((s) => s.stage === stage)?.proofs.find((p) => p.target === target)?.verdict;
+      const now = after.stages.find((s) => s.stage === stage)?.proofs.find((p) => p.target === target)?.verdict;
+      if (was !== now) out.push(`${target}: ${stage} was ${was ?? 'not run'}, now ${now ?? 'not run'}`);
+    }
+    const t0 = before.tuned.find((t) => t.target === target);
+    const t1 = after.tuned.find((t) => t.target === target);
+    if (t0?.converged !== t1?.converged) out.push(`${target}: tune ${t1?.converged ? 'converges now' : 'no longer converges'}${t1?.unresolved[0] ? ` (${t1.unresolved[0]})` : ''}`);
+    if (t0?.directives && t1?.directives) {
+      const d = diffCsp(t0.directives, t1.directives);
+      for (const [directive, sources] of Object.entries(d.added)) out.push(`${target}: its CSP's ${directive} gained ${sources.join(' ') || '(the directive)'}`);
+      for (const [directive, sources] of Object.entries(d.removed)) out.push(`${target}: its CSP's ${directive} lost ${sources.join(' ') || '(the directive)'}`);
+    }
+    const parts = (r: PlanResult) => [...r.subset.shared, ...(r.subset.perTarget.find((p) => p.target === target)?.parts ?? [])];
+    const p0 = parts(before);
+    const p1 = parts(after);
+    for (const p of p1.filter((x) => !p0.includes(x))) out.push(`${target}: now takes ${p}`);
+    for (const p of p0.filter((x) => !p1.includes(x))) out.push(`${target}: no longer takes ${p}`);
+  }
+  for (const target of before.targets.filter((t) => !after.targets.includes(t))) out.push(`${target}: not in this plan any more`);
+  return out;
 }
 
 /** The CSP one line, for the plan page. */

@@ -1,6 +1,6 @@
 // The page of `headerproof plan`: stage × app, what each layer holds and why, each allowance's cost,
 // what each app already sends that the edge replaced, and where the exports are. Every string escaped.
-import type { PlanResult } from '../plan/plan.js';
+import { cspLine, type PlanResult } from '../plan/plan.js';
 import { escapeHtml as e, escapeMarkdown as m } from './escape.js';
 import { CSS } from './html.js';
 
@@ -25,6 +25,7 @@ export function renderPlanMarkdown(r: PlanResult): string {
     for (const a of t.allowances) lines.push(`  - allowance \`${m(a.directive)} ${m(a.source)}\`: ${m(a.why)}; cost: ${m(a.cost)}`);
   }
   if (r.upstream.length) lines.push('', '**What the apps send themselves, replaced by a stage:**', ...r.upstream.map((u) => `- ${m(u.target)} (${m(u.stage)}): ${u.replaced.map(m).join(', ')}`));
+  if (r.changes) lines.push('', '**Since the earlier plan:**', ...(r.changes.length ? r.changes.map((c) => `- ${m(c)}`) : ['- nothing changed']));
   lines.push('', `${(r.durationMs / 60000).toFixed(1)} min.`);
   return lines.join('\n') + '\n';
 }
@@ -46,13 +47,14 @@ export function renderPlanHtml(r: PlanResult): string {
 ${r.stages.map((s) => `<tr><td><b>${e(s.stage)}</b><div class="meta">${e(s.title)}</div></td>${r.targets.map((t) => verdictCell(s, t)).join('')}<td>${Object.keys(s.exports).length ? Object.entries(s.exports).map(([f, d]) => `<a href="${e(d)}/README.txt">${e(f)}</a>`).join(' · ') : '<span class="meta">not exported: not proven safe on every app</span>'}</td></tr>`).join('\n')}
 </table>
 <p class="meta">Each stage's exports are a shared layer (the headers every app gets with the same value) and one layer per app (everything else, such as each app's own CSP). The two never set the same header, so neither overrides the other: in Traefik attach the shared middleware to the entrypoint (or every router) and each app's to its router; in nginx include both at the same level of the app's server block; in Caddy import both in the app's site block. Report-only CSP stages keep X-Frame-Options for framing, since browsers ignore frame-ancestors in a report-only policy.</p>
+${r.changes ? `<h2>Since the earlier plan</h2>${r.changes.length ? `<ul>${r.changes.map((c) => `<li>${e(c)}</li>`).join('')}</ul>` : '<p>Nothing changed.</p>'}` : ''}
 <h2>Bundles: what every app takes, and what each takes on top</h2>
 ${list(r.subset.shared)}
 ${r.subset.perTarget.map((t) => `<h3>${e(t.target)} on top</h3>${list(t.parts)}`).join('\n')}
 ${r.subset.refused.length ? `<h3>Left out where it breaks</h3><table><tr><th>part</th><th>app</th><th>why</th></tr>${r.subset.refused.map((f) => `<tr><td><code>${e(f.part)}</code></td><td>${e(f.target)}</td><td>${e(f.why)}</td></tr>`).join('')}</table>` : ''}
 ${r.subset.undecided.length ? `<h3>Undecided</h3><ul>${r.subset.undecided.map((u) => `<li><b>${e(u.target)}</b>: ${e(u.why)}</li>`).join('')}</ul>` : ''}
 <h2>Each app's tuned CSP</h2>
-${r.tuned.map((t) => `<h3>${e(t.target)}: ${t.converged ? '<span class="v safe">converged</span>' : '<span class="v inconclusive">not converged</span>'}</h3>${t.file ? `<p class="meta">Policy: <code>${e(t.file)}</code> (its comments say which journey needs each source)</p>` : ''}${t.csp ? `<pre>${e(t.csp)}</pre>` : ''}${t.allowances.length ? `<table><tr><th>allowance</th><th>why</th><th>cost</th></tr>${t.allowances.map((a) => `<tr><td><code>${e(a.directive)} ${e(a.source)}</code></td><td>${e(a.why)}</td><td>${e(a.cost)}</td></tr>`).join('')}</table>` : ''}${t.unresolved.length ? `<p>What is left:</p><ul>${t.unresolved.map((u) => `<li>${e(u)}</li>`).join('')}</ul>` : ''}`).join('\n')}
+${r.tuned.map((t) => `<h3>${e(t.target)}: ${t.converged ? '<span class="v safe">converged</span>' : '<span class="v inconclusive">not converged</span>'}</h3>${t.file ? `<p class="meta">Policy: <code>${e(t.file)}</code> (its comments say which journey needs each source)</p>` : ''}${t.directives ? `<pre>${e(cspLine(t.directives))}</pre>` : ''}${t.allowances.length ? `<table><tr><th>allowance</th><th>why</th><th>cost</th></tr>${t.allowances.map((a) => `<tr><td><code>${e(a.directive)} ${e(a.source)}</code></td><td>${e(a.why)}</td><td>${e(a.cost)}</td></tr>`).join('')}</table>` : ''}${t.unresolved.length ? `<p>What is left:</p><ul>${t.unresolved.map((u) => `<li>${e(u)}</li>`).join('')}</ul>` : ''}`).join('\n')}
 ${r.upstream.length ? `<h2>What the apps send themselves</h2><ul>${r.upstream.map((u) => `<li><b>${e(u.target)}</b> (${e(u.stage)}) already sends ${e(u.replaced.join(', '))}: the stage's header replaces it (as in its proving run)</li>`).join('')}</ul>` : ''}
 </body></html>
 `;

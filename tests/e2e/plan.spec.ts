@@ -3,7 +3,7 @@
 // Immich v1.135 and v3.1, whose tuned CSPs differ (v3.1's timeline compiles WebAssembly); then the
 // enforced stage's nginx export served for real in front of both gives each app its proven headers.
 import { test, expect } from '@playwright/test';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers.js';
@@ -66,6 +66,10 @@ test('plan: every stage proven on both versions, each app\'s CSP in its own laye
     for (const lab of labs) await lab.close();
   }
 
+  writeFileSync(path.join(dir, 'other.json'), '{"kind":"subset"}');
+  const notPlan = await runCli(['plan', '--targets', 'immich', '--since', path.join(dir, 'other.json'), '--out', path.join(dir, 'y')]);
+  expect(notPlan.code, notPlan.stderr).toBe(2);
+  expect(notPlan.stderr).toContain('is not a plan.json written by `headerproof plan`');
   const none = await runCli(['plan', '--bundles', path.join(dir, 'missing.yaml'), '--targets', 'immich', '--out', path.join(dir, 'x')]);
   expect(none.code).toBe(2);
   expect(none.stderr).toContain('--bundles: ');

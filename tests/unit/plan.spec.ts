@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { mergeBundles, planExit, PlanError, stagePolicy, withReportUri, type PlanResult } from '../../src/plan/plan.js';
+import { mergeBundles, planChanges, planExit, PlanError, stagePolicy, withReportUri, type PlanResult } from '../../src/plan/plan.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../src/report/plan.js';
 import type { Policy } from '../../src/policy/policy.js';
 
@@ -60,4 +60,20 @@ test('the plan page escapes what tune and the runs said', () => {
   expect(html).not.toContain('<script>alert(1)');
   expect(html).toContain('&#60;script&#62;alert(1)');
   expect(renderPlanMarkdown(r)).toContain('| bundles | **safe** | **safe** | no |');
+});
+
+test('the upgrade check: a stage\'s verdict, the tuned CSP\'s sources, convergence and the bundle parts, each change one line', () => {
+  const before = result(['safe', 'safe']);
+  before.tuned = [{ target: 'a', converged: true, directives: { 'script-src': ["'self'", "'sha256-old='"] }, allowances: [], unresolved: [] }];
+  const after = result(['safe', 'breaks']);
+  after.tuned = [{ target: 'a', converged: true, directives: { 'script-src': ["'self'", "'sha256-new='", "'wasm-unsafe-eval'"] }, allowances: [], unresolved: [] }];
+  after.subset = { ...after.subset, perTarget: [{ target: 'a', parts: ['Cross-Origin-Resource-Policy: same-origin'] }, { target: 'b', parts: [] }] };
+  expect(planChanges(before, after)).toEqual([
+    "a: its CSP's script-src gained 'sha256-new=' 'wasm-unsafe-eval'",
+    "a: its CSP's script-src lost 'sha256-old='",
+    'a: now takes Cross-Origin-Resource-Policy: same-origin',
+    'b: bundles was safe, now breaks',
+  ]);
+  expect(planChanges(before, before)).toEqual([]);
+  expect(renderPlanMarkdown({ ...after, changes: planChanges(before, after) })).toContain('- b: bundles was safe, now breaks');
 });
