@@ -7,7 +7,7 @@ import { redact } from '../observe/violation.js';
 
 /** One report as stored: the group key fields plus what is counted per group. */
 export interface ReportEntry {
-  kind: 'csp' | 'permissions-policy' | 'corp';
+  kind: 'csp' | 'permissions-policy' | 'corp' | 'integrity-policy';
   /** CSP effective directive, Permissions-Policy feature, or COEP/CORP report type. */
   directive: string;
   /** The blocked origin, or a kind: inline, eval, wasm-eval, data, blob, … ('' for features). */
@@ -86,6 +86,15 @@ const CoepBody = z.object({
   type: text(64),
   blockedURL: text(4096),
   disposition: z.enum(['enforce', 'reporting', 'report']).optional(),
+});
+
+// Integrity-Policy reports (Chromium 138+, Firefox 145+ when the policy names an endpoint): a
+// script or style loaded without integrity metadata.
+const IntegrityBody = z.object({
+  documentURL: text(4096).nullish(),
+  blockedURL: text(4096),
+  destination: text(32),
+  reportOnly: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
 });
 
 const EXTENSION_SCHEMES = /^(chrome|moz|safari|safari-web|ms-browser)-extension:/i;
@@ -242,6 +251,13 @@ export function ingest(contentType: string, body: string, ctx: Context): IngestR
         kind: 'corp', directive: b.data.type, blocked: blockedKey(b.data.blockedURL), document: '', source: '',
         disposition: b.data.disposition === 'enforce' ? 'enforce' : 'report', sample: '', browser,
       }, item.url, b.data.blockedURL, undefined);
+    } else if (item.type === 'integrity-violation') {
+      const b = IntegrityBody.safeParse(item.body);
+      if (!b.success) throw new IngestError(400, 'an integrity-violation report without blockedURL and destination');
+      keep({
+        kind: 'integrity-policy', directive: b.data.destination.toLowerCase(), blocked: blockedKey(b.data.blockedURL), document: '', source: '',
+        disposition: b.data.reportOnly === true || b.data.reportOnly === 'true' ? 'report' : 'enforce', sample: '', browser,
+      }, b.data.documentURL || item.url, b.data.blockedURL, undefined);
     } else {
       drop('unknown-type'); // deprecation, intervention, crash…: not about headers
     }

@@ -50,6 +50,21 @@ test('Reporting API list: CSP, Permissions-Policy and COEP kept; other origins, 
   expect(r.dropped).toEqual({ 'foreign-origin': 1, extension: 1, 'unknown-type': 1 });
 });
 
+test('Reporting API: Integrity-Policy reports (enforced and report-only) are kept as integrity-policy groups per destination and origin', () => {
+  const r = ingest('application/reports+json', JSON.stringify([
+    { type: 'integrity-violation', url: 'https://photos.example.org/photos', body: { documentURL: 'https://photos.example.org/photos', blockedURL: 'https://photos.example.org/_app/immutable/chunks/a.js?token=T', destination: 'script', reportOnly: false } },
+    { type: 'integrity-violation', url: 'https://photos.example.org/map', user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0', body: { documentURL: 'https://photos.example.org/map', blockedURL: 'https://cdn.example/maplibre.css', destination: 'style', reportOnly: true } },
+    { type: 'integrity-violation', url: 'https://other.example/', body: { blockedURL: 'https://x/a.js', destination: 'script' } },
+  ]), ctx);
+  expect(r.entries.map((e) => [e.kind, e.directive, e.blocked, e.document, e.disposition, e.browser])).toEqual([
+    ['integrity-policy', 'script', 'https://photos.example.org', 'https://photos.example.org/photos', 'enforce', 'Edge'],
+    ['integrity-policy', 'style', 'https://cdn.example', 'https://photos.example.org/map', 'report', 'Firefox'],
+  ]);
+  expect(r.dropped).toEqual({ 'foreign-origin': 1 });
+  expect(JSON.stringify(r)).not.toContain('token=T');
+  expect(() => ingest('application/reports+json', JSON.stringify([{ type: 'integrity-violation', url: 'https://photos.example.org/', body: { destination: 'script' } }]), ctx)).toThrow(/integrity-violation report without blockedURL/);
+});
+
 test("a worker's report-uri body says only \"blob\": the request's Origin header places it", () => {
   const body = JSON.stringify({ 'csp-report': { 'document-uri': 'blob', 'blocked-uri': 'http://127.0.0.1:8089/tiles/0/0/0.pbf', 'effective-directive': 'connect-src', disposition: 'report' } });
   expect(ingest('application/csp-report', body, { ...ctx, requestOrigin: 'https://photos.example.org' }).entries[0]).toMatchObject({ document: 'https://photos.example.org/(blob)', blocked: 'http://127.0.0.1:8089' });
