@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v node >/dev/null; then
-  echo "setup: Node.js 20+ is required (https://nodejs.org or your distribution's nodejs package)" >&2
+if ! command -v node >/dev/null || ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 12) ? 0 : 1)'; then
+  echo "setup: Node.js 20.12 or later is required (found: $(node --version 2>/dev/null || echo none); https://nodejs.org or your distribution's nodejs package)" >&2
   exit 1
 fi
 
