@@ -3,7 +3,7 @@
 import type { ViolationGroup } from '../observe/violation.js';
 import { escapeHtml as e, truncate } from './escape.js';
 import { groupByDirective } from './group.js';
-import { byVerdict } from '../verdict/verdict.js';
+import { byVerdict } from './order.js';
 import type { EngineVerdict, JourneyResult, PolicyVerdict, Summary } from './model.js';
 import { ENGINE_LABEL, type Engine } from '../harness/engines.js';
 import { describeLoad } from '../proxy/host.js';

@@ -1,7 +1,7 @@
 // summary.md: short enough to paste into a pull-request comment.
 import { escapeMarkdown as m, truncate } from './escape.js';
 import type { Summary } from './model.js';
-import { byVerdict } from '../verdict/verdict.js';
+import { byVerdict } from './order.js';
 import { ENGINE_LABEL } from '../harness/engines.js';
 import { describeLoad } from '../proxy/host.js';
 import type { PolicyVerdict } from './model.js';

@@ -169,8 +169,3 @@ export function exitCodeFor(baseline: JourneyResult[], verdicts: PolicyVerdict[]
   return 0;
 }
 
-/** Breaks first, then would-break, inconclusive, safe (stable within each): the news on top. */
-const VERDICT_ORDER: Verdict[] = ['breaks', 'would-break', 'inconclusive', 'safe'];
-export function byVerdict(policies: PolicyVerdict[]): PolicyVerdict[] {
-  return [...policies].sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
-}
