@@ -1,7 +1,7 @@
 // `headerproof plan`: the rollout bundles on every app with blame, a CSP tuned per app, each stage
 // (bundles, CSP report-only, CSP enforced) proven on every app and exported as layers — on the lab as
 // Immich v1.135 and v3.1, whose tuned CSPs differ (v3.1's timeline compiles WebAssembly); then the
-// enforced stage's nginx export served for real in front of both gives each app its proven headers.
+// enforced stage's nginx and Caddy exports served for real in front of both give each app its proven headers.
 import { test, expect } from '@playwright/test';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,9 +12,9 @@ import { startLab } from '../../src/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
 import { headerDrift } from '../../src/audit/audit.js';
-import { NGINX, startNginxSites } from '../support/edges.js';
+import { CADDY, NGINX, startCaddySites, startNginxSites } from '../support/edges.js';
 
-test('plan: every stage proven on both versions, each app\'s CSP in its own layer, the bundles shared, and nginx serving the enforced stage gives each app its proven headers', async () => {
+test('plan: every stage proven on both versions, each app\'s CSP in its own layer, the bundles shared, and nginx and Caddy serving the enforced stage give each app its proven headers', async () => {
   test.setTimeout(600_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-plan-'));
   const out = path.join(dir, 'out');
@@ -46,21 +46,23 @@ test('plan: every stage proven on both versions, each app\'s CSP in its own laye
   expect(html).toContain('every stage proven on every app');
   expect(readFileSync(path.join(out, 'plan.md'), 'utf8')).toContain('| csp-enforced | **safe** | **safe** | traefik, nginx, caddy |');
 
-  // nginx serving the enforced stage's layers in front of both versions: each app gets exactly the
-  // headers of its proven policy.
-  expect(NGINX, 'nginx is needed for this test (scripts/setup.sh installs it)').toBeTruthy();
+  // nginx and Caddy serving the enforced stage's layers in front of both versions: each app gets
+  // exactly the headers of its proven policy.
   const labs = [await startLab({ version: 'v1.135' }), await startLab({ version: 'v3.1' })];
   try {
-    const files = nginxDir('csp-enforced');
-    const server = await startNginxSites(path.join(dir, 'nginx-edge'), labs.map((lab, i) => ({ upstream: lab.url, include: [path.join(files, 'plan-csp-enforced-shared.conf'), path.join(files, `plan-csp-enforced-${targets[i]}.conf`)] })));
-    try {
-      for (const [i, target] of targets.entries()) {
-        const { urls } = await fetchAuditUrls(server.urls[i]!, labs[i]!.credentials);
-        expect(urls.length, target).toBeGreaterThan(3);
-        expect(headerDrift(urls, enforced(target)), target).toEqual([]);
+    for (const [edge, binary, start, ext] of [['nginx', NGINX, startNginxSites, 'conf'], ['caddy', CADDY, startCaddySites, 'caddy']] as const) {
+      expect(binary, `${edge} is needed for this test (scripts/setup.sh installs it)`).toBeTruthy();
+      const files = path.join(out, 'exports', 'csp-enforced', edge);
+      const server = await start(path.join(dir, `${edge}-edge`), labs.map((lab, i) => ({ upstream: lab.url, include: [path.join(files, `plan-csp-enforced-shared.${ext}`), path.join(files, `plan-csp-enforced-${targets[i]}.${ext}`)] })));
+      try {
+        for (const [i, target] of targets.entries()) {
+          const { urls } = await fetchAuditUrls(server.urls[i]!, labs[i]!.credentials);
+          expect(urls.length, `${edge} ${target}`).toBeGreaterThan(3);
+          expect(headerDrift(urls, enforced(target)), `${edge} ${target}`).toEqual([]);
+        }
+      } finally {
+        server.stop();
       }
-    } finally {
-      server.stop();
     }
   } finally {
     for (const lab of labs) await lab.close();
