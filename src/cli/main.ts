@@ -6,6 +6,7 @@ import { run, UnreachableError, UsageError } from './run.js';
 import { runAcross, targetsOf } from './targets.js';
 import { subsetCommand } from './subset.js';
 import { planCommand } from './plan.js';
+import { writeFiles } from './output.js';
 import { doctorChecks, renderChecks } from './doctor.js';
 import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
@@ -21,7 +22,7 @@ import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
 import { SeedError } from '../apps/immich/seed.js';
 import { generateCertificate } from '../tls/certificate.js';
 import { labShape, SHAPES } from '../apps/immich/versions/index.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportLayers, layersFromSubset } from '../export/layers.js';
 import { collectCommand, reportsCommand, type CollectFlags } from './collect.js';
 import { StoreError } from '../collect/store.js';
@@ -205,8 +206,7 @@ program
     if (!EXPORT_FORMATS.includes(opts.format as ExportFormat)) throw new UsageError(`--format: "${opts.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     const files = exportLayers(layersFromSubset(dir), opts.format as ExportFormat);
     const out = path.resolve(opts.outDir ?? path.join(dir, 'export', opts.format));
-    mkdirSync(out, { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(out, name), text);
+    writeFiles(out, files);
     console.log(`${files['README.txt']}\nWritten to ${path.relative(process.cwd(), out) || out}: ${Object.keys(files).join(', ')}`);
   });
 

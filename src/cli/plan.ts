@@ -17,6 +17,7 @@ import { renderPlanHtml, renderPlanMarkdown } from '../report/plan.js';
 import { defaultOutDir, run, UsageError, type RunOptions } from './run.js';
 import { targetsOf, type AcrossOptions } from './targets.js';
 import { measureParts, readSummary } from './subset.js';
+import { writeFiles, writeResultPages } from './output.js';
 
 export interface PlanOptions extends AcrossOptions {
   /** The bundle policy files (default: policies/bundle-a … bundle-d.yaml). */
@@ -84,6 +85,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   const stageFile = (stage: Stage, target: string) => path.join(outDir, 'stages', stage, `${target}.yaml`);
   const stageName = (stage: Stage, target: string) => `${stage}-${target}`.toLowerCase().replace(/[^a-z0-9._-]/g, '-').slice(0, 63);
   const proofs: StageProof[] = [];
+  const upstream: PlanResult['upstream'] = [];
   for (const name of names) {
     const bundle = bundleOf(name);
     const tunedCsp = directivesOf.get(name);
@@ -106,6 +108,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     for (const stage of STAGES) {
       const v = summary.policies.find((p) => p.policy.name === stageName(stage, name));
       if (!v) continue;
+      if (v.replacedUpstreamHeaders?.length) upstream.push({ target: name, stage, replaced: v.replacedUpstreamHeaders });
       proofs.push({
         stage, target: name, policy: v.policy.name, file: rel(stageFile(stage, name)), verdict: v.verdict, reasons: v.reasons, report: rel(path.join(out, 'index.html')),
         ...(stage !== 'bundles' && !tunedCsp ? { withoutCsp: 'its CSP could not be tuned (see the tune section): this stage holds the bundles only' } : {}),
@@ -115,7 +118,6 @@ export async function planCommand(options: PlanOptions): Promise<number> {
 
   // 4. Each stage proven on every app: split into layers and exported.
   const stages: PlanResult['stages'] = [];
-  const upstream: PlanResult['upstream'] = [];
   for (const stage of STAGES) {
     const own = proofs.filter((p) => p.stage === stage);
     const exports: Record<string, string> = {};
@@ -124,19 +126,11 @@ export async function planCommand(options: PlanOptions): Promise<number> {
       const layers = splitLayers(`plan-${stage}`, finals);
       for (const format of FORMATS) {
         const dir = path.join(outDir, 'exports', stage, format);
-        mkdirSync(dir, { recursive: true });
-        for (const [file, text] of Object.entries(exportLayers(layers, format))) writeFileSync(path.join(dir, file), text);
+        writeFiles(dir, exportLayers(layers, format));
         exports[format] = rel(dir);
       }
     }
     stages.push({ stage, title: STAGE_TITLE[stage], proofs: own, exports });
-  }
-  for (const name of names) {
-    const summary = existsSync(path.join(outDir, 'proof', name, 'summary.json')) ? readSummary(path.join(outDir, 'proof', name)) : undefined;
-    for (const stage of STAGES) {
-      const v = summary?.policies.find((p) => p.policy.name === stageName(stage, name));
-      if (v?.replacedUpstreamHeaders?.length) upstream.push({ target: name, stage, replaced: v.replacedUpstreamHeaders });
-    }
   }
 
   const partial = { subset, tuned, stages };
@@ -145,13 +139,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     ...partial, upstream, durationMs: Date.now() - started, exitCode: planExit(partial),
   };
   if (since) result.changes = planChanges(since, result);
-  writeFileSync(path.join(outDir, 'plan.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(path.join(outDir, 'plan.md'), renderPlanMarkdown(result));
-  writeFileSync(path.join(outDir, 'index.html'), renderPlanHtml(result));
-  if (!options.quiet) {
-    console.log(`\n${renderPlanMarkdown(result)}`);
-    console.log(`Plan: ${path.relative(process.cwd(), path.join(outDir, 'index.html'))}`);
-  }
+  writeResultPages(outDir, 'plan', result, renderPlanMarkdown(result), renderPlanHtml(result), options.quiet, 'Plan');
   return result.exitCode;
 }
 

@@ -12,6 +12,7 @@ import type { Summary } from '../report/model.js';
 import { targetEnv } from '../config/targets.js';
 import { defaultOutDir, run, UnreachableError, UsageError, type RunOptions } from './run.js';
 import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
+import { writeResultPages } from './output.js';
 import type { TargetEntry } from '../config/config.js';
 
 export const readSummary = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -63,13 +64,7 @@ export async function subsetCommand(options: AcrossOptions): Promise<number> {
     upstream: verdicts.map((v) => ({ target: v.target, replaced: v.verdict.replacedUpstreamHeaders })),
     exitCode: exitOf(plan, proofs),
   };
-  writeFileSync(path.join(outDir, 'subset.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(path.join(outDir, 'subset.md'), renderSubsetMarkdown(result));
-  writeFileSync(path.join(outDir, 'index.html'), renderSubsetHtml(result));
-  if (!options.quiet) {
-    console.log(`\n${renderSubsetMarkdown(result)}`);
-    console.log(`Report: ${path.relative(process.cwd(), path.join(outDir, 'index.html'))}`);
-  }
+  writeResultPages(outDir, 'subset', result, renderSubsetMarkdown(result), renderSubsetHtml(result), options.quiet, 'Report');
   return result.exitCode;
 }
 

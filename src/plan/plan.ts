@@ -3,7 +3,7 @@
 // app, split into a shared layer (headers every app gets with the same value) and one layer per app.
 // Pure: it composes policies from what the subset measure and tune found; the runs that prove each
 // stage are the orchestration's (src/cli/plan.ts). Knows no app.
-import { diffCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
+import { diffCsp, type CspDirectives } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
 import type { SubsetPlan } from '../subset/subset.js';
 import type { Verdict } from '../report/model.js';
@@ -155,6 +155,3 @@ export function planChanges(before: PlanResult, after: PlanResult): string[] {
   for (const target of before.targets.filter((t) => !after.targets.includes(t))) out.push(`${target}: not in this plan any more`);
   return out;
 }
-
-/** The CSP one line, for the plan page. */
-export const cspLine = (directives: CspDirectives) => serializeCsp(directives);

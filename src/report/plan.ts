@@ -1,6 +1,7 @@
 // The page of `headerproof plan`: stage × app, what each layer holds and why, each allowance's cost,
 // what each app already sends that the edge replaced, and where the exports are. Every string escaped.
-import { cspLine, type PlanResult } from '../plan/plan.js';
+import type { PlanResult } from '../plan/plan.js';
+import { serializeCsp } from '../policy/csp.js';
 import { escapeHtml as e, escapeMarkdown as m } from './escape.js';
 import { CSS } from './html.js';
 
@@ -54,7 +55,7 @@ ${r.subset.perTarget.map((t) => `<h3>${e(t.target)} on top</h3>${list(t.parts)}`
 ${r.subset.refused.length ? `<h3>Left out where it breaks</h3><table><tr><th>part</th><th>app</th><th>why</th></tr>${r.subset.refused.map((f) => `<tr><td><code>${e(f.part)}</code></td><td>${e(f.target)}</td><td>${e(f.why)}</td></tr>`).join('')}</table>` : ''}
 ${r.subset.undecided.length ? `<h3>Undecided</h3><ul>${r.subset.undecided.map((u) => `<li><b>${e(u.target)}</b>: ${e(u.why)}</li>`).join('')}</ul>` : ''}
 <h2>Each app's tuned CSP</h2>
-${r.tuned.map((t) => `<h3>${e(t.target)}: ${t.converged ? '<span class="v safe">converged</span>' : '<span class="v inconclusive">not converged</span>'}</h3>${t.file ? `<p class="meta">Policy: <code>${e(t.file)}</code> (its comments say which journey needs each source)</p>` : ''}${t.directives ? `<pre>${e(cspLine(t.directives))}</pre>` : ''}${t.allowances.length ? `<table><tr><th>allowance</th><th>why</th><th>cost</th></tr>${t.allowances.map((a) => `<tr><td><code>${e(a.directive)} ${e(a.source)}</code></td><td>${e(a.why)}</td><td>${e(a.cost)}</td></tr>`).join('')}</table>` : ''}${t.unresolved.length ? `<p>What is left:</p><ul>${t.unresolved.map((u) => `<li>${e(u)}</li>`).join('')}</ul>` : ''}`).join('\n')}
+${r.tuned.map((t) => `<h3>${e(t.target)}: ${t.converged ? '<span class="v safe">converged</span>' : '<span class="v inconclusive">not converged</span>'}</h3>${t.file ? `<p class="meta">Policy: <code>${e(t.file)}</code> (its comments say which journey needs each source)</p>` : ''}${t.directives ? `<pre>${e(serializeCsp(t.directives))}</pre>` : ''}${t.allowances.length ? `<table><tr><th>allowance</th><th>why</th><th>cost</th></tr>${t.allowances.map((a) => `<tr><td><code>${e(a.directive)} ${e(a.source)}</code></td><td>${e(a.why)}</td><td>${e(a.cost)}</td></tr>`).join('')}</table>` : ''}${t.unresolved.length ? `<p>What is left:</p><ul>${t.unresolved.map((u) => `<li>${e(u)}</li>`).join('')}</ul>` : ''}`).join('\n')}
 ${r.upstream.length ? `<h2>What the apps send themselves</h2><ul>${r.upstream.map((u) => `<li><b>${e(u.target)}</b> (${e(u.stage)}) already sends ${e(u.replaced.join(', '))}: the stage's header replaces it (as in its proving run)</li>`).join('')}</ul>` : ''}
 </body></html>
 `;
