@@ -97,6 +97,14 @@ export interface AppProfile {
    * put it); runs in the journey's page, under the policy. Ends on a page that proves login worked.
    */
   logInWithForm?(page: Page, credentials: Credentials): Promise<void>;
+  /**
+   * The form login's session lives in the browser's storage, so it can be reused: the first journey
+   * of each worker (one engine, one policy) signs in through the form, and every later one starts
+   * with that storage (cookies, localStorage, and IndexedDB when `indexedDB`) instead of signing in
+   * again. `resume` opens the signed-in app and answers false when the app asks to sign in anyway
+   * (then the journey signs in through the form). Kept in memory only, never written anywhere.
+   */
+  formSession?: { indexedDB?: boolean; resume(page: Page): Promise<boolean> };
   /** Starts a local copy for a run without --target (undefined: a target is needed). */
   launch?(): Promise<LaunchedApp>;
   /** First-run and notice dialogs the app shows its users, answered whenever they appear. */

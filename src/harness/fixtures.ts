@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
 import type { HostLoadState } from '../proxy/host.js';
-import { test as base, expect, type APIRequestContext, type LaunchOptions, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
 import { SignalCollector } from '../observe/signals.js';
@@ -56,6 +56,21 @@ export interface WorkerFixtures {
    * One login per worker, reused by its journeys (polite to the host), ended when the worker ends.
    */
   session: { cookies: SessionCookie[]; localStorage: { name: string; value: string }[]; request: APIRequestContext };
+  /** A form login's browser storage, kept (in memory) by the worker's first journey for the rest (AppProfile.formSession). */
+  formSession: { state?: StorageState };
+}
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** The values in a saved browser storage that hold a session (cookies; stored items named like a token): masked in every report. */
+function storageSecrets(state: StorageState): string[] {
+  const named = (name: unknown) => typeof name === 'string' && /token|session|auth|secret|key/i.test(name);
+  const items = state.origins.flatMap((o) => [
+    ...o.localStorage.filter((i) => named(i.name)).map((i) => i.value),
+    ...((o as { indexedDB?: { stores: { records: { key?: unknown; value?: unknown }[] }[] }[] }).indexedDB ?? [])
+      .flatMap((db) => db.stores.flatMap((st) => st.records.filter((r) => named(r.key) && typeof r.value === 'string').map((r) => r.value as string))),
+  ]);
+  return [...state.cookies.map((c) => c.value), ...items].filter((v) => v.length >= 8);
 }
 
 export interface TestFixtures {
@@ -339,9 +354,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Logged in the app's way: its login page (under the policy, like everything the page does), or
   // the API session's cookies and localStorage handed to the browser before the app's scripts run.
-  loggedInPage: async ({ page, app, target, session, baseURL }, use) => {
+  formSession: [async ({}, use) => use({}), { scope: 'worker' }],
+
+  loggedInPage: async ({ page, app, target, session, formSession, baseURL }, use) => {
     if (app.logInWithForm) {
+      // Signed in through the form once per worker; later journeys start with that storage.
+      const reuse = app.formSession;
+      if (reuse && formSession.state) {
+        await page.context().setStorageState(formSession.state);
+        if (await reuse.resume(page)) return use(page);
+      }
       await app.logInWithForm(page, target.credentials);
+      if (reuse) {
+        formSession.state = await page.context().storageState({ indexedDB: reuse.indexedDB ?? false });
+        registerSecrets(storageSecrets(formSession.state));
+      }
       return use(page);
     }
     await page.context().addCookies(session.cookies.map((c) => ({ ...c, url: baseURL! })));

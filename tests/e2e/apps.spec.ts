@@ -57,8 +57,10 @@ test.describe('the real Node-RED', () => {
     const creds = 'apiKey' in app.credentials ? {} : { user: app.credentials.user!, password: app.credentials.password };
     const shipped = path.join(dir, 'shipped');
     const generic = path.join(dir, 'generic');
-    // Side by side (the editor journey only reads): most of each run is the broken editor's wait.
-    const [a, b] = await Promise.all([runCli(['run', '--app', 'node-red', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--out', shipped], { NODE_RED_USER: creds.user, NODE_RED_PASSWORD: creds.password }), runCli(['run', '--app', 'examples/apps/node-red.app.yaml', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--out', generic], { HEADERPROOF_USER: creds.user, HEADERPROOF_PASSWORD: creds.password })]);
+    // Side by side (the editor journey only reads): most of each run is the broken editor's wait. One
+    // worker each: four browsers at once beside another suite's run on a 2-core CI machine timed the
+    // editor's page load out (15 s) on the baseline.
+    const [a, b] = await Promise.all([runCli(['run', '--app', 'node-red', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--workers', '1', '--out', shipped], { NODE_RED_USER: creds.user, NODE_RED_PASSWORD: creds.password }), runCli(['run', '--app', 'examples/apps/node-red.app.yaml', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--workers', '1', '--out', generic], { HEADERPROOF_USER: creds.user, HEADERPROOF_PASSWORD: creds.password })]);
     const [s1, s2] = [summaryOf(shipped), summaryOf(generic)];
     expect(s1.baseline.map((j) => j.status), a.stdout + a.stderr).toEqual(['passed']);
     expect(s2.baseline.map((j) => j.status), b.stdout + b.stderr).toEqual(['passed']);
