@@ -8,8 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { buildSummary, defaultRunDir, mergeRanAlone, mergeSplit, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
+import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
+import { buildSummary, defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
@@ -85,6 +85,8 @@ export interface RunOptions {
   stateDir?: string;
   /** Candidates whose journeys get no retry (a split's members that the findings point at). */
   noRetry?: string[];
+  /** A re-run made to settle another run (a baseline journey alone): no shared, paced or blame rounds of its own. */
+  settled?: boolean;
   /** The groups a re-run serves (policy names; a group of one runs alone): set by the split below. */
   shareGroups?: string[][];
   /** The least serious verdict that makes the exit code 1 (src/verdict/verdict.ts; default would-break). */
@@ -172,6 +174,15 @@ function takeSubRun(folder: string): RunLoad | undefined {
 export async function settlePaced(summary: Summary, outDir: string, rerun: (files: string[], journeys: string[], engine: Engine, outDir: string) => Promise<void>): Promise<Summary> {
   let records = readRecords(outDir);
   let load = summary.load;
+  // The baseline first: every candidate is judged against it.
+  for (const [i, g] of pacedBaselineFailures(records).entries()) {
+    const folder = `alone-baseline-${i + 1}`;
+    const heldBack = new Map(records.filter((r) => r.role === 'baseline' && g.journeys.includes(r.result.journey)).map((r) => [r.result.journey, r.result.heldBackMs ?? 0]));
+    await rerun([path.join(PACKAGE_ROOT, BASELINE_POLICY_FILE)], g.journeys, g.engine, path.join(outDir, folder));
+    if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) continue;
+    load = addLoad(load, takeSubRun(path.join(outDir, folder)));
+    records = mergeRanAlone(records, readRecords(path.join(outDir, folder)), undefined, heldBack, folder);
+  }
   for (const [i, g] of pacedFailures(records).entries()) {
     const folder = `alone-${i + 1}`;
     const heldBack = new Map(records.filter((r) => r.role === 'candidate' && r.project === g.project && g.journeys.includes(r.result.journey)).map((r) => [r.result.journey, r.result.heldBackMs ?? 0]));
@@ -306,10 +317,12 @@ async function runIn(options: RunOptions): Promise<number> {
   }
   // A failure the proxy's own pacing held back (to stay inside the host's limit) may be the pacing's:
   // it runs again alone, one worker with the host's whole budget, and that run's result counts.
-  if (!options.skipBaseline && pacedFailures(readRecords(outDir)).length) {
+  if (!options.skipBaseline && !options.settled && (pacedBaselineFailures(readRecords(outDir)).length || pacedFailures(readRecords(outDir)).length)) {
     summary = await settlePaced(summary, outDir, async (files, journeyList, engine, sub) => {
-      if (!options.quiet) console.log(`headerproof: ${journeyList.join(', ')} failed while held back to keep inside the host's announced request limit; running ${journeyList.length > 1 ? 'them' : 'it'} again alone`);
-      await run({ ...options, policy: files, journeys: journeyList.join(','), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, bisect: false, phone: journeyList.some((j) => j.endsWith(PHONE_SUFFIX)), browsers: engine, share: false, stack: false, workers: '1' });
+      const what = files[0] === path.join(PACKAGE_ROOT, BASELINE_POLICY_FILE) ? ' on the baseline' : '';
+      if (!options.quiet) console.log(`headerproof: ${journeyList.join(', ')} failed${what} while held back to keep inside the host's announced request limit; running ${journeyList.length > 1 ? 'them' : 'it'} again alone`);
+      // A baseline run alone is a run of its own (no candidate): it settles nothing further.
+      await run({ ...options, policy: files, settled: true, journeys: journeyList.join(','), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, bisect: false, phone: journeyList.some((j) => j.endsWith(PHONE_SUFFIX)), browsers: engine, share: false, stack: false, workers: '1' });
     });
   }
   if (options.blame !== false && !options.skipBaseline && summary.policies.some((p) => p.verdict === 'breaks')) {

@@ -141,7 +141,7 @@ export function renderHtml(summary: Summary, image: ImageLoader = () => undefine
     })
     .join('');
   const baselineRows = summary.baseline
-    .map((b: JourneyResult) => `<tr><td>${e(b.journey)}</td><td class="${e(b.status)}">${e(b.status)}${b.flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}</td><td><pre>${e(truncate(b.error ?? b.flaky ?? '', 400))}</pre></td><td>${b.violations.length}</td></tr>`)
+    .map((b: JourneyResult) => `<tr><td>${e(b.journey)}</td><td class="${e(b.status)}">${e(b.status)}${b.flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${b.ranAlone ? ` <span class="meta">(ran again alone: its first try was held back ${Math.round(b.ranAlone.firstHeldBackMs / 1000)} s by pacing and failed: ${e(truncate(b.ranAlone.firstError, 200))})</span>` : ''}</td><td><pre>${e(truncate(b.error ?? b.flaky ?? '', 400))}</pre></td><td>${b.violations.length}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

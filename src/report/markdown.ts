@@ -28,7 +28,8 @@ export function renderMarkdown(summary: Summary): string {
   for (const p of summary.policies) for (const w of p.warnings) lines.push(`> ⚠️ ${m(p.policy.name)}: ${m(w)}`);
   if (summary.policies.some((p) => p.warnings.length)) lines.push('');
   for (const a of summary.baselineAdvice ?? []) lines.push(`- Baseline ${m(a.journey)} ${a.status}: ${m(truncate(a.what, 200))}. ${m(a.advice)}`);
-  if (summary.baselineAdvice?.length) lines.push('');
+  for (const b of summary.baseline.filter((x) => x.ranAlone)) lines.push(`- Baseline ${m(b.journey)} ran again alone (its first try failed while held back ${Math.round(b.ranAlone!.firstHeldBackMs / 1000)} s by headerproof's pacing): ${m(b.status)}.`);
+  if (summary.baselineAdvice?.length || summary.baseline.some((x) => x.ranAlone)) lines.push('');
   const stacked = summary.policies.filter((p) => p.stackedWith).map((p) => m(p.policy.name));
   if (stacked.length) lines.push(`Report-only candidates ${stacked.join(', ')} shared one journey pass (each reported to its own path).`, '');
   const shared = summary.policies.filter((p) => p.sharedWith).map((p) => m(p.policy.name));

@@ -75,13 +75,31 @@ export function pacedFailures(records: JourneyRecord[]): { project: string; poli
 }
 
 /**
- * The records after a paced failure's run of its own (in `folder`): exactly the re-run journeys'
- * records of that project are replaced, each marked with how long its first try was held back.
+ * Baseline failures headerproof's own pacing may have caused (held back PACED_RERUN_MS or more, not
+ * run again alone yet), by engine: each engine's run again alone, one worker, before any candidate's
+ * (a baseline that failed only under the pacing would make every policy's verdict inconclusive).
  */
-export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], project: string, firstHeldBack: Map<string, number>, folder: string): JourneyRecord[] {
-  const freshByJourney = new Map(fresh.filter((r) => r.role === 'candidate' && r.project === project && firstHeldBack.has(r.result.journey)).map((r) => [r.result.journey, r]));
+export function pacedBaselineFailures(records: JourneyRecord[]): { engine: Engine; journeys: string[] }[] {
+  const groups = new Map<Engine, string[]>();
+  for (const r of records) {
+    if (r.role !== 'baseline' || r.result.status !== 'failed' || r.result.ranAlone || (r.result.heldBackMs ?? 0) < PACED_RERUN_MS) continue;
+    const engine: Engine = r.result.browser ?? engineOfJourney(r.result.journey);
+    groups.set(engine, [...(groups.get(engine) ?? []), r.result.journey]);
+  }
+  return [...groups.entries()].map(([engine, journeys]) => ({ engine, journeys }));
+}
+
+/**
+ * The records after a paced failure's run of its own (in `folder`): exactly the re-run journeys'
+ * records of that project (or of the baseline, `project` undefined) are replaced, each marked with
+ * how long its first try was held back.
+ */
+export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], project: string | undefined, firstHeldBack: Map<string, number>, folder: string): JourneyRecord[] {
+  const role = project === undefined ? 'baseline' : 'candidate';
+  const ours = (r: JourneyRecord) => r.role === role && (project === undefined || r.project === project);
+  const freshByJourney = new Map(fresh.filter((r) => ours(r) && firstHeldBack.has(r.result.journey)).map((r) => [r.result.journey, r]));
   return records.map((r) => {
-    const f = r.role === 'candidate' && r.project === project ? freshByJourney.get(r.result.journey) : undefined;
+    const f = ours(r) ? freshByJourney.get(r.result.journey) : undefined;
     if (!f) return r;
     const { sharedPass: _pass, ...rest } = f;
     const result: JourneyResult = { ...f.result, ranAlone: { firstHeldBackMs: firstHeldBack.get(r.result.journey)!, firstError: r.result.error ?? '' }, ...(f.result.screenshot ? { screenshot: path.join(folder, f.result.screenshot) } : {}) };

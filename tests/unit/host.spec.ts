@@ -1,7 +1,7 @@
 // Polite to the host: reading a target's pushback and announced limit, the load numbers a run
 // reports, the proxy's pacing, and the verdict never blaming a policy for a 429.
 import { test, expect } from '@playwright/test';
-import { mergeRanAlone, pacedFailures, type JourneyRecord } from '../../src/report/summary.js';
+import { mergeRanAlone, pacedBaselineFailures, pacedFailures, type JourneyRecord } from '../../src/report/summary.js';
 import { addLoad, HostLoad, peakPerMinute, rateLimitOf, retryAfterSeconds, summarizeLoad, throttleOf, type HostLoadSlice } from '../../src/proxy/host.js';
 import { cacheable, hashedName } from '../../src/proxy/asset-cache.js';
 import { decideVerdict, exitCodeFor } from '../../src/verdict/verdict.js';
@@ -161,4 +161,27 @@ test("a failure held back by headerproof's own pacing runs again alone, per poli
   expect(v.reasons.join('\n')).toContain("budget@firefox failed while headerproof held its requests back 41 s to keep inside the host's announced request limit (locator.click: Timeout 20000ms exceeded.), and passed when run again alone: the pacing's doing, not the policy's");
   const again = decideVerdict(info, baseline, candidate.map((c) => (c.ranAlone ? { ...c, status: 'failed' as const } : c)));
   expect(again.reasons.join('\n')).toContain('and failed again when run alone, with the host\'s whole budget');
+});
+
+test('a baseline journey that failed while held back by the pacing runs again alone first, per engine, and its result replaces the first try', () => {
+  const rec = (project: string, journey: string, status: 'passed' | 'failed', heldBackMs?: number, role: 'baseline' | 'candidate' = 'candidate'): JourneyRecord => ({
+    project, role, policyFile: `p/${project}.yaml`,
+    result: { journey, status, violations: [], upstreamErrors: 0, ...(status === 'failed' ? { error: 'page.goto: Timeout 15000ms exceeded.' } : {}), ...(heldBackMs ? { heldBackMs } : {}) },
+  });
+  const records = [
+    rec('baseline · firefox', 'budget@firefox', 'failed', 30_000, 'baseline'),
+    rec('baseline', 'login', 'failed', 2_000, 'baseline'), // held back too briefly: the target's own failure
+    rec('baseline', 'budget', 'passed', undefined, 'baseline'),
+    rec('safe · firefox', 'budget@firefox', 'failed', 30_000), // waits for its baseline
+  ];
+  expect(pacedBaselineFailures(records)).toEqual([{ engine: 'firefox', journeys: ['budget@firefox'] }]);
+  // Until the baseline passes, the candidate's paced failure is not the one to settle.
+  expect(pacedFailures(records)).toEqual([]);
+  const merged = mergeRanAlone(records, [rec('baseline · firefox', 'budget@firefox', 'passed', undefined, 'baseline'), rec('safe · firefox', 'budget@firefox', 'passed')], undefined, new Map([['budget@firefox', 30_000]]), 'alone-baseline-1');
+  const base = merged.find((r) => r.role === 'baseline' && r.result.journey === 'budget@firefox')!.result;
+  expect(base).toMatchObject({ status: 'passed', ranAlone: { firstHeldBackMs: 30_000, firstError: 'page.goto: Timeout 15000ms exceeded.' } });
+  // Only the baseline's record was replaced; now the candidate's paced failure is settled next.
+  expect(merged.find((r) => r.project === 'safe · firefox')!.result.status).toBe('failed');
+  expect(pacedBaselineFailures(merged)).toEqual([]);
+  expect(pacedFailures(merged)).toEqual([{ project: 'safe · firefox', policyFile: 'p/safe · firefox.yaml', engine: 'firefox', journeys: ['budget@firefox'] }]);
 });
