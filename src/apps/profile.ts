@@ -105,6 +105,8 @@ export interface AppProfile {
    * (then the journey signs in through the form). Kept in memory only, never written anywhere.
    */
   formSession?: { indexedDB?: boolean; resume(page: Page): Promise<boolean> };
+  /** The whole app is behind HTTP Basic auth with the run's credentials (browser and API calls, its origin only). */
+  httpBasic?: boolean;
   /** Starts a local copy for a run without --target (undefined: a target is needed). */
   launch?(): Promise<LaunchedApp>;
   /** First-run and notice dialogs the app shows its users, answered whenever they appear. */

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { APP_CREDENTIAL_ENV, credentialHint, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
+import { APP_CREDENTIAL_ENV, credentialHint, GENERIC_CREDENTIAL_ENV, needsCredentials } from '../apps/credentials.js';
 
 export const CONFIG_FILES = ['headerproof.config.ts', 'headerproof.config.json'];
 
@@ -187,7 +187,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
     return settings;
   }
   const url = new URL(merged.target);
-  if (!credentials && options.needCredentials !== false) {
+  if (!credentials && options.needCredentials !== false && needsCredentials(app)) {
     throw new ConfigError(source, [{ field: 'credentials', problem: `a staging host needs a test user: ${credentialHint(app)}` }]);
   }
   if (merged.preserveOrigin && url.protocol !== 'https:') {

@@ -62,6 +62,15 @@ export interface WorkerFixtures {
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
+/**
+ * An app behind HTTP Basic auth (AppProfile.httpBasic): the run's credentials, sent only to this
+ * origin (the proxy's, or the browser's name for it), never to another.
+ */
+function basicAuth(app: AppProfile, credentials: Credentials | undefined, origin: string): { username: string; password: string; origin: string; send: 'always' } | undefined {
+  if (!app.httpBasic || !credentials || !('password' in credentials)) return undefined;
+  return { username: credentials.user ?? '', password: credentials.password, origin: new URL(origin).origin, send: 'always' };
+}
+
 /** The values in a saved browser storage that hold a session (cookies; stored items named like a token): masked in every report. */
 function storageSecrets(state: StorageState): string[] {
   const named = (name: unknown) => typeof name === 'string' && /token|session|auth|secret|key/i.test(name);
@@ -190,8 +199,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   baseURL: async ({ browserOrigin }, use) => use(browserOrigin),
 
+  // An app behind HTTP Basic auth: the browser answers its challenge on the app's origin only.
+  httpCredentials: async ({ app, target, browserOrigin, httpCredentials }, use) => use(basicAuth(app, target.credentials, browserOrigin) ?? httpCredentials),
+
   appIdentity: [async ({ playwright, headerProxy, app, target }, use) => {
-    const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
+    const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, httpCredentials: basicAuth(app, target.credentials, headerProxy.url) });
     const { hooks, ...identity } = await app.identify(api, target.credentials);
     await api.dispose();
     await use({ identity, hooks });
@@ -337,7 +349,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // the origin it really uses. The token is masked in everything reported. Once per worker: each
   // journey's browser context gets the same session (a host counts logins; some limit them).
   session: [async ({ playwright, headerProxy, target, app }, use) => {
-    const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true });
+    const api = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, httpCredentials: basicAuth(app, target.credentials, headerProxy.url) });
     // An app that logs in only through its page (a generic app's form): API calls go unauthenticated.
     if (!app.logIn) {
       await use({ cookies: [], localStorage: [], request: api });
@@ -346,7 +358,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const session = await app.logIn(api, target.credentials, { https: headerProxy.url.startsWith('https:') });
     await api.dispose();
     registerSecrets(session.secrets);
-    const authed = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, extraHTTPHeaders: session.headers });
+    const authed = await playwright.request.newContext({ baseURL: headerProxy.url, ignoreHTTPSErrors: true, extraHTTPHeaders: session.headers, httpCredentials: basicAuth(app, target.credentials, headerProxy.url) });
     await use({ cookies: session.cookies, localStorage: session.localStorage ?? [], request: authed });
     await session.end?.(authed);
     await authed.dispose();

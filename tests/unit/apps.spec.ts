@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { appProfile, AppError, SHIPPED_APPS } from '../../src/apps/index.js';
 import { GenericAppError, loadGenericProfile, readGenericConfig } from '../../src/apps/generic/profile.js';
+import { describeStep } from '../../src/apps/generic/steps.js';
+import { needsCredentials } from '../../src/apps/credentials.js';
 import { journeyPlan, JourneysDirError } from '../../src/harness/journeys.js';
 import { ConfigError, resolveSettings } from '../../src/config/config.js';
 import { credentialHint } from '../../src/apps/credentials.js';
@@ -96,4 +98,43 @@ test('a journeys folder must exist and hold *.spec.ts journeys', () => {
   expect(() => journeyPlan(appProfile('immich'), d)).toThrow(/has no \*\.spec\.ts journey/);
   file(d, 'mine.spec.ts', '');
   expect(journeyPlan(appProfile('immich'), d).names).toEqual(['mine']);
+});
+
+test('a generic page describes what a user does in steps (click, fill, press, select, hover, wait, goto, expect); mistakes list the fields that exist', () => {
+  const d = dir();
+  const problem = (text: string) => { try { readGenericConfig(file(d, 's.app.yaml', text)); return ''; } catch (e) { expect(e).toBeInstanceOf(GenericAppError); return (e as Error).message; } };
+  const page = (body: string) => `name: wiki\npages: [{ name: settings, path: /, ${body} }]`;
+  expect(problem(page('steps: [{ click: "#menu" }, { fill: { selector: "#q", value: wiki } }, { press: Enter }, { press: { selector: "#q", key: Escape } }, { select: { selector: "#lang", option: en } }, { hover: ".item" }, { wait: 500 }, { goto: /about }, { expect: { text: Settings } }]'))).toBe('');
+  // The steps' last expectation may be the page's only one; expectations of every kind.
+  expect(problem(page('steps: [{ click: "#menu" }], expect: [{ hidden: ".spinner" }, { url: /settings }, { request: /api/ }, { response: /api/items, status: 200 }]'))).toBe('');
+  // A page needs an expectation somewhere.
+  expect(problem(page('steps: [{ click: "#menu" }]'))).toMatch(/- pages\.0\.expect: say what "working" means on this page/);
+  // The fields a page has are listed when one is unknown (the issue's "unknown field(s) click").
+  expect(problem(page('click: "#menu", expect: [{ text: x }]'))).toMatch(/- pages\.0: unknown field\(s\) click; the fields here are name, path, steps, expect/);
+  expect(problem(page('steps: [{ tap: "#menu" }], expect: [{ text: x }]'))).toMatch(/- pages\.0\.steps\.0: each step is one of click, fill, press, select, hover, wait, goto, expect/);
+  expect(problem(page('steps: [{ wait: 60000 }], expect: [{ text: x }]'))).toMatch(/at most 10000 ms; wait for something with expect instead/);
+  expect(problem(page('expect: [{ visible: "#x" }]'))).toMatch(/each expectation is one of \{ selector \(min, text\) \}, \{ hidden \}, \{ text \}/);
+  expect(problem(page('steps: [{ fill: { selector: "#q", env: lower } }], expect: [{ text: x }]'))).toMatch(/fill is \{ selector, value \} or \{ selector, env \}|the name of an environment variable/);
+  // A value from the environment must be there before anything runs: named with the field.
+  delete process.env.HP_UNIT_MISSING_VAR;
+  expect(() => loadGenericProfile(file(d, 'env.app.yaml', page('steps: [{ fill: { selector: "#q", env: HP_UNIT_MISSING_VAR } }], expect: [{ text: x }]')))).toThrow(/env\.app\.yaml: invalid app config\n {2}- pages\.0\.steps\.0\.fill\.env: \$HP_UNIT_MISSING_VAR is not set; export it before the run/);
+  expect(describeStep({ fill: { selector: '#q', env: 'WIKI_SEARCH' } })).toBe('fill #q (from $WIKI_SEARCH)');
+  expect(describeStep({ expect: { response: '/api', status: 200 } })).toBe('expect a response from /api with status 200');
+});
+
+test('login kinds: form, storage state, HTTP Basic, none; credentials are needed only by a kind that uses them', () => {
+  const d = dir();
+  const app = (login: string) => file(d, `${login.replace(/\W+/g, '-')}.app.yaml`, `name: wiki\nlogin: ${login}\npages: [{ name: home, path: /, expect: [{ text: x }] }]`);
+  const basic = loadGenericProfile(app('basic'));
+  expect(basic.httpBasic).toBe(true);
+  expect(basic.logIn).toBeUndefined();
+  expect(basic.logInWithForm).toBeUndefined();
+  const none = loadGenericProfile(app('none'));
+  expect([none.httpBasic, none.logIn, none.logInWithForm]).toEqual([undefined, undefined, undefined]);
+  expect(needsCredentials(app('basic'))).toBe(true);
+  expect(needsCredentials(app('none'))).toBe(false);
+  expect(needsCredentials(app('{ form: { path: /login, password: "#p", submit: "#s", done: "#d" } }'))).toBe(true);
+  expect(needsCredentials(file(d, 'nologin.app.yaml', 'name: wiki\npages: [{ name: home, path: /, expect: [{ text: x }] }]'))).toBe(false);
+  expect(needsCredentials('immich')).toBe(true);
+  expect(() => readGenericConfig(app('digest'))).toThrow(/login: login is \{ form: .* basic \(HTTP Basic auth with HEADERPROOF_USER \/ HEADERPROOF_PASSWORD\) or none/);
 });

@@ -11,17 +11,13 @@ import { z } from 'zod';
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { AppError, LoginError, type AppProfile, type AppSession } from '../profile.js';
+import { GENERIC_CREDENTIAL_ENV } from '../credentials.js';
 import { typeSecret } from '../../harness/dom.js';
+import { expectation, step, stepEnv, EXPECTATION_FIELDS, STEP_FIELDS } from './steps.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const routePath = z.string().regex(/^\/[^\s]*$/, 'a path on the app, starting with /, e.g. /settings');
-
-const expectation = z.union([
-  z.strictObject({ selector: z.string().min(1), min: z.number().int().min(1).optional(), text: z.string().min(1).optional() }),
-  z.strictObject({ text: z.string().min(1) }),
-  z.strictObject({ websocket: z.string().regex(/^\//, 'the path of a websocket the page must open, e.g. /comms') }),
-], { error: 'each expectation is { selector (min, text) }, { text } or { websocket }' });
 
 const schema = z.strictObject({
   name: z.string().regex(NAME, 'lower-case letters, digits and dashes, e.g. my-wiki'),
@@ -38,12 +34,16 @@ const schema = z.strictObject({
       }),
     }),
     z.strictObject({ storageState: z.string().min(1) }),
-  ], { error: 'login is { form: { path, user, password, submit, done } } (CSS selectors) or { storageState: file }' }).optional(),
+    z.literal('basic'),
+    z.literal('none'),
+  ], { error: `login is { form: { path, user, password, submit, done } } (CSS selectors), { storageState: file }, basic (HTTP Basic auth with ${GENERIC_CREDENTIAL_ENV.user} / ${GENERIC_CREDENTIAL_ENV.password}) or none` }).optional(),
   pages: z.array(z.strictObject({
     name: z.string().regex(NAME, 'a journey name: lower-case letters, digits and dashes'),
     path: routePath,
-    expect: z.array(expectation).min(1, 'say what "working" means on this page: an element, a text or a websocket'),
-  })).min(1, 'list at least one page'),
+    // What a user does there, in order, after the page opened (click a menu, fill a search, …).
+    steps: z.array(step).min(1, 'leave steps out, or list at least one').optional(),
+    expect: z.array(expectation).min(1, 'list at least one expectation, or leave expect out and end the steps with one').optional(),
+  }).refine((p) => Boolean(p.expect?.length) || Boolean(p.steps?.some((st) => 'expect' in st)), { error: 'say what "working" means on this page: an expectation under expect (an element, a text, a websocket, …) or an expect step', path: ['expect'] })).min(1, 'list at least one page'),
   // First-run and notice dialogs a user's instance shows (optional): what shows one is up, and what a
   // careful user does (decline, skip, close): the button they press, or the key (a tour that only
   // closes on Escape). Answered whenever one covers the page.
@@ -70,6 +70,22 @@ export class GenericAppError extends AppError {
   }
 }
 
+/** The fields an object at this place in the file may have (named in an "unknown field" error). */
+function fieldsAt(where: PropertyKey[]): string | undefined {
+  const at = where.map((k) => (typeof k === 'number' ? '#' : String(k))).join('.');
+  const known: Record<string, string> = {
+    '': 'name, title, version, login, pages, dialogs, crawl',
+    version: 'path, field',
+    'login.form': 'path, user, password, submit, done',
+    'pages.#': 'name, path, steps, expect',
+    'pages.#.steps.#': STEP_FIELDS,
+    'pages.#.expect.#': EXPECTATION_FIELDS,
+    'dialogs.#': 'name, selector, press, key',
+    crawl: 'pages, seconds, exclude',
+  };
+  return known[at];
+}
+
 export function readGenericConfig(file: string): GenericAppConfig {
   let raw: unknown;
   try {
@@ -82,13 +98,13 @@ export function readGenericConfig(file: string): GenericAppConfig {
   if (!parsed.success) {
     throw new GenericAppError(file, parsed.error.issues.map((i) => ({
       field: i.path.join('.'),
-      problem: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message,
+      problem: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}${fieldsAt(i.path) ? `; the fields here are ${fieldsAt(i.path)}` : ''}` : i.message,
     })));
   }
   const names = parsed.data.pages.map((p) => p.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i || n === 'crawl');
   if (twice) throw new GenericAppError(file, [{ field: 'pages', problem: `the page name "${twice}" is ${twice === 'crawl' ? 'reserved for the crawl' : 'used twice'}; names must be unique` }]);
-  const state = parsed.data.login && 'storageState' in parsed.data.login ? path.resolve(path.dirname(file), parsed.data.login.storageState) : undefined;
+  const state = parsed.data.login && typeof parsed.data.login === 'object' && 'storageState' in parsed.data.login ? path.resolve(path.dirname(file), parsed.data.login.storageState) : undefined;
   if (state && !existsSync(state)) throw new GenericAppError(file, [{ field: 'login.storageState', problem: `${state} does not exist; record one with \`npx playwright codegen --save-storage=${path.basename(state)} <url>\`` }]);
   return parsed.data;
 }
@@ -119,7 +135,11 @@ export function loadGenericProfile(file: string): AppProfile {
       return typeof value === 'string' || typeof value === 'number' ? { ...base, version: String(value).trim().slice(0, 40) } : base;
     },
   };
-  if (login && 'form' in login) {
+  // A page's steps that fill from the environment: each variable is there before anything runs.
+  const missing = config.pages.flatMap((p, i) => (p.steps ?? []).flatMap((st, j) => stepEnv([st]).filter((v) => process.env[v] === undefined).map((v) => ({ field: `pages.${i}.steps.${j}.fill.env`, problem: `$${v} is not set; export it before the run (its value is typed into ${'fill' in st ? st.fill.selector : 'the field'}, never written anywhere)` }))));
+  if (missing.length) throw new GenericAppError(file, missing);
+  if (login === 'basic') profile.httpBasic = true;
+  else if (login && login !== 'none' && 'form' in login) {
     const form = login.form;
     profile.logInWithForm = async (page: Page, credentials) => {
       if (!('password' in credentials)) throw new LoginError(`${title}: its login form needs HEADERPROOF_PASSWORD${form.user ? ' and HEADERPROOF_USER' : ''}`);
@@ -130,7 +150,7 @@ export function loadGenericProfile(file: string): AppProfile {
       await page.locator(form.submit).click();
       await expect(page.locator(form.done).first(), 'the login did not lead to the logged-in page').toBeVisible({ timeout: 30_000 });
     };
-  } else if (login && 'storageState' in login) {
+  } else if (login && login !== 'none' && 'storageState' in login) {
     const stateFile = path.resolve(path.dirname(file), login.storageState);
     profile.logIn = async (): Promise<AppSession> => {
       const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StorageState;
