@@ -68,6 +68,7 @@ type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
  */
 function basicAuth(app: AppProfile, credentials: Credentials | undefined, origin: string): { username: string; password: string; origin: string; send: 'always' } | undefined {
   if (!app.httpBasic || !credentials || !('password' in credentials)) return undefined;
+  registerSecrets([credentials.password, Buffer.from(`${credentials.user ?? ''}:${credentials.password}`).toString('base64')]);
   return { username: credentials.user ?? '', password: credentials.password, origin: new URL(origin).origin, send: 'always' };
 }
 

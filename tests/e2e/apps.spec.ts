@@ -3,10 +3,12 @@
 // real Node-RED (the same verdict as the shipped profile for a policy that breaks it), and what an
 // app without something says instead of failing.
 import { test, expect } from '@playwright/test';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, runPlaywright, writePolicy } from './helpers.js';
+import { allText, runCli, runPlaywright, writePolicy } from './helpers.js';
+import { NGINX, startNginxSites } from '../support/edges.js';
+import { installedBin, spawnApp, type Spawned } from '../../src/apps/launch.js';
 import { nodeRed } from '../../src/apps/node-red/profile.js';
 import type { LaunchedApp } from '../../src/apps/profile.js';
 import type { Summary } from '../../src/report/model.js';
@@ -71,5 +73,50 @@ test.describe('the real Node-RED', () => {
     expect(s1.app).toMatchObject({ app: 'node-red', title: 'Node-RED', version: '4.1.8' });
     expect(s2.app).toMatchObject({ app: 'node-red-generic', title: 'Node-RED (generic profile)' });
     expect(readFileSync(path.join(generic, 'index.html'), 'utf8')).toContain('Node-RED (generic profile)');
+  });
+});
+
+test.describe('the real Node-RED without its own login, behind nginx\'s auth_basic, described by YAML only', () => {
+  let nodeRedApp: Spawned | undefined;
+  let edge: { url: string; stop: () => void } | undefined;
+  const password = `hp-basic-${process.pid}-pw`;
+  test.beforeAll(async () => {
+    // Node-RED as its docs start it (on loopback, no adminAuth), its prompts on; nginx asks for a password.
+    nodeRedApp = await spawnApp({
+      title: 'Node-RED', bin: installedBin('node-red', 'node-red', 'Node-RED'), readyPath: '/', env: () => ({}),
+      prepare: (dir, port) => writeFileSync(path.join(dir, 'settings.js'), `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, logging: { console: { level: 'warn' } } })};\n`),
+      args: (_port, dir) => ['--settings', path.join(dir, 'settings.js'), '--userDir', dir],
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-basic-edge-'));
+    writeFileSync(path.join(dir, 'htpasswd'), `tester:{PLAIN}${password}\n`);
+    writeFileSync(path.join(dir, 'auth.conf'), `auth_basic "staging";\nauth_basic_user_file ${dir}/htpasswd;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection "upgrade";\n`);
+    const started = await startNginxSites(dir, [{ upstream: `http://127.0.0.1:${nodeRedApp.port}`, include: [path.join(dir, 'auth.conf')] }]);
+    edge = { url: started.urls[0]!, stop: started.stop };
+  });
+  test.afterAll(async () => { edge?.stop(); await nodeRedApp?.stop(); });
+
+  test('its menu views and dialogs are reached through YAML steps, the browser answers the Basic challenge, and the password stays out of every file', async () => {
+    test.skip(!NGINX, 'nginx is not installed (apt-get install nginx-light)');
+    test.setTimeout(300_000);
+    expect((await fetch(`${edge!.url}/`)).status, 'nginx really asks for a password').toBe(401);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-basic-'));
+    const policy = writePolicy(dir, 'safe-set', { set: { 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' } });
+    const app = 'examples/apps/node-red-basic.app.yaml';
+    // Without the password: exit 2, naming the variables (the login kind needs them).
+    const none = await runCli(['run', '--app', app, '--target', edge!.url, '--policy', policy], { HEADERPROOF_USER: '', HEADERPROOF_PASSWORD: '' });
+    expect(none.code, none.stderr).toBe(2);
+    expect(none.stderr).toContain('a staging host needs a test user: set HEADERPROOF_USER and HEADERPROOF_PASSWORD');
+    const out = path.join(dir, 'run');
+    const r = await runCli(['run', '--app', app, '--target', edge!.url, '--policy', policy, '--journeys', 'editor,settings,import', '--no-blame', '--workers', '1', '--retries', '1', '--out', out], { HEADERPROOF_USER: 'tester', HEADERPROOF_PASSWORD: password });
+    const summary = summaryOf(out);
+    expect(summary.baseline.map((b) => [b.journey, b.status, b.error ?? '']), r.stdout + r.stderr).toEqual([['editor', 'passed', ''], ['import', 'passed', ''], ['settings', 'passed', '']]);
+    expect(summary.app, 'the version came through the Basic-authenticated API').toMatchObject({ app: 'node-red-basic', version: '4.1.8' });
+    expect(summary.policies[0]!.verdict, summary.policies[0]!.reasons.join('; ')).toBe('safe');
+    expect(r.code).toBe(0);
+    // The new user's prompts were answered on the way (the YAML's dialogs).
+    expect(summary.baseline.some((b) => b.dialogs?.some((d) => /update-notification/.test(d)))).toBe(true);
+    const basic = Buffer.from(`tester:${password}`).toString('base64');
+    const leaks = allText(out).filter((f) => f.text.includes(password) || f.text.includes(basic)).map((f) => f.file);
+    expect(leaks, 'the Basic credentials appear in no report, log or artifact').toEqual([]);
   });
 });
