@@ -11,17 +11,14 @@ import { doctorChecks, renderChecks } from './doctor.js';
 import { VERSION } from '../report/summary.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
-import { startLab } from '../lab/server.js';
 import { tune, TuneError } from '../tune/tune.js';
 import { diffSummaries, renderDiff } from '../report/diff.js';
 import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
 import { ConfigError, flagsToEnv, resolveSettings } from '../config/config.js';
 import { LoginError } from '../apps/profile.js';
-import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
-import { SeedError } from '../apps/immich/seed.js';
+import { appProfile, AppError, labShape, LAB_VERSIONS, SeedError, SHIPPED_APPS, startLab } from '../apps/index.js';
 import { generateCertificate } from '../tls/certificate.js';
-import { labShape, SHAPES } from '../apps/immich/versions/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportLayers, layersFromSubset } from '../export/layers.js';
 import { collectCommand, reportsCommand, type CollectFlags } from './collect.js';
@@ -301,7 +298,7 @@ program
   .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
   .option('--listen <host>', 'interface the proxy listens on (default 127.0.0.1; anything else exposes it to the network)', '127.0.0.1')
   .option('--tls-name <name>', 'serve the lab over HTTPS under this made-up name, with an empty library: a stand-in staging host for trying the staging workflow (prints the variables to export)')
-  .option('--immich-version <version>', `the Immich version the lab imitates: ${SHAPES.map((s) => s.name).join(', ')} (default: the newest)`)
+  .option('--immich-version <version>', `the Immich version the lab imitates: ${LAB_VERSIONS.map((s) => s.name).join(', ')} (default: the newest)`)
   .action(async (opts: { policy?: string; port: string; listen: string; tlsName?: string; immichVersion?: string }) => {
     if (opts.immichVersion) {
       try {

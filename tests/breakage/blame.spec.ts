@@ -7,7 +7,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { runCli } from '../e2e/helpers.js';
 import { chromiumLaunchOptions } from '../../src/harness/browser.js';
-import { startLab } from '../../src/lab/server.js';
+import { startLab } from '../../src/apps/immich/lab/server.js';
 import { extractInlineBlocks } from '../../src/proxy/inline-scripts.js';
 import type { Summary } from '../../src/report/model.js';
 

@@ -39,7 +39,7 @@ test('tune converges to a strict CSP that passes the journeys enforced with zero
   expect(d['script-src']!.filter((s) => s.startsWith("'sha256-"))).toHaveLength(2); // theme + bootstrap
   expect(d['worker-src']).toContain('blob:');
   // The shadow-root style by its hash; no 'unsafe-inline' for style elements.
-  const shadowStyle = /export const MEDIA_CONTROLLER_STYLE = '([^']+)';/.exec(readFileSync(path.join(ROOT, 'src/lab/client/app.js'), 'utf8'))![1]!;
+  const shadowStyle = /export const MEDIA_CONTROLLER_STYLE = '([^']+)';/.exec(readFileSync(path.join(ROOT, 'src/apps/immich/lab/client/app.js'), 'utf8'))![1]!;
   expect(d['style-src']).toContain(cspHash(shadowStyle));
   expect(d['style-src-elem']).toBeUndefined();
   // 'unsafe-inline' only for style="…" attributes (style-src-attr), nowhere else.

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumLaunchOptions } from '../../src/harness/browser.js';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
 import { parsePolicy } from '../../src/policy/policy.js';
 

@@ -1,7 +1,7 @@
 // `headerproof audit` on the lab: bare (every ZAP finding), and behind the proxy with each bundle
 // (no drift from the tested policy; drift when the edge serves a different one).
 import { test, expect } from '@playwright/test';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { startProxy } from '../../src/proxy/proxy.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { runCli } from './helpers.js';

@@ -5,7 +5,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { ROOT, runCli, writePolicy } from './helpers.js';
 import type { Summary } from '../../src/report/model.js';
 

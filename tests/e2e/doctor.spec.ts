@@ -1,7 +1,7 @@
 // `headerproof doctor`: what this machine and the target lack, and the fix for each.
 import { test, expect } from '@playwright/test';
 import { runCli } from './helpers.js';
-import { startLab } from '../../src/lab/server.js';
+import { startLab } from '../../src/apps/immich/lab/server.js';
 
 test('doctor: a machine set up by scripts/setup.sh is ready; a missing browser, an unreachable target and a missing test user are named with their fix', async () => {
   const ok = await runCli(['doctor']);

@@ -2,7 +2,7 @@
 // with the exported snippet included, and the headers each serves compared with the policy on
 // every audited URL.
 import { test, expect } from '@playwright/test';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { exportPolicy } from '../../src/export/export.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { io } from 'socket.io-client';
 import { startProxy } from '../../src/proxy/proxy.js';
-import { startLab } from '../../src/lab/server.js';
+import { startLab } from '../../src/apps/immich/lab/server.js';
 import { parsePolicy } from '../../src/policy/policy.js';
 import { MAX_STORED_REPORTS } from '../../src/proxy/collector.js';
 import { runCli } from './helpers.js';

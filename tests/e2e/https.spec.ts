@@ -7,7 +7,7 @@ import path from 'node:path';
 import { runCli } from './helpers.js';
 import { test, expect } from '@playwright/test';
 import { chromium, type Browser } from 'playwright';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
 import { generateCertificate, type GeneratedCertificate } from '../../src/tls/certificate.js';
 import { loadPolicy } from '../../src/policy/policy.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers.js';
 import type { PlanResult } from '../../src/plan/plan.js';
-import { startLab } from '../../src/lab/server.js';
+import { startLab } from '../../src/apps/immich/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
 import { headerDrift } from '../../src/audit/audit.js';

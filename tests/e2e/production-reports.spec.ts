@@ -7,7 +7,7 @@ import { chromium, type Browser } from 'playwright';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { chromiumLaunchOptions } from '../../src/harness/browser.js';
 import type { ProductionReport } from '../../src/collect/report.js';
 import type { Summary } from '../../src/report/model.js';

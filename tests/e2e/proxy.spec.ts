@@ -4,10 +4,10 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { startProxy, type RunningProxy } from '../../src/proxy/proxy.js';
 import { parsePolicy } from '../../src/policy/policy.js';
-import { LAB_ASSETS, mediaFile } from '../../src/lab/data.js';
+import { LAB_ASSETS, mediaFile } from '../../src/apps/immich/lab/data.js';
 import { MAX_REPORT_BODY } from '../../src/proxy/collector.js';
 
 const policy = parsePolicy(`

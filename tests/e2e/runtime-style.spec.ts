@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runCli, ROOT } from './helpers.js';
-import { startLab } from '../../src/lab/server.js';
+import { startLab } from '../../src/apps/immich/lab/server.js';
 import { cspHash, extractInlineBlocks } from '../../src/proxy/inline-scripts.js';
 import type { Summary } from '../../src/report/model.js';
 
@@ -20,7 +20,7 @@ test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
 /** The text the lab's v3 video player puts into its shadow root (read from the lab's own source). */
 function shadowStyleText(): string {
-  const source = readFileSync(path.join(ROOT, 'src/lab/client/app.js'), 'utf8');
+  const source = readFileSync(path.join(ROOT, 'src/apps/immich/lab/client/app.js'), 'utf8');
   const m = /export const MEDIA_CONTROLLER_STYLE = '([^']+)';/.exec(source);
   if (!m) throw new Error('MEDIA_CONTROLLER_STYLE not found in the lab client');
   return m[1]!;

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { startLab, type LabTarget } from '../../src/lab/server.js';
+import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
 import { generateCertificate } from '../../src/tls/certificate.js';
 import type { Summary } from '../../src/report/model.js';
 import { allText, ROOT } from './helpers.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { runCli, writePolicy } from './helpers.js';
 import type { SubsetResult } from '../../src/subset/subset.js';
-import { startLab } from '../../src/lab/server.js';
+import { startLab } from '../../src/apps/immich/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
 import { headerDrift } from '../../src/audit/audit.js';

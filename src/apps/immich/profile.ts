@@ -8,7 +8,7 @@ import { fetchServerVersion, versionString } from './version.js';
 import { shapeFor } from './versions/index.js';
 import { logIn } from './session.js';
 import { seed } from './seed.js';
-import { startLab } from '../../lab/server.js';
+import { startLab } from './lab/server.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 

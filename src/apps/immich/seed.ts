@@ -3,7 +3,7 @@
 // `--cleanup` deletes exactly what seed uploaded (assets with seed's device id) and the album.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LAB_ASSETS, mediaFile } from '../../lab/data.js';
+import { LAB_ASSETS, mediaFile } from './lab/data.js';
 import { requestTarget, upstreamAgent } from '../../proxy/upstream.js';
 import { upstreamOf, type TargetSettings } from '../../config/config.js';
 import { registerSecrets } from '../../observe/violation.js';

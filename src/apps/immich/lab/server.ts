@@ -13,9 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { assetDto, LAB_ASSETS, LAB_PASSWORD, LAB_USER, mediaFile, MEDIA_DIR, type LabAsset } from './data.js';
 import { startTileServer, type TileServer } from './tiles.js';
-import { labShape, type VersionShape } from '../apps/immich/versions/index.js';
-import { versionString } from '../apps/immich/version.js';
-import { SEED_ALBUM } from '../apps/immich/seed.js';
+import { labShape, type VersionShape } from '../versions/index.js';
+import { versionString } from '../version.js';
+import { SEED_ALBUM } from '../seed.js';
 
 const CLIENT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client');
 const require = createRequire(import.meta.url);
