@@ -145,7 +145,7 @@ export default defineConfig({
     process.env.HEADERPROOF_PROGRESS === '1' ? [own('./src/report/progress.ts')] : [process.env.CI ? 'line' : 'list'],
     ['html', { open: 'never', outputFolder: runDir ? `${runDir}/playwright` : 'reports/playwright' }],
     ['junit', { outputFile: runDir ? `${runDir}/junit.xml` : 'reports/junit.xml' }],
-    [own('./src/report/reporter.ts')],
+    [own('./src/harness/reporter.ts')],
   ],
   use: {
     browserName: 'chromium',

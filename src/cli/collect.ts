@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
 import { isLoopback, startCollector } from '../collect/server.js';
 import { productionJson, renderProductionHtml, renderProductionText } from '../collect/report.js';
-import { UsageError } from './run.js';
+import { UsageError } from '../run/run.js';
 
 export interface CollectFlags {
   db: string;

@@ -9,7 +9,7 @@ import type { Summary } from '../report/model.js';
 import { lintPolicy } from '../lint/lint.js';
 import { auditFindings, headerDrift, type AuditResult } from '../audit/audit.js';
 import { fetchAuditUrls } from '../audit/fetch.js';
-import { UnreachableError, UsageError } from './run.js';
+import { UnreachableError, UsageError } from '../run/run.js';
 
 export async function lintCommand(files: string[], opts: { json?: boolean; app?: string }): Promise<number> {
   // The app behind the policy (--app, HEADERPROOF_APP or the config's; default immich): the features it needs.

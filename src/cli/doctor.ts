@@ -8,7 +8,7 @@ import { chromiumLaunchOptions, chromiumExecutable, firefoxExecutable, firefoxMa
 import { hasXvfb } from '../harness/display.js';
 import { ConfigError, flagsToEnv, resolveSettings, type TargetFlags } from '../config/config.js';
 import { credentialHint } from '../apps/credentials.js';
-import { checkReachable, UnreachableError } from './run.js';
+import { checkReachable, UnreachableError } from '../run/run.js';
 import { installHint, realAppDir } from '../apps/launch.js';
 import { FROM_SOURCE } from '../paths.js';
 

@@ -2,13 +2,13 @@
 // 2 usage or config error, 3 target unreachable or baseline failing.
 import { Command, CommanderError } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
-import { run, UnreachableError, UsageError } from './run.js';
+import { run, UnreachableError, UsageError } from '../run/run.js';
 import { runAcross, targetsOf } from './targets.js';
 import { subsetCommand } from './subset.js';
 import { planCommand } from './plan.js';
 import { writeFiles } from './output.js';
 import { doctorChecks, renderChecks } from './doctor.js';
-import { VERSION } from '../report/summary.js';
+import { VERSION } from '../version.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
 import { tune, TuneError } from '../tune/tune.js';

@@ -14,7 +14,7 @@ import type { ExportFormat } from '../export/export.js';
 import { tune, TuneError } from '../tune/tune.js';
 import { mergeBundles, planChanges, planExit, PlanError, STAGE_TITLE, STAGES, stagePolicy, withReportUri, type PlanResult, type PlanTune, type PolicyBody, type Stage, type StageProof } from '../plan/plan.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../report/plan.js';
-import { defaultOutDir, run, UsageError, type RunOptions } from './run.js';
+import { defaultOutDir, run, UsageError, type RunOptions } from '../run/run.js';
 import { targetsOf, type AcrossOptions } from './targets.js';
 import { measureParts, readSummary } from './subset.js';
 import { writeFiles, writeResultPages } from './output.js';

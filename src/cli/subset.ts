@@ -10,7 +10,7 @@ import { planSubset, policyOfParts, type SubsetPlan, type SubsetProof, type Subs
 import { renderSubsetHtml, renderSubsetMarkdown } from '../report/subset.js';
 import type { Summary } from '../report/model.js';
 import { targetEnv } from '../config/targets.js';
-import { defaultOutDir, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+import { defaultOutDir, run, UnreachableError, UsageError, type RunOptions } from '../run/run.js';
 import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
 import { writeResultPages } from './output.js';
 import type { TargetEntry } from '../config/config.js';

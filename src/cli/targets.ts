@@ -10,7 +10,7 @@ import { selectTargets, targetEnv, TargetsError } from '../config/targets.js';
 import { acrossTargets, type TargetOutcome } from '../verdict/across.js';
 import { writeAcrossReports } from '../report/across.js';
 import type { Summary } from '../report/model.js';
-import { availableJourneys, defaultOutDir, parseFailOn, run, UnreachableError, UsageError, type RunOptions } from './run.js';
+import { availableJourneys, defaultOutDir, parseFailOn, run, UnreachableError, UsageError, type RunOptions } from '../run/run.js';
 
 export interface AcrossOptions extends RunOptions {
   /** Comma-separated target names (config file) or local copies (immich, immich@v1.135, node-red, actual). */

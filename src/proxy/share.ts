@@ -2,7 +2,7 @@
 // browser serving them all enforces "all of them at once": each CSP header on its own, the
 // narrowest Permissions-Policy allowlist per feature, and single-valued headers only where the
 // members agree. If the journeys all pass under that and no member caused anything new, each member
-// alone would pass too, so each is safe; otherwise the members are split and re-run (src/cli/run.ts)
+// alone would pass too, so each is safe; otherwise the members are split and re-run (src/run/run.ts)
 // until every verdict is one a pass of its own would give. Each member's CSP reports to its own
 // path (…/report/stack-<i>, as in the report-only stack), so a violation names its member.
 // Pure: the planner (playwright.config.ts), the proxy and the CLI's split call it.

@@ -210,3 +210,14 @@ export interface BaselineAdvice {
   advice: string;
   screenshot?: string;
 }
+
+/** One journey test's outcome in one project. */
+export interface JourneyRecord {
+  project: string;
+  role: 'baseline' | 'candidate';
+  policyFile: string;
+  result: JourneyResult;
+  attachment?: JourneyAttachment;
+  /** The shared enforced pass (its project) this member's record came from (src/proxy/share.ts). */
+  sharedPass?: string;
+}

@@ -1,27 +1,13 @@
 // From per-test journey records to the Summary (verdict per policy), and onto disk.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decideByEngine, decideVerdict, exitCodeFor } from '../verdict/verdict.js';
 import { engineOfJourney, FIREFOX_SUFFIX, type Engine } from '../harness/engines.js';
-import { adviseBaseline } from '../verdict/advice.js';
-import { settleShared } from '../verdict/shared.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import type { JourneyAttachment, JourneyResult, PolicyInfo, Summary } from './model.js';
-import type { RunLoad } from '../proxy/host.js';
+import type { JourneyRecord, JourneyResult, Summary } from './model.js';
 
-/** One journey test's outcome in one project. */
-export interface JourneyRecord {
-  project: string;
-  role: 'baseline' | 'candidate';
-  policyFile: string;
-  result: JourneyResult;
-  attachment?: JourneyAttachment;
-  /** The shared enforced pass (its project) this member's record came from (src/proxy/share.ts). */
-  sharedPass?: string;
-}
+export type { JourneyRecord };
 
-export const VERSION = '0.1.0';
 
 /** Whether a record's journey is one a re-run of `list` runs (a plain name runs in every desktop engine). */
 function rerunCovers(list: string[], journey: string): boolean {
@@ -105,47 +91,6 @@ export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], 
     const result: JourneyResult = { ...f.result, ranAlone: { firstHeldBackMs: firstHeldBack.get(r.result.journey)!, firstError: r.result.error ?? '' }, ...(f.result.screenshot ? { screenshot: path.join(folder, f.result.screenshot) } : {}) };
     return { ...rest, result };
   });
-}
-
-export function buildSummary(records: JourneyRecord[], meta: { startedAt: Date; durationMs: number; load?: RunLoad }): Summary {
-  const sortJ = (a: JourneyResult, b: JourneyResult) => a.journey.localeCompare(b.journey);
-  const baseline = records.filter((r) => r.role === 'baseline').map((r) => r.result).sort(sortJ);
-  // The engines' versions, as the browsers reported them.
-  const versions: Partial<Record<Engine, string>> = {};
-  for (const r of records) if (r.attachment?.browserVersion) versions[r.result.browser ?? 'chromium'] ??= r.attachment.browserVersion;
-  const byProject = new Map<string, JourneyRecord[]>();
-  for (const r of records.filter((x) => x.role === 'candidate')) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
-  const policies = [...byProject.entries()]
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-    .map(([project, recs]) => {
-      const info: PolicyInfo = recs.find((r) => r.attachment)?.attachment?.policy ?? { name: project, file: recs[0]!.policyFile, description: '', served: {} };
-      const replaced = [...new Set(recs.flatMap((r) => r.attachment?.proxy.replacedUpstreamHeaders ?? []))];
-      const warnings = [...new Set(recs.flatMap((r) => r.attachment?.warnings ?? []))];
-      const candidate = recs.map((r) => r.result).sort(sortJ);
-      const stackedWith = recs.find((r) => r.attachment?.stackedWith)?.attachment?.stackedWith;
-      const verdict = { ...decideByEngine(decideVerdict(info, baseline, candidate, replaced, warnings), baseline, candidate, versions), ...(stackedWith ? { stackedWith } : {}) };
-      const shared = recs.find((r) => r.sharedPass);
-      return shared ? { verdict, pass: { name: shared.sharedPass!, with: shared.attachment?.sharedWith ?? [], unsound: recs.map((r) => r.attachment?.proxy.shareUnsound).find(Boolean) } } : { verdict };
-    })
-    .map((p, _i, all) => (p.pass ? settleShared(p.verdict, p.pass, all.filter((o) => o.pass?.name === p.pass!.name).map((o) => o.verdict)) : p.verdict));
-  const target = records.find((r) => r.attachment)?.attachment?.target ?? 'unknown';
-  const preservedOrigin = records.find((r) => r.attachment?.preservedOrigin)?.attachment?.preservedOrigin;
-  const app = records.find((r) => r.attachment?.app)?.attachment?.app;
-  return {
-    tool: 'headerproof',
-    version: VERSION,
-    target: target === 'lab' ? 'bundled lab target' : target,
-    ...(preservedOrigin ? { preservedOrigin } : {}),
-    ...(app ? { app } : {}),
-    baselineAdvice: adviseBaseline(baseline, app),
-    startedAt: meta.startedAt.toISOString(),
-    durationMs: meta.durationMs,
-    browsers: [...new Set(records.map((r) => r.result.browser ?? 'chromium'))].sort().map((browser) => ({ browser, ...(versions[browser] ? { version: versions[browser] } : {}) })),
-    baseline,
-    policies,
-    ...(meta.load ? { load: meta.load } : {}),
-    exitCode: exitCodeFor(baseline, policies),
-  };
 }
 
 export function writeReports(outDir: string, summary: Summary): { html: string; json: string; md: string } {

@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { diffCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
 import { loadPolicy, type Policy } from '../policy/policy.js';
 import { lintPolicy, type Finding, type LintApp } from '../lint/lint.js';
-import { run, type RunOptions } from '../cli/run.js';
+import { run, type RunOptions } from '../run/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';

@@ -3,7 +3,7 @@
 // new was reported or blocked, and the proxy found nothing that makes the combination looser than a
 // member alone. Then each member alone would get the same verdict (safe). Anything else says nothing about a member alone: its
 // verdict is inconclusive and marked unsettled, with whether the findings point at it, for the
-// CLI's split (src/cli/run.ts). Pure.
+// CLI's split (src/run/run.ts). Pure.
 import { parsePermissionsPolicy } from '../policy/permissions-policy.js';
 import type { PolicyVerdict } from '../report/model.js';
 

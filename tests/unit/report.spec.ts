@@ -44,7 +44,7 @@ test('verdict matrix: baseline shown only where it differs, breaks first, natura
 });
 
 test('summary lists policies in natural order (h2 before h10)', async () => {
-  const { buildSummary } = await import('../../src/report/summary.js');
+  const { buildSummary } = await import('../../src/verdict/summary.js');
   const rec = (project: string, role: 'baseline' | 'candidate') => ({ project, role, policyFile: `${project}.yaml`, result: { journey: 'login', status: 'passed' as const, violations: [], upstreamErrors: 0 } });
   const summary = buildSummary([rec('baseline', 'baseline'), rec('h10', 'candidate'), rec('h2', 'candidate'), rec('h1', 'candidate')], { startedAt: new Date(), durationMs: 1 });
   expect(summary.policies.map((p) => p.policy.name)).toEqual(['h1', 'h2', 'h10']);

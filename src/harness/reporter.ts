@@ -3,12 +3,13 @@
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from './model.js';
+import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from '../report/model.js';
 import { redact, registerSecrets } from '../observe/violation.js';
 import { resolveSettings, secretsOf } from '../config/config.js';
-import type { Engine } from '../harness/engines.js';
-import { buildSummary, defaultRunDir, writeRecords, writeReports, type JourneyRecord } from './summary.js';
-import { splitStack } from './stack-records.js';
+import type { Engine } from './engines.js';
+import { defaultRunDir, writeRecords, writeReports, type JourneyRecord } from '../report/summary.js';
+import { buildSummary } from '../verdict/summary.js';
+import { splitStack } from '../report/stack-records.js';
 import { describeLoad, summarizeLoad, type HostLoadSlice } from '../proxy/host.js';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -129,7 +130,7 @@ export default class HeaderproofReporter implements Reporter {
     const load = summarizeLoad(this.load);
     const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime(), load });
     const files = writeReports(this.outDir, summary);
-    // The records behind the verdicts, for the CLI's re-runs of an unclean shared pass (src/cli/run.ts).
+    // The records behind the verdicts, for the CLI's re-runs of an unclean shared pass (src/run/run.ts).
     writeRecords(this.outDir, [...this.records.values()]);
     const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
     // `headerproof run` prints the verdicts itself, after any blame pass.

@@ -1,5 +1,7 @@
-// `headerproof run`: validates the inputs, runs the journey matrix through Playwright Test (the
-// same projects `npx playwright test` runs), and turns the verdicts into an exit code.
+// A run's orchestration (`headerproof run`, and the runs of targets, subset, plan and tune): validates
+// the inputs, runs the journey matrix through Playwright Test (the same projects `npx playwright
+// test` runs), settles shared passes, paced failures and blame, and turns the verdicts into an exit
+// code. The CLI and tune call it; it imports nothing from the CLI.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +11,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
-import { buildSummary, defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
+import { buildSummary } from '../verdict/summary.js';
+import { defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
@@ -275,7 +278,7 @@ async function runIn(options: RunOptions): Promise<number> {
     HEADERPROOF_PROGRESS: '1',
     HEADERPROOF_POLICIES: policyFiles.join(','),
     // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
-    // it runs again, and one that passes then is reported as flaky (src/report/reporter.ts).
+    // it runs again, and one that passes then is reported as flaky (src/harness/reporter.ts).
     HEADERPROOF_RUN_RETRIES: retries,
     ...(options.noRetry?.length ? { HEADERPROOF_NO_RETRY: JSON.stringify(options.noRetry) } : {}),
     HEADERPROOF_OUT: outDir,
