@@ -15,6 +15,8 @@ export interface Suggestion {
   fix: string;
   /** One line: what allowing it costs. */
   cost: string;
+  /** Where in the code, for a finding that is one per place (a Trusted Types sink call). */
+  at?: string;
   /** Blocked only in journeys that passed: nothing depended on it, so leaving it blocked is safe. */
   nothingDependedOn?: boolean;
 }
@@ -56,10 +58,30 @@ export function disablesUnsafeInline(directive: string, sources: string[], inlin
   return `note: a ${hashes.length ? 'hash or nonce' : "'strict-dynamic'"} beside 'unsafe-inline' makes browsers ignore 'unsafe-inline' in ${directive}: ${what}`;
 }
 
+/**
+ * Trusted Types: a sink that got a plain string (which sink, called from which script, with what), or
+ * a policy name the app creates that trusted-types does not list. No source expression allows a sink:
+ * the fix is the app's (a Trusted Types policy) or dropping the requirement.
+ */
+function trustedTypesFix(v: ViolationGroup, directives: CspDirectives): { fix: string; cost: string } {
+  const [sink, ...rest] = v.sample.split('|');
+  const where = v.source ? ` called from ${v.source}` : '';
+  if (v.blockedUrl === 'trusted-types-policy') {
+    const name = (sink ?? '').trim() || 'the policy';
+    const listed = (directives['trusted-types'] ?? []).filter((n) => n !== "'none'");
+    return { fix: `trusted-types ${[...listed, name].join(' ')} — the app creates a Trusted Types policy named "${name}"${where}; listing it lets the app create it`, cost: `low: only the policies listed may be created, and each still decides what it passes` };
+  }
+  const value = rest.join('|').trim();
+  return {
+    fix: `keep require-trusted-types-for 'script' report-only (or drop it): the Trusted Types sink ${sink?.trim() || '(unnamed)'}${where} gets a plain string${value ? ` (${value.length > 60 ? `${value.slice(0, 60)}…` : value})` : ''}. Enforce it only once the app passes a trusted value there: a Trusted Types policy (trustedTypes.createPolicy) that vets it, named in trusted-types`,
+    cost: 'medium while dropped: DOM sinks take plain strings again (no Trusted Types check against DOM XSS); none while report-only',
+  };
+}
+
 function groupsOf(violations: ViolationGroup[]): Map<string, ViolationGroup[]> {
   const out = new Map<string, ViolationGroup[]>();
   for (const v of violations) {
-    const key = `${v.kind}\u0000${v.directive}\u0000${v.blockedUrl}`;
+    const key = `${v.kind}\u0000${v.directive}\u0000${v.blockedUrl}${v.blockedUrl === 'trusted-types-sink' ? `\u0000${v.source}` : ''}`;
     out.set(key, [...(out.get(key) ?? []), v]);
   }
   return out;
@@ -74,7 +96,7 @@ export function suggestFixes(policy: PolicyModel, violations: ViolationGroup[], 
   const out = suggestAll(policy, violations, inlineBlocks);
   if (!passedJourneys) return out;
   return out.map((s) => {
-    const group = violations.filter((v) => v.kind === s.kind && v.directive === s.directive && v.blockedUrl === s.blocked);
+    const group = violations.filter((v) => v.kind === s.kind && v.directive === s.directive && v.blockedUrl === s.blocked && (s.at === undefined || v.source === s.at));
     const harmless = group.length > 0 && group.every((v) => v.disposition === 'enforce' && passedJourneys.has(v.journey));
     if (!harmless) return s;
     return { ...s, nothingDependedOn: true, fix: `leaving it blocked is safe: ${s.journeys.join(', ')} passed with it blocked, so nothing the journeys do needs it. To allow it anyway: ${s.fix}`, cost: `none while it stays blocked; allowing it: ${s.cost}` };
@@ -87,7 +109,9 @@ function suggestAll(policy: PolicyModel, violations: ViolationGroup[], inlineBlo
     const v = group[0]!;
     const journeys = [...new Set(group.map((g) => g.journey))];
     const base = { kind: v.kind, directive: v.directive, blocked: v.blockedUrl, journeys };
-    if (v.kind === 'csp' && policy.csp) {
+    if (v.kind === 'csp' && policy.csp && (v.blockedUrl === 'trusted-types-sink' || v.blockedUrl === 'trusted-types-policy')) {
+      out.push({ ...base, ...(v.blockedUrl === 'trusted-types-sink' ? { at: v.source } : {}), ...trustedTypesFix(v, policy.csp.directives) });
+    } else if (v.kind === 'csp' && policy.csp) {
       const needed = neededSources({ violations: group, inlineBlocks });
       const [directive, sources] = Object.entries(needed.directives)[0] ?? [];
       if (!directive || !sources) {

@@ -66,7 +66,9 @@ export function normalizeBlocked(blocked: string, pageUrl = ''): string {
 }
 
 /** Inline code and eval have no URL: their location tells two blocked scripts apart. */
-const LOCATED = new Set(['inline', 'eval', 'wasm-eval']);
+// Blocked targets that say what, not where: a group per place in the code (an inline script, an
+// eval, a Trusted Types sink — each sink call is its own finding, with its own fix).
+const LOCATED = new Set(['inline', 'eval', 'wasm-eval', 'trusted-types-sink']);
 
 export function groupKey(v: Pick<Violation, 'kind' | 'directive' | 'blockedUrl' | 'disposition' | 'source' | 'stackSlot'>): string {
   return [v.kind, v.directive, v.blockedUrl, v.disposition, LOCATED.has(v.blockedUrl) ? v.source : '', v.stackSlot ?? ''].join('\u0000');

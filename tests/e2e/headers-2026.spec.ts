@@ -42,3 +42,29 @@ test('Integrity-Policy breaks an app whose scripts carry no integrity, in Chromi
   expect(html).toContain('integrity=');
   expect(r.code).toBe(1);
 });
+
+test('Trusted Types: enforced it breaks the map (maplibre-gl starts its worker from a plain blob URL) in Chromium and Firefox, each sink its own finding with the app\'s fix; report-only it would break', async () => {
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-trusted-types-'));
+  const files = [
+    writePolicy(dir, 'tt', { csp: { directives: { 'require-trusted-types-for': ["'script'"] } } }),
+    writePolicy(dir, 'tt-ro', { csp: { reportOnly: true, directives: { 'require-trusted-types-for': ["'script'"] } } }),
+  ];
+  const out = path.join(dir, 'run');
+  const r = await runCli(['run', '--journeys', 'map', '--browsers', 'chromium,firefox', '--workers', '2', '--no-blame', '--no-share', '--out', out, '--policy', ...files]);
+  const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+  const p = (name: string) => s.policies.find((x) => x.policy.name === name)!;
+  expect(s.baseline.map((b) => b.status), r.stdout + r.stderr).toEqual(['passed', 'passed']);
+  expect(p('tt').verdict, p('tt').reasons.join('; ')).toBe('breaks');
+  expect(p('tt').journeys.filter((j) => j.candidate === 'failed').map((j) => j.journey).sort()).toEqual(['map', 'map@firefox']);
+  for (const j of p('tt').journeys) {
+    const sinks = j.violations.filter((v) => v.blockedUrl === 'trusted-types-sink').map((v) => v.sample.split('|')[0]).sort();
+    expect(sinks, `${j.journey}: each sink its own finding`).toEqual(['ServiceWorkerContainer register', 'Worker constructor']);
+  }
+  const worker = p('tt').suggestions.find((x) => x.fix.includes('Worker constructor'));
+  expect(worker?.fix).toMatch(/^keep require-trusted-types-for 'script' report-only \(or drop it\): the Trusted Types sink Worker constructor called from \S+maplibre-gl\.[\w-]+\.js:\d+:\d+ gets a plain string \(blob:/);
+  expect(p('tt-ro').verdict, p('tt-ro').reasons.join('; ')).toBe('would-break');
+  expect(r.code).toBe(1);
+  // The report escapes the sample (a page's own text) and shows the fix.
+  expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('the Trusted Types sink Worker constructor');
+});

@@ -3,7 +3,7 @@ import { bisectParts, blameItems, blameRepresentatives, bootFailureOf, combineIt
 import type { JourneyComparison, PolicyVerdict } from '../../src/report/model.js';
 import { disablesUnsafeInline, suggestFixes } from '../../src/blame/suggest.js';
 import type { InlineBlock } from '../../src/proxy/inline-scripts.js';
-import type { ViolationGroup } from '../../src/observe/violation.js';
+import { dedupe, type Violation, type ViolationGroup } from '../../src/observe/violation.js';
 
 const BOOT = "the app cannot boot: the enforced CSP (script-src-elem) blocks its inline bootstrap script ('sha256-abc=', changes with every app build)";
 
@@ -133,4 +133,27 @@ test('a violation blocked only in journeys that passed says first that leaving i
   // Report-only: nothing was blocked, so the passing journey proves nothing about blocking it.
   const [reported] = suggestFixes({ ...model, csp: { ...model.csp, reportOnly: true } }, [{ ...probe, disposition: 'report' }], [], new Set(['login']));
   expect(reported!.nothingDependedOn).toBeUndefined();
+});
+
+// Issue 38: Trusted Types. Measured on the lab in Chromium 156 and Firefox ESR 153.8 (maplibre-gl's
+// worker from a blob URL, the service worker's registration from an inline script).
+test('Trusted Types: each sink is its own finding, named with the script that called it, and the fix is the app\'s (or report-only), never a source', () => {
+  const sink = (sample: string, source: string, journey = 'map'): Violation => ({ kind: 'csp', directive: 'require-trusted-types-for', blockedUrl: 'trusted-types-sink', sample, source, disposition: 'enforce', journey, pageUrl: 'http://127.0.0.1:1/map', channel: 'event' });
+  const groups = dedupe([
+    sink('Worker constructor|blob:http://127.0.0.1:1/3223', 'http://127.0.0.1:1/_app/immutable/chunks/maplibre-gl.js:46:22881'),
+    sink('ServiceWorkerContainer register|/service-worker.js', 'http://127.0.0.1:1/map:34:66'),
+    sink('ServiceWorkerContainer register|/service-worker.js', 'http://127.0.0.1:1/map:34:66'),
+  ]);
+  expect(groups.map((g) => [g.sample.split('|')[0], g.count])).toEqual([['Worker constructor', 1], ['ServiceWorkerContainer register', 2]]); // two calls from one place: one finding, counted twice
+  const model = { set: {}, remove: [], csp: { reportOnly: false, directives: { 'require-trusted-types-for': ["'script'"] } } };
+  const fixes = suggestFixes(model, groups, [], new Set());
+  expect(fixes).toHaveLength(2);
+  expect(fixes[0]!.fix).toBe("keep require-trusted-types-for 'script' report-only (or drop it): the Trusted Types sink Worker constructor called from http://127.0.0.1:1/_app/immutable/chunks/maplibre-gl.js:46:22881 gets a plain string (blob:http://127.0.0.1:1/3223). Enforce it only once the app passes a trusted value there: a Trusted Types policy (trustedTypes.createPolicy) that vets it, named in trusted-types");
+  expect(fixes[0]!.cost).toMatch(/^medium while dropped: DOM sinks take plain strings again/);
+  expect(fixes[1]!.fix).toContain('the Trusted Types sink ServiceWorkerContainer register called from http://127.0.0.1:1/map:34:66');
+  // A policy name the app creates that trusted-types does not list: list it.
+  const named = dedupe([{ ...sink('dompurify', 'http://127.0.0.1:1/app.js:1:10'), directive: 'trusted-types', blockedUrl: 'trusted-types-policy' }]);
+  const [policyFix] = suggestFixes({ ...model, csp: { reportOnly: false, directives: { 'trusted-types': ['default'] } } }, named, [], new Set());
+  expect(policyFix!.fix).toBe('trusted-types default dompurify — the app creates a Trusted Types policy named "dompurify" called from http://127.0.0.1:1/app.js:1:10; listing it lets the app create it');
+  expect(policyFix!.cost).toMatch(/^low: /);
 });
