@@ -1,5 +1,5 @@
-// Fail fast: when an enforced CSP stops the app's own boot — its inline bootstrap script, or an
-// entry module under /_app/immutable/entry/ — no step of the journey can pass, and waiting out each
+// Fail fast: when an enforced CSP stops the app's own boot — its inline bootstrap script, an entry
+// module under /_app/immutable/entry/, or (any app) every script file of its own origin — no step of the journey can pass, and waiting out each
 // step's timeout only makes the most breaking policy the slowest to test. Pure: the fixture closes
 // the page with the reason returned here.
 import { effectiveSources, isHashOrNonce, type CspDirectives } from '../policy/csp.js';
@@ -14,6 +14,34 @@ export function allowsInlineScript(directives: CspDirectives, hash: string): boo
   if (sources.includes(hash)) return true;
   // 'unsafe-inline' is ignored once a hash or nonce is present (CSP2+), and under 'strict-dynamic'.
   return sources.includes("'unsafe-inline'") && !sources.some((s) => isHashOrNonce(s)) && !sources.includes("'strict-dynamic'");
+}
+
+/**
+ * Whether an enforced script-src(-elem) could let some script file of the app's own origin load.
+ * Conservative: anything that might (a nonce, a hash, 'strict-dynamic', a scheme or host that
+ * matches, '*') counts as yes — only a list that certainly allows none of them answers no.
+ */
+export function allowsOwnScripts(directives: CspDirectives, appOrigin: string): boolean {
+  const sources = effectiveSources(directives, 'script-src-elem');
+  if (!sources) return true;
+  const origin = new URL(appOrigin);
+  return sources.some((raw) => {
+    const s = raw.toLowerCase();
+    if (s === "'self'" || s === '*' || s === "'strict-dynamic'" || isHashOrNonce(raw)) return true;
+    if (s === "'none'" || (s.startsWith("'") && s.endsWith("'"))) return false; // 'unsafe-inline', 'unsafe-eval', 'wasm-unsafe-eval', …
+    if (/^[a-z][a-z0-9+.-]*:$/.test(s)) return s === origin.protocol || (s === 'http:' && origin.protocol === 'https:');
+    try {
+      const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*\.)?([^/:]+)(?::(\d+|\*))?/.exec(s);
+      if (!m) return true;
+      const [, scheme, wild, host, port] = m;
+      if (scheme && scheme !== origin.protocol.slice(0, -1) && !(scheme === 'http' && origin.protocol === 'https:')) return false;
+      const hostOk = wild ? origin.hostname.endsWith(`.${host}`) : origin.hostname === host;
+      const portOk = port === '*' || (port ?? (origin.protocol === 'https:' ? '443' : '80')) === (origin.port || (origin.protocol === 'https:' ? '443' : '80'));
+      return hostOk && portOk;
+    } catch {
+      return true;
+    }
+  });
 }
 
 export interface BootContext {
@@ -43,6 +71,10 @@ export function bootBlockedReason(v: Violation, ctx: BootContext): string | unde
     const url = new URL(v.blockedUrl);
     if (url.origin === ctx.appOrigin && url.pathname.startsWith('/_app/immutable/entry/')) {
       return `the app cannot boot: the enforced CSP (${v.directive}) blocks its entry module ${url.pathname}`;
+    }
+    // Any app: a script file of its own origin was blocked, and the policy lets none load from there.
+    if (url.origin === ctx.appOrigin && !allowsOwnScripts(ctx.enforced, ctx.appOrigin)) {
+      return `the app cannot boot: the enforced CSP (${v.directive}) lets no script file load from the app's own origin (blocked ${url.pathname})`;
     }
   } catch {
     // not a URL: eval, wasm-eval, data, blob — not the boot

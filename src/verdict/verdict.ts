@@ -40,7 +40,11 @@ function outcomeOf(j: JourneyComparison, targetTrouble: boolean, throttled: stri
   if (c === 'failed' && throttled) return { kind: 'unproven', reason: `${j.journey} failed while the target was throttling headerproof (${throttled}): the host's rate limit, not the policy; run again later, with fewer --workers, or ask the host for a higher limit` };
   if (b === 'passed') {
     if (c === 'passed') return { kind: 'compared' };
-    if (c === 'failed') return { kind: 'broken', reason: `${j.journey} passes without the policy but fails with it${j.error ? `: ${j.error}` : ''}` };
+    if (c === 'failed') {
+      // What the policy blocked there, so the reason names what happened (its scripts, its connections) beside the journey's own error.
+      const blocked = j.newViolations.filter((v) => v.disposition === 'enforce' && POLICY_KINDS.has(v.kind));
+      return { kind: 'broken', reason: `${j.journey} passes without the policy but fails with it${blocked.length ? ` (the policy blocked there: ${summarize(blocked)})` : ''}${j.error ? `: ${j.error}` : ''}` };
+    }
     if (c === 'skipped' && j.skippedAfterNavigation) return { kind: 'broken', reason: `${j.journey} passes without the policy, but with it the page did not show what the journey needs (skipped: ${j.error ?? 'no reason given'})` };
     if (c === 'skipped') return { kind: 'unproven', reason: `${j.journey} passes without the policy but was skipped with it (${j.error ?? 'no reason given'}): not proven safe` };
     if (c === 'interrupted') return { kind: 'unproven', reason: `${j.journey} passes without the policy but was interrupted with it: not proven safe` };

@@ -101,18 +101,27 @@ test.describe('the real Node-RED without its own login, behind nginx\'s auth_bas
     expect((await fetch(`${edge!.url}/`)).status, 'nginx really asks for a password').toBe(401);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-basic-'));
     const policy = writePolicy(dir, 'safe-set', { set: { 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' } });
+    // A policy under which the app cannot boot: recognised from generic signals (issue 39), not waited out.
+    const noScripts = writePolicy(dir, 'no-scripts', { csp: { directives: { 'script-src': ["'none'"] } } });
     const app = 'examples/apps/node-red-basic.app.yaml';
     // Without the password: exit 2, naming the variables (the login kind needs them).
     const none = await runCli(['run', '--app', app, '--target', edge!.url, '--policy', policy], { HEADERPROOF_USER: '', HEADERPROOF_PASSWORD: '' });
     expect(none.code, none.stderr).toBe(2);
     expect(none.stderr).toContain('a staging host needs a test user: set HEADERPROOF_USER and HEADERPROOF_PASSWORD');
     const out = path.join(dir, 'run');
-    const r = await runCli(['run', '--app', app, '--target', edge!.url, '--policy', policy, '--journeys', 'editor,settings,import', '--no-blame', '--workers', '1', '--retries', '1', '--out', out], { HEADERPROOF_USER: 'tester', HEADERPROOF_PASSWORD: password });
+    const r = await runCli(['run', '--app', app, '--target', edge!.url, '--policy', policy, noScripts, '--journeys', 'editor,settings,import', '--no-blame', '--workers', '1', '--retries', '1', '--out', out], { HEADERPROOF_USER: 'tester', HEADERPROOF_PASSWORD: password });
     const summary = summaryOf(out);
     expect(summary.baseline.map((b) => [b.journey, b.status, b.error ?? '']), r.stdout + r.stderr).toEqual([['editor', 'passed', ''], ['import', 'passed', ''], ['settings', 'passed', '']]);
     expect(summary.app, 'the version came through the Basic-authenticated API').toMatchObject({ app: 'node-red-basic', version: '4.1.8' });
-    expect(summary.policies[0]!.verdict, summary.policies[0]!.reasons.join('; ')).toBe('safe');
-    expect(r.code).toBe(0);
+    const verdict = (name: string) => summary.policies.find((p) => p.policy.name === name)!;
+    expect(verdict('safe-set').verdict, verdict('safe-set').reasons.join('; ')).toBe('safe');
+    expect(verdict('no-scripts').verdict).toBe('breaks');
+    for (const j of verdict('no-scripts').journeys) {
+      expect(j.candidate, j.journey).toBe('failed');
+      expect(j.error, j.journey).toContain("the app cannot boot: the enforced CSP (script-src-elem) lets no script file load from the app's own origin");
+    }
+    expect(verdict('no-scripts').reasons.join('\n')).toContain('(the policy blocked there: script-src-elem');
+    expect(r.code).toBe(1);
     // The new user's prompts were answered on the way (the YAML's dialogs).
     expect(summary.baseline.some((b) => b.dialogs?.some((d) => /update-notification/.test(d)))).toBe(true);
     const basic = Buffer.from(`tester:${password}`).toString('base64');

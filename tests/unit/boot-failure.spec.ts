@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { allowsInlineScript, bootBlockedReason, type BootContext } from '../../src/observe/boot-failure.js';
+import { allowsInlineScript, allowsOwnScripts, bootBlockedReason, type BootContext } from '../../src/observe/boot-failure.js';
 import type { Violation } from '../../src/observe/violation.js';
 import type { InlineBlock } from '../../src/proxy/inline-scripts.js';
 
@@ -47,10 +47,32 @@ test("only the bootstrap's own violation stops the boot: the theme script's, blo
 test('a blocked entry module stops the boot; other blocks, report-only and other origins do not', () => {
   expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/entry/start.abc.js`), ctx({ 'script-src': ["'unsafe-inline'"] }))).toBe(
     'the app cannot boot: the enforced CSP (script-src-elem) blocks its entry module /_app/immutable/entry/start.abc.js');
-  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/chunks/maplibre.js`), ctx({ 'script-src': ["'unsafe-inline'"] }))).toBeUndefined();
+  // A chunk blocked by a policy that still lets the app's own origin load scripts (a path of it): not the boot.
+  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/chunks/maplibre.js`), ctx({ 'script-src': ["'unsafe-inline'", `${ORIGIN}/_app/immutable/entry/`] }))).toBeUndefined();
   expect(bootBlockedReason(csp('script-src-elem', 'https://cdn.example/_app/immutable/entry/x.js'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
   expect(bootBlockedReason(csp('script-src-elem', 'inline', 'report'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
   expect(bootBlockedReason(csp('img-src', 'data'), ctx({ 'img-src': ["'self'"] }))).toBeUndefined();
   expect(bootBlockedReason(csp('script-src', 'wasm-eval'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
   expect(bootBlockedReason(csp('script-src-elem', 'inline'), ctx(undefined))).toBeUndefined();
+});
+
+// Issue 39: any app, not only one whose build markers headerproof knows.
+test('any app: a script file of its own origin blocked by a policy that lets none load from there stops the boot', () => {
+  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/vendor/vendor.js`), ctx({ 'script-src': ["'none'"] }, []))).toBe(
+    "the app cannot boot: the enforced CSP (script-src-elem) lets no script file load from the app's own origin (blocked /vendor/vendor.js)");
+  expect(bootBlockedReason(csp('script-src', `${ORIGIN}/red/red.min.js`), ctx({ 'default-src': ["'none'"], 'img-src': ["'self'"] }, []))).toContain("lets no script file load from the app's own origin");
+  // A policy that might let some of them load: the journey decides, not fail-fast.
+  for (const sources of [["'self'"], ['*'], ["'strict-dynamic'", "'nonce-abc'"], ["'sha256-x='"], ['http:'], ['127.0.0.1:4000'], ['http://127.0.0.1:*'], ['http://127.0.0.1:4000/js/']]) {
+    expect(allowsOwnScripts({ 'script-src': sources }, ORIGIN), sources.join(' ')).toBe(true);
+    expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/vendor/vendor.js`), ctx({ 'script-src': sources }, [])), sources.join(' ')).toBeUndefined();
+  }
+  for (const sources of [["'none'"], ["'unsafe-inline'", "'unsafe-eval'"], ['https://cdn.example'], ['127.0.0.1:5000'], ['https:'], ['*.example.org']]) {
+    expect(allowsOwnScripts({ 'script-src': sources }, ORIGIN), sources.join(' ')).toBe(false);
+  }
+  expect(allowsOwnScripts({ 'script-src': ['https:'] }, 'https://photos.example')).toBe(true);
+  expect(allowsOwnScripts({ 'script-src': ['*.example'] }, 'https://photos.example')).toBe(true);
+  // Another origin's script, a report-only block, or no script directive: never the boot.
+  expect(bootBlockedReason(csp('script-src-elem', 'https://cdn.example'), ctx({ 'script-src': ["'none'"] }, []))).toBeUndefined();
+  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/vendor.js`, 'report'), ctx({ 'script-src': ["'none'"] }, []))).toBeUndefined();
+  expect(bootBlockedReason(csp('connect-src', `${ORIGIN}/api`), ctx({ 'connect-src': ["'none'"] }, []))).toBeUndefined();
 });
