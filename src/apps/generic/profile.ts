@@ -42,7 +42,7 @@ const schema = z.strictObject({
     path: routePath,
     // What a user does there, in order, after the page opened (click a menu, fill a search, …).
     steps: z.array(step).min(1, 'leave steps out, or list at least one').optional(),
-    expect: z.array(expectation).min(1, 'list at least one expectation, or leave expect out and end the steps with one').optional(),
+    expect: z.array(expectation).optional(),
   }).refine((p) => Boolean(p.expect?.length) || Boolean(p.steps?.some((st) => 'expect' in st)), { error: 'say what "working" means on this page: an expectation under expect (an element, a text, a websocket, …) or an expect step', path: ['expect'] })).min(1, 'list at least one page'),
   // First-run and notice dialogs a user's instance shows (optional): what shows one is up, and what a
   // careful user does (decline, skip, close): the button they press, or the key (a tour that only
