@@ -30,17 +30,13 @@ export function allowsOwnScripts(directives: CspDirectives, appOrigin: string): 
     if (s === "'self'" || s === '*' || s === "'strict-dynamic'" || isHashOrNonce(raw)) return true;
     if (s === "'none'" || (s.startsWith("'") && s.endsWith("'"))) return false; // 'unsafe-inline', 'unsafe-eval', 'wasm-unsafe-eval', …
     if (/^[a-z][a-z0-9+.-]*:$/.test(s)) return s === origin.protocol || (s === 'http:' && origin.protocol === 'https:');
-    try {
-      const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*\.)?([^/:]+)(?::(\d+|\*))?/.exec(s);
-      if (!m) return true;
-      const [, scheme, wild, host, port] = m;
-      if (scheme && scheme !== origin.protocol.slice(0, -1) && !(scheme === 'http' && origin.protocol === 'https:')) return false;
-      const hostOk = wild ? origin.hostname.endsWith(`.${host}`) : origin.hostname === host;
-      const portOk = port === '*' || (port ?? (origin.protocol === 'https:' ? '443' : '80')) === (origin.port || (origin.protocol === 'https:' ? '443' : '80'));
-      return hostOk && portOk;
-    } catch {
-      return true;
-    }
+    const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*\.)?([^/:]+)(?::(\d+|\*))?/.exec(s);
+    if (!m) return true;
+    const [, scheme, wild, host, port] = m;
+    if (scheme && scheme !== origin.protocol.slice(0, -1) && !(scheme === 'http' && origin.protocol === 'https:')) return false;
+    const hostOk = wild ? origin.hostname.endsWith(`.${host}`) : origin.hostname === host;
+    const portOk = port === '*' || (port ?? (origin.protocol === 'https:' ? '443' : '80')) === (origin.port || (origin.protocol === 'https:' ? '443' : '80'));
+    return hostOk && portOk;
   });
 }
 
