@@ -8,6 +8,7 @@
 // Pure: the planner (playwright.config.ts), the proxy and the CLI's split call it.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Policy } from '../policy/policy.js';
+import { INFORMATIONAL_HEADERS } from '../policy/reports-only.js';
 import { parsePermissionsPolicy, type PermissionsPolicyEntry } from '../policy/permissions-policy.js';
 import { cspHeaderName, policyApplies, REPORT_PATH, reportingEndpoints } from './header-edits.js';
 import { appendMemberCsps } from './stack.js';
@@ -17,8 +18,6 @@ export const sharedProjectName = (n: number) => `shared pass ${n}`;
 
 /** Headers whose one value must be the same in every member that sets it. */
 const SINGLE_VALUED = new Set(['x-frame-options', 'referrer-policy', 'cross-origin-resource-policy', 'cross-origin-opener-policy', 'cross-origin-embedder-policy', 'strict-transport-security', 'x-content-type-options']);
-/** Headers no browser acts on: removing one changes nothing a page does. */
-const INFORMATIONAL = new Set(['x-powered-by', 'server', 'x-aspnet-version', 'x-aspnetmvc-version', 'x-generator', 'x-runtime', 'via']);
 /** Referrer-Policy values that send no more than the browsers' default (strict-origin-when-cross-origin). */
 const REFERRER_NO_MORE = new Set(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin']);
 const X_FRAME = new Set(['deny', 'sameorigin']);
@@ -35,7 +34,7 @@ export function restrictionOnly(policy: Policy): { ok: true } | { ok: false; why
     const key = name.toLowerCase();
     // Removing the app's own CSP of the kind the policy sets is what serving the policy does anyway.
     const replacedByOwn = policy.csp && key === cspHeaderName(policy);
-    if (!INFORMATIONAL.has(key) && !replacedByOwn && !Object.keys(policy.set).some((h) => h.toLowerCase() === key)) return no(`removing ${name} can loosen what the app sends`);
+    if (!INFORMATIONAL_HEADERS.has(key) && !replacedByOwn && !Object.keys(policy.set).some((h) => h.toLowerCase() === key)) return no(`removing ${name} can loosen what the app sends`);
   }
   for (const [name, value] of Object.entries(policy.set)) {
     const key = name.toLowerCase();
@@ -145,7 +144,7 @@ export function applySharedEdits(headers: IncomingHttpHeaders, members: Policy[]
   if (!inScope.length) return { replaced: [] };
   const replaced = new Set<string>();
   let unsound: string | undefined;
-  for (const { m } of inScope) for (const name of m.remove) if (INFORMATIONAL.has(name.toLowerCase())) delete headers[name.toLowerCase()];
+  for (const { m } of inScope) for (const name of m.remove) if (INFORMATIONAL_HEADERS.has(name.toLowerCase())) delete headers[name.toLowerCase()];
   // CSP lines, one per member, beside the app's own.
   for (const key of ['content-security-policy', 'content-security-policy-report-only'] as const) {
     if (appendMemberCsps(headers, key, members, reportBase, urlPath).upstreamHadOne) replaced.add(key);

@@ -4,7 +4,7 @@ import type { ViolationGroup } from '../observe/violation.js';
 import { escapeHtml as e, truncate } from './escape.js';
 import { groupByDirective } from './group.js';
 import { byVerdict } from './order.js';
-import type { EngineVerdict, JourneyResult, PolicyVerdict, Summary } from './model.js';
+import type { EngineVerdict, JourneyResult, PolicyVerdict, RanAlone, Summary } from './model.js';
 import { ENGINE_LABEL, type Engine } from '../harness/engines.js';
 import { describeLoad } from '../proxy/host.js';
 
@@ -29,9 +29,9 @@ ${throttled.length ? `<table><tr><th>time</th><th>path</th><th>status</th><th>an
 ${dialogs.length ? `<p>First-run and notice dialogs the journeys answered as a careful user would: ${e(dialogs.join('; '))}.</p>` : ''}`;
 }
 
-function statusCell(baseline: string, candidate: string, flaky = false, ranAlone?: { firstHeldBackMs: number }): string {
+function statusCell(baseline: string, candidate: string, flaky = false, ranAlone?: RanAlone): string {
   const differs = baseline !== candidate ? ` <span class="meta">(baseline ${e(baseline)})</span>` : '';
-  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${ranAlone ? ` <span class="meta">(ran again alone: its first try was held back ${Math.round(ranAlone.firstHeldBackMs / 1000)} s by pacing)</span>` : ''}${differs}</td>`;
+  return `<td><span class="${e(candidate)}">${e(candidate)}</span>${flaky ? ' <span class="meta">(flaky: passed on a retry)</span>' : ''}${ranAlone ? ` <span class="meta">(ran again alone: ${ranAlone.why === 'reports-only' ? 'its first try failed though the policy only reports' : `its first try was held back ${Math.round(ranAlone.firstHeldBackMs / 1000)} s by pacing`})</span>` : ''}${differs}</td>`;
 }
 
 

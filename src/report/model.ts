@@ -104,13 +104,20 @@ export interface JourneyResult {
   /** Time the proxy held its requests back to stay inside the host's rate limit. */
   heldBackMs?: number;
   /**
-   * Its first try failed while the proxy's pacing held it back this long (and with this error), so
-   * it ran again alone, one worker with the host's whole budget: this result is that run's.
+   * Its first try failed, so it ran again alone, one worker with the host's whole budget: this
+   * result is that run's (see RanAlone).
    */
-  ranAlone?: { firstHeldBackMs: number; firstError: string };
+  ranAlone?: RanAlone;
   /** First-run and notice dialogs the harness answered (the app's profile). */
   dialogs?: string[];
 }
+
+/**
+ * Why a failed journey ran again alone, and its first try: `paced`, it failed while the proxy's
+ * pacing held it back firstHeldBackMs to stay inside the host's limit; `reports-only`, it failed under
+ * a policy that changes nothing a page does (src/policy/reports-only.ts), so not because of it.
+ */
+export interface RanAlone { firstHeldBackMs: number; firstError: string; why?: 'paced' | 'reports-only' }
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
 
@@ -128,8 +135,8 @@ export interface JourneyComparison {
   flaky?: string;
   /** The target pushed back during the candidate's journey (why a failure is not blamed on the policy). */
   throttled?: string;
-  /** The candidate's first try failed while held back by the proxy's pacing; its result is from a run of its own. */
-  ranAlone?: { firstHeldBackMs: number; firstError: string };
+  /** The candidate's first try failed (held back by the proxy's pacing, or under a policy that only reports); its result is from a run of its own. */
+  ranAlone?: RanAlone;
   /** Every violation seen with the policy. */
   violations: ViolationGroup[];
   /** Policy-caused violations that the baseline run does not have. */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { engineOfJourney, FIREFOX_SUFFIX, type Engine } from '../harness/engines.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import type { JourneyRecord, JourneyResult, Summary } from './model.js';
+import type { JourneyRecord, JourneyResult, RanAlone, Summary } from './model.js';
+import { reportsOnly } from '../policy/reports-only.js';
 
 export type { JourneyRecord };
 
@@ -39,21 +40,26 @@ export function mergeSplit(records: JourneyRecord[], fresh: JourneyRecord[], mem
 export const PACED_RERUN_MS = 5000;
 
 /**
- * Candidate failures that headerproof's own pacing may have caused: the journey failed (after its
- * retries) while the proxy held its requests back for PACED_RERUN_MS or more to stay inside the
- * host's limit, and it passed without the policy. Grouped by policy (project) and engine: each
- * group runs again alone, one worker, so the whole budget is its own. Failures held back for less,
- * or already run again alone, stand.
+ * Candidate failures that may not be the policy's, each run again alone (one worker, so the host's
+ * whole budget is its own), grouped by policy (project), engine and why:
+ * - `paced`: the journey failed (after its retries) while the proxy held its requests back for
+ *   PACED_RERUN_MS or more to stay inside the host's limit;
+ * - `reports-only`: it failed under a policy that changes nothing a page does (every header it serves
+ *   only reports), so the host or the machine's load failed it, never the policy.
+ * Only journeys that passed without the policy; failures held back for less under a policy that
+ * acts, or already run again alone, stand.
  */
-export function pacedFailures(records: JourneyRecord[]): { project: string; policyFile: string; engine: Engine; journeys: string[] }[] {
+export function pacedFailures(records: JourneyRecord[]): { project: string; policyFile: string; engine: Engine; journeys: string[]; why: 'paced' | 'reports-only' }[] {
   const baselinePassed = new Set(records.filter((r) => r.role === 'baseline' && r.result.status === 'passed').map((r) => r.result.journey));
-  const groups = new Map<string, { project: string; policyFile: string; engine: Engine; journeys: string[] }>();
+  const groups = new Map<string, { project: string; policyFile: string; engine: Engine; journeys: string[]; why: 'paced' | 'reports-only' }>();
   for (const r of records) {
-    if (r.role !== 'candidate' || r.result.status !== 'failed' || r.result.ranAlone || (r.result.heldBackMs ?? 0) < PACED_RERUN_MS) continue;
-    if (!baselinePassed.has(r.result.journey)) continue;
+    if (r.role !== 'candidate' || r.result.status !== 'failed' || r.result.ranAlone) continue;
+    const model = r.attachment?.policy.model;
+    const why = model && reportsOnly(model) ? 'reports-only' : (r.result.heldBackMs ?? 0) >= PACED_RERUN_MS ? 'paced' : undefined;
+    if (!why || !baselinePassed.has(r.result.journey)) continue;
     const engine: Engine = r.result.browser ?? engineOfJourney(r.result.journey);
-    const key = `${r.project}\0${engine}`;
-    const g = groups.get(key) ?? { project: r.project, policyFile: r.policyFile, engine, journeys: [] };
+    const key = `${r.project}\0${engine}\0${why}`;
+    const g = groups.get(key) ?? { project: r.project, policyFile: r.policyFile, engine, journeys: [], why };
     g.journeys.push(r.result.journey);
     groups.set(key, g);
   }
@@ -76,11 +82,11 @@ export function pacedBaselineFailures(records: JourneyRecord[]): { engine: Engin
 }
 
 /**
- * The records after a paced failure's run of its own (in `folder`): exactly the re-run journeys'
+ * The records after a failure's run of its own (in `folder`): exactly the re-run journeys'
  * records of that project (or of the baseline, `project` undefined) are replaced, each marked with
  * how long its first try was held back.
  */
-export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], project: string | undefined, firstHeldBack: Map<string, number>, folder: string): JourneyRecord[] {
+export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], project: string | undefined, firstHeldBack: Map<string, number>, folder: string, why: RanAlone['why'] = 'paced'): JourneyRecord[] {
   const role = project === undefined ? 'baseline' : 'candidate';
   const ours = (r: JourneyRecord) => r.role === role && (project === undefined || r.project === project);
   const freshByJourney = new Map(fresh.filter((r) => ours(r) && firstHeldBack.has(r.result.journey)).map((r) => [r.result.journey, r]));
@@ -88,7 +94,7 @@ export function mergeRanAlone(records: JourneyRecord[], fresh: JourneyRecord[], 
     const f = ours(r) ? freshByJourney.get(r.result.journey) : undefined;
     if (!f) return r;
     const { sharedPass: _pass, ...rest } = f;
-    const result: JourneyResult = { ...f.result, ranAlone: { firstHeldBackMs: firstHeldBack.get(r.result.journey)!, firstError: r.result.error ?? '' }, ...(f.result.screenshot ? { screenshot: path.join(folder, f.result.screenshot) } : {}) };
+    const result: JourneyResult = { ...f.result, ranAlone: { firstHeldBackMs: firstHeldBack.get(r.result.journey)!, firstError: r.result.error ?? '', why }, ...(f.result.screenshot ? { screenshot: path.join(folder, f.result.screenshot) } : {}) };
     return { ...rest, result };
   });
 }

@@ -174,14 +174,14 @@ function takeSubRun(folder: string): RunLoad | undefined {
  * at a time, and puts its result in place of the first try's (marked ranAlone), so a failure that
  * was the pacing's is not a verdict on the policy and one the policy causes still is.
  */
-export async function settlePaced(summary: Summary, outDir: string, rerun: (files: string[], journeys: string[], engine: Engine, outDir: string) => Promise<void>): Promise<Summary> {
+export async function settlePaced(summary: Summary, outDir: string, rerun: (files: string[], journeys: string[], engine: Engine, outDir: string, why: 'paced' | 'reports-only') => Promise<void>): Promise<Summary> {
   let records = readRecords(outDir);
   let load = summary.load;
   // The baseline first: every candidate is judged against it.
   for (const [i, g] of pacedBaselineFailures(records).entries()) {
     const folder = `alone-baseline-${i + 1}`;
     const heldBack = new Map(records.filter((r) => r.role === 'baseline' && g.journeys.includes(r.result.journey)).map((r) => [r.result.journey, r.result.heldBackMs ?? 0]));
-    await rerun([path.join(PACKAGE_ROOT, BASELINE_POLICY_FILE)], g.journeys, g.engine, path.join(outDir, folder));
+    await rerun([path.join(PACKAGE_ROOT, BASELINE_POLICY_FILE)], g.journeys, g.engine, path.join(outDir, folder), 'paced');
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) continue;
     load = addLoad(load, takeSubRun(path.join(outDir, folder)));
     records = mergeRanAlone(records, readRecords(path.join(outDir, folder)), undefined, heldBack, folder);
@@ -189,10 +189,10 @@ export async function settlePaced(summary: Summary, outDir: string, rerun: (file
   for (const [i, g] of pacedFailures(records).entries()) {
     const folder = `alone-${i + 1}`;
     const heldBack = new Map(records.filter((r) => r.role === 'candidate' && r.project === g.project && g.journeys.includes(r.result.journey)).map((r) => [r.result.journey, r.result.heldBackMs ?? 0]));
-    await rerun([g.policyFile], g.journeys, g.engine, path.join(outDir, folder));
+    await rerun([g.policyFile], g.journeys, g.engine, path.join(outDir, folder), g.why);
     if (!existsSync(path.join(outDir, folder, RECORDS_FILE))) continue; // the first try's failure stands
     load = addLoad(load, takeSubRun(path.join(outDir, folder)));
-    records = mergeRanAlone(records, readRecords(path.join(outDir, folder)), g.project, heldBack, folder);
+    records = mergeRanAlone(records, readRecords(path.join(outDir, folder)), g.project, heldBack, folder, g.why);
   }
   summary = buildSummary(records, { startedAt: new Date(summary.startedAt), durationMs: Date.now() - Date.parse(summary.startedAt), ...(load ? { load } : {}) });
   writeRecords(outDir, records);
@@ -318,12 +318,14 @@ async function runIn(options: RunOptions): Promise<number> {
       await run({ ...options, policy: groups.flat().map((n) => fileOf.get(n)!), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, shareGroups: groups, noRetry, ...(journeyList ? { journeys: journeyList.join(','), phone: false } : {}) });
     });
   }
-  // A failure the proxy's own pacing held back (to stay inside the host's limit) may be the pacing's:
-  // it runs again alone, one worker with the host's whole budget, and that run's result counts.
+  // A failure the proxy's own pacing held back (to stay inside the host's limit) may be the pacing's,
+  // and one under a policy that only reports cannot be the policy's: each runs again alone, one
+  // worker with the host's whole budget, and that run's result counts.
   if (!options.skipBaseline && !options.settled && (pacedBaselineFailures(readRecords(outDir)).length || pacedFailures(readRecords(outDir)).length)) {
-    summary = await settlePaced(summary, outDir, async (files, journeyList, engine, sub) => {
+    summary = await settlePaced(summary, outDir, async (files, journeyList, engine, sub, why) => {
       const what = files[0] === path.join(PACKAGE_ROOT, BASELINE_POLICY_FILE) ? ' on the baseline' : '';
-      if (!options.quiet) console.log(`headerproof: ${journeyList.join(', ')} failed${what} while held back to keep inside the host's announced request limit; running ${journeyList.length > 1 ? 'them' : 'it'} again alone`);
+      const cause = why === 'paced' ? 'while held back to keep inside the host\'s announced request limit' : `under ${path.basename(files[0]!)}, a policy that only reports (it changes nothing a page does)`;
+      if (!options.quiet) console.log(`headerproof: ${journeyList.join(', ')} failed${what} ${cause}; running ${journeyList.length > 1 ? 'them' : 'it'} again alone`);
       // A baseline run alone is a run of its own (no candidate): it settles nothing further.
       await run({ ...options, policy: files, settled: true, journeys: journeyList.join(','), out: sub, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, bisect: false, phone: journeyList.some((j) => j.endsWith(PHONE_SUFFIX)), browsers: engine, share: false, stack: false, workers: '1' });
     });

@@ -2,6 +2,7 @@
 // caused is blamed. Pure function of the two result lists.
 import { groupKey, POLICY_KINDS, type ViolationGroup } from '../observe/violation.js';
 import { suggestFixes } from '../blame/suggest.js';
+import { reportsOnly } from '../policy/reports-only.js';
 import type { EngineVerdict, JourneyComparison, JourneyResult, PolicyInfo, PolicyVerdict, Verdict } from '../report/model.js';
 import { ENGINE_LABEL, ENGINES, notEnforcedBy, type Engine } from '../harness/engines.js';
 
@@ -33,13 +34,18 @@ export function throttleCause(r: Pick<JourneyResult, 'throttled'>): string | und
   return undefined;
 }
 
-function outcomeOf(j: JourneyComparison, targetTrouble: boolean, throttled: string | undefined): Outcome {
+function outcomeOf(j: JourneyComparison, targetTrouble: boolean, throttled: string | undefined, onlyReports: boolean): Outcome {
   const { baseline: b, candidate: c } = j;
   if (c === 'failed' && targetTrouble) return { kind: 'unproven', reason: `${j.journey} failed while the target was unreachable or erring: the target, not the policy, is broken` };
   // The host's pushback is never a verdict on a policy.
   if (c === 'failed' && throttled) return { kind: 'unproven', reason: `${j.journey} failed while the target was throttling headerproof (${throttled}): the host's rate limit, not the policy; run again later, with fewer --workers, or ask the host for a higher limit` };
   if (b === 'passed') {
     if (c === 'passed') return { kind: 'compared' };
+    // A policy that only reports changes nothing a page does: what failed under it failed for
+    // another reason, and the journey's violations after that point were never seen.
+    if (onlyReports && (c === 'failed' || (c === 'skipped' && j.skippedAfterNavigation))) {
+      return { kind: 'unproven', reason: `${j.journey} passes without the policy but ${c === 'failed' ? 'failed' : 'was skipped'} with it${j.ranAlone ? ', again when run alone,' : ''} though the policy only reports (it changes nothing a page does): the target or this machine's load, not the policy; the journey did not run to its end, so not proven${j.error ? ` (${truncateLine(j.error)})` : ''}` };
+    }
     if (c === 'failed') {
       // What the policy blocked there, so the reason names what happened (its scripts, its connections) beside the journey's own error.
       const blocked = j.newViolations.filter((v) => v.disposition === 'enforce' && POLICY_KINDS.has(v.kind));
@@ -93,7 +99,8 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
     .map((b) => ({ journey: b.journey, ...(b.browser ? { browser: b.browser } : {}), status: 'interrupted', error: 'no result with the policy', violations: [], upstreamErrors: 0 }));
   const journeys = [...candidate, ...absent].map(compare).sort((a, b) => a.journey.localeCompare(b.journey));
   const upstreamErrors = new Map(candidate.map((c) => [c.journey, c.upstreamErrors]));
-  const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0, throttledBy.get(j.journey) ?? (j.baseline === 'failed' ? throttleCause(byJourney.get(j.journey) ?? {}) : undefined)) }));
+  const onlyReports = Boolean(policy.model && reportsOnly(policy.model));
+  const outcomes = journeys.map((j) => ({ j, o: outcomeOf(j, (upstreamErrors.get(j.journey) ?? 0) > 0, throttledBy.get(j.journey) ?? (j.baseline === 'failed' ? throttleCause(byJourney.get(j.journey) ?? {}) : undefined), onlyReports) }));
   const broken = outcomes.filter((x) => x.o.kind === 'broken');
   const unproven = outcomes.filter((x) => x.o.kind === 'unproven');
   const flagged = outcomes.filter((x) => x.o.kind !== 'neutral' && x.j.newViolations.length > 0).map((x) => x.j);
@@ -113,7 +120,9 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
   // A failure that did not recur is not blamed on the policy, but it is not hidden either.
   for (const j of journeys) {
     if (j.flaky && j.candidate === 'passed') reasons.push(`${j.journey} failed once with the policy and passed when run again (flaky, not blamed on the policy): ${j.flaky}`);
-    if (j.ranAlone) {
+    if (j.ranAlone?.why === 'reports-only') {
+      if (j.candidate === 'passed') reasons.push(`${j.journey} failed with the policy (${truncateLine(j.ranAlone.firstError)}), though it only reports, and passed when run again alone: the target or this machine's load, not the policy`);
+    } else if (j.ranAlone) {
       const first = `${j.journey} failed while headerproof held its requests back ${Math.round(j.ranAlone.firstHeldBackMs / 1000)} s to keep inside the host's announced request limit (${truncateLine(j.ranAlone.firstError)})`;
       reasons.push(j.candidate === 'passed' ? `${first}, and passed when run again alone: the pacing's doing, not the policy's` : `${first}, and ${j.candidate} again when run alone, with the host's whole budget`);
     }

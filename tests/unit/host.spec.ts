@@ -1,6 +1,7 @@
 // Polite to the host: reading a target's pushback and announced limit, the load numbers a run
 // reports, the proxy's pacing, and the verdict never blaming a policy for a 429.
 import { test, expect } from '@playwright/test';
+import { reportsOnly } from '../../src/policy/reports-only.js';
 import { mergeRanAlone, pacedBaselineFailures, pacedFailures, type JourneyRecord } from '../../src/report/summary.js';
 import { addLoad, HostLoad, peakPerMinute, rateLimitOf, retryAfterSeconds, summarizeLoad, throttleOf, type HostLoadSlice } from '../../src/proxy/host.js';
 import { cacheable, hashedName } from '../../src/proxy/asset-cache.js';
@@ -145,7 +146,7 @@ test("a failure held back by headerproof's own pacing runs again alone, per poli
     rec('ro', 'login@firefox', 'failed', 41_000), // its baseline failed too: nothing to settle
     rec('safe', 'budget@firefox', 'passed', 30_000),
   ];
-  expect(pacedFailures(records)).toEqual([{ project: 'ro', policyFile: 'p/ro.yaml', engine: 'firefox', journeys: ['budget@firefox'] }]);
+  expect(pacedFailures(records)).toEqual([{ project: 'ro', policyFile: 'p/ro.yaml', engine: 'firefox', journeys: ['budget@firefox'], why: 'paced' }]);
   const merged = mergeRanAlone(records, [{ ...rec('ro', 'budget@firefox', 'passed'), result: { ...rec('ro', 'budget@firefox', 'passed').result, screenshot: 's.png' } }], 'ro', new Map([['budget@firefox', 41_000]]), 'alone-1');
   const alone = merged.find((r) => r.project === 'ro' && r.result.journey === 'budget@firefox')!.result;
   expect(alone).toMatchObject({ status: 'passed', ranAlone: { firstHeldBackMs: 41_000 }, screenshot: 'alone-1/s.png' });
@@ -183,5 +184,49 @@ test('a baseline journey that failed while held back by the pacing runs again al
   // Only the baseline's record was replaced; now the candidate's paced failure is settled next.
   expect(merged.find((r) => r.project === 'safe · firefox')!.result.status).toBe('failed');
   expect(pacedBaselineFailures(merged)).toEqual([]);
-  expect(pacedFailures(merged)).toEqual([{ project: 'safe · firefox', policyFile: 'p/safe · firefox.yaml', engine: 'firefox', journeys: ['budget@firefox'] }]);
+  expect(pacedFailures(merged)).toEqual([{ project: 'safe · firefox', policyFile: 'p/safe · firefox.yaml', engine: 'firefox', journeys: ['budget@firefox'], why: 'paced' }]);
+});
+
+test('a policy that only reports changes nothing a page does: its failure is never a break, runs again alone, and a second failure is inconclusive', () => {
+  const ro = { set: { 'Permissions-Policy-Report-Only': 'camera=()' }, remove: ['X-Powered-By'], csp: { reportOnly: true, directives: { 'script-src': ["'self'"] } } };
+  expect(reportsOnly(ro)).toBe(true);
+  expect(reportsOnly({ set: { 'Reporting-Endpoints': 'a="https://r.example/"', 'Integrity-Policy-Report-Only': 'blocked-destinations=(script)' }, remove: [] })).toBe(true);
+  // Anything a browser acts on makes it a policy that may break.
+  expect(reportsOnly({ ...ro, csp: { reportOnly: false, directives: {} } })).toBe(false);
+  expect(reportsOnly({ ...ro, set: { ...ro.set, 'X-Frame-Options': 'DENY' } })).toBe(false);
+  expect(reportsOnly({ ...ro, remove: ['Content-Security-Policy'] })).toBe(false); // drops the app's own CSP
+  expect(reportsOnly({ set: {}, remove: ['X-Powered-By'] })).toBe(false); // reports nothing either: not this kind
+  const model = ro;
+  const rec = (project: string, journey: string, status: 'passed' | 'failed', role: 'baseline' | 'candidate' = 'candidate', own = model): JourneyRecord => ({
+    project, role, policyFile: `p/${project}.yaml`,
+    result: { journey, status, violations: [], upstreamErrors: 0, ...(status === 'failed' ? { error: 'expect(locator).toBeVisible() failed: Server online' } : {}) },
+    ...(role === 'candidate' ? { attachment: { policy: { name: project, file: `p/${project}.yaml`, description: '', served: {}, model: own } } as unknown as JourneyRecord['attachment'] } : {}),
+  });
+  const records = [
+    rec('baseline', 'login@firefox', 'passed', 'baseline'), rec('baseline', 'budget', 'passed', 'baseline'),
+    rec('ro', 'login@firefox', 'failed'), // not held back at all: still run again alone
+    rec('enforced', 'budget', 'failed', 'candidate', { ...ro, csp: { reportOnly: false, directives: { 'script-src': ["'self'"] } } }), // may be the policy's: stands
+  ];
+  expect(pacedFailures(records)).toEqual([{ project: 'ro', policyFile: 'p/ro.yaml', engine: 'firefox', journeys: ['login@firefox'], why: 'reports-only' }]);
+  const info = { name: 'ro', file: 'p/ro.yaml', description: '', served: {}, model };
+  const baseline = records.filter((r) => r.role === 'baseline' && r.result.journey === 'login@firefox').map((r) => r.result);
+  // Before (or without) its run alone: not a break, and not proven safe either.
+  const first = decideVerdict(info, baseline, [records[2]!.result]);
+  expect(first.verdict).toBe('inconclusive');
+  expect(first.reasons.join('\n')).toContain('login@firefox passes without the policy but failed with it though the policy only reports (it changes nothing a page does): the target or this machine\'s load, not the policy');
+  // The same failure under an enforcing policy is a break.
+  expect(decideVerdict({ ...info, model: { ...model, csp: { reportOnly: false, directives: model.csp.directives } } }, baseline, [records[2]!.result]).verdict).toBe('breaks');
+  const merged = mergeRanAlone(records, [rec('ro', 'login@firefox', 'passed')], 'ro', new Map([['login@firefox', 0]]), 'alone-1', 'reports-only');
+  const alone = merged.find((r) => r.project === 'ro')!.result;
+  expect(alone.ranAlone).toMatchObject({ why: 'reports-only', firstError: 'expect(locator).toBeVisible() failed: Server online' });
+  const passed = decideVerdict(info, baseline, [alone]);
+  expect(passed.verdict).toBe('safe');
+  expect(passed.reasons.join('\n')).toContain('login@firefox failed with the policy (expect(locator).toBeVisible() failed: Server online), though it only reports, and passed when run again alone');
+  const again = decideVerdict(info, baseline, [{ ...alone, status: 'failed' }]);
+  expect(again.verdict).toBe('inconclusive');
+  expect(again.reasons.join('\n')).toContain('failed with it, again when run alone, though the policy only reports');
+  // Violations it reported still make it would-break: a failure elsewhere hides no finding.
+  const v = { kind: 'csp', disposition: 'report', directive: 'script-src', blockedUrl: 'wasm-eval', count: 1 } as unknown as NonNullable<typeof alone.violations>[number];
+  expect(decideVerdict(info, baseline, [{ ...alone, status: 'failed', violations: [v] }]).verdict).toBe('would-break');
+  expect(pacedFailures(merged)).toEqual([]);
 });

@@ -22,5 +22,7 @@ test('login: signs in with the server password and lands on the budget files', a
     const names = [...new Set([...files, ...(await actual.files())].map((f) => f.name))];
     await expect(page.getByText(new RegExp(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))).first(), `the file list names none of the server's files (${names.join(', ')})`).toBeVisible();
   }
-  await expect(page.getByText('Server online'), 'the app does not see its server online').toBeVisible();
+  // The app polls its server's status after the sign-in: as slow on a loaded shared host (seen in
+  // CI to miss 15 s in Firefox on the baseline and a report-only pass alike).
+  await expect(page.getByText('Server online'), 'the app does not see its server online').toBeVisible({ timeout: 30_000 });
 });
