@@ -111,6 +111,13 @@ export interface AppProfile {
   launch?(): Promise<LaunchedApp>;
   /** First-run and notice dialogs the app shows its users, answered whenever they appear. */
   dialogs?: FirstRunDialog[];
+  /**
+   * How the app's build shows in what it serves, for the core to recognise without naming the app:
+   * `inlineBootstrap` matches the text of an inline script generated per build (its hash changes with
+   * every release: tune says so, and blocking it stops the boot); `entryModule` matches the path of a
+   * module whose block stops the boot.
+   */
+  build?: { inlineBootstrap?: RegExp; entryModule?: RegExp };
   /** Permissions-Policy features the app uses: denying one breaks the feature named. */
   features?: Record<string, string>;
   /** `headerproof seed`: gives a staging host's test user what the journeys need (undefined: nothing to seed). */

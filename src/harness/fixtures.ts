@@ -17,7 +17,7 @@ import { browserHost, originPreservingArgs } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { REPORT_PATH, servedHeaders } from '../proxy/header-edits.js';
 import { mergeBlocks } from '../proxy/inline-scripts.js';
-import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment } from '../report/model.js';
+import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type SignIn } from '../report/model.js';
 import { generateCertificate, type GeneratedCertificate } from '../tls/certificate.js';
 import { registerSecrets } from '../observe/violation.js';
 import type { Credentials } from '../config/config.js';
@@ -91,7 +91,7 @@ export interface TestFixtures {
   /** A page whose context is logged in through the API, ready to navigate. */
   loggedInPage: Page;
   /** What the journey's browser context leaves for the report (set as the context closes). */
-  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string; /** the app's first-run dialogs answered (src/apps/profile.ts) */ dialogs: string[] };
+  pageRecord: { lastUrl?: string; skippedAfterNavigation?: boolean; /** why the page was closed early */ bootFailure?: string; /** e.g. "153.7.0" */ browserVersion?: string; /** the app's first-run dialogs answered (src/apps/profile.ts) */ dialogs: string[]; /** a form login's way in */ signIn?: SignIn };
   /** Writes the journey's report attachment after the test (automatic). */
   journeyAttachment: void;
   /** Where a client without a browser (the mobile app, the CLI) reaches the target: the proxy. */
@@ -145,7 +145,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(target.preserveOrigin ? await generateCertificate([new URL(target.url).hostname]) : undefined);
   }, { scope: 'worker' }],
 
-  headerProxy: [async ({ target, policy, stack, shared, originCertificate }, use, workerInfo) => {
+  headerProxy: [async ({ target, policy, stack, shared, originCertificate, app }, use, workerInfo) => {
     const targetUrl = new URL(target.url);
     const proxy = await startProxy({
       // The app's immutable assets are fetched once per run, not once per browser context; a local
@@ -154,6 +154,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       hostShare: target.launched ? 1 : 1 / Math.max(1, workerInfo.config.workers),
       target: target.url,
       policy,
+      ...(app.build?.inlineBootstrap ? { buildSpecific: app.build.inlineBootstrap } : {}),
       ...(shared ? { shared: stack } : { stack }),
       ...target.upstream,
       ...(originCertificate ? { tls: { cert: originCertificate.cert, key: originCertificate.key } } : {}),
@@ -226,10 +227,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use((named ?? journeyNameOf(testInfo.file)) + suffix);
   },
 
-  signals: async ({ journey, headerProxy: proxy }, use) => {
+  signals: async ({ journey, headerProxy: proxy, app }, use) => {
     proxy.collector.drain(); // reports left over from the previous journey are not ours
     proxy.inlineBlocks.drain();
-    await use(new SignalCollector(journey, proxy.collector));
+    await use(new SignalCollector(journey, proxy.collector, app.build?.inlineBootstrap));
   },
 
   // What the browser part of a journey leaves for its report (a journey without a browser, such as
@@ -248,7 +249,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(page);
   },
 
-  context: async ({ context, signals, pageRecord, policy, stack, shared, headerProxy: proxy, browserOrigin }, use, testInfo) => {
+  context: async ({ context, signals, pageRecord, policy, stack, shared, headerProxy: proxy, browserOrigin, app }, use, testInfo) => {
     await signals.attach(context);
     pageRecord.browserVersion = context.browser()?.version();
     // Fail fast: a policy that stops the app's boot closes the page at once, with the reason, so
@@ -261,7 +262,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const appOrigin = new URL(browserOrigin).origin;
       const check = (v: Violation, page: Page, retry: boolean) => {
         if (pageRecord.bootFailure || page.isClosed()) return;
-        const reason = bootBlockedReason(v, { enforced: enforcedFor(v), inlineBlocks: proxy.inlineBlocks.peek(), appOrigin });
+        const reason = bootBlockedReason(v, { enforced: enforcedFor(v), inlineBlocks: proxy.inlineBlocks.peek(), appOrigin, ...(app.build?.entryModule ? { entryModule: app.build.entryModule } : {}) });
         if (reason) {
           pageRecord.bootFailure = reason;
           void page.close({ reason }).catch(() => {});
@@ -331,6 +332,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       droppedViolations: signals.dropped,
       ...(signals.setAside ? { harnessViolationsSetAside: signals.setAside } : {}),
       ...(pageRecord.dialogs.length ? { dialogs: [...new Set(pageRecord.dialogs)] } : {}),
+      ...(pageRecord.signIn ? { signIn: pageRecord.signIn } : {}),
       // What this journey (and the worker's setup before it) asked of the target, and its pushback.
       host: hostSlice,
       proxy: {
@@ -369,14 +371,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // the API session's cookies and localStorage handed to the browser before the app's scripts run.
   formSession: [async ({}, use) => use({}), { scope: 'worker' }],
 
-  loggedInPage: async ({ page, app, target, session, formSession, baseURL }, use) => {
+  loggedInPage: async ({ page, app, target, session, formSession, baseURL, pageRecord }, use) => {
     if (app.logInWithForm) {
       // Signed in through the form once per worker; later journeys start with that storage.
       const reuse = app.formSession;
       if (reuse && formSession.state) {
         await page.context().setStorageState(formSession.state);
-        if (await reuse.resume(page)) return use(page);
+        if (await reuse.resume(page)) {
+          pageRecord.signIn = 'resumed';
+          return use(page);
+        }
       }
+      pageRecord.signIn = 'form';
       await app.logInWithForm(page, target.credentials);
       if (reuse) {
         formSession.state = await page.context().storageState({ indexedDB: reuse.indexedDB ?? false });

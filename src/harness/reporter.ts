@@ -98,6 +98,7 @@ export default class HeaderproofReporter implements Reporter {
         ...(attachment?.host?.throttled.length ? { throttled: attachment.host.throttled } : {}),
         ...(attachment?.host && attachment.host.waitedMs >= HELD_BACK_NOTED_MS ? { heldBackMs: attachment.host.waitedMs } : {}),
         ...(attachment?.dialogs?.length ? { dialogs: attachment.dialogs } : {}),
+        ...(attachment?.signIn ? { signIn: attachment.signIn } : {}),
         ...(screenshot ? { screenshot } : {}) },
     };
     // Keyed by project + test: a retry replaces the earlier attempt. A stacked pass becomes one

@@ -1,5 +1,5 @@
-// Fail fast: when an enforced CSP stops the app's own boot — its inline bootstrap script, an entry
-// module under /_app/immutable/entry/, or (any app) every script file of its own origin — no step of the journey can pass, and waiting out each
+// Fail fast: when an enforced CSP stops the app's own boot — its inline bootstrap script or an entry
+// module (as its profile marks them), or (any app) every script file of its own origin — no step of the journey can pass, and waiting out each
 // step's timeout only makes the most breaking policy the slowest to test. Pure: the fixture closes
 // the page with the reason returned here.
 import { effectiveSources, isHashOrNonce, type CspDirectives } from '../policy/csp.js';
@@ -47,6 +47,8 @@ export interface BootContext {
   inlineBlocks: InlineBlock[];
   /** The origin the browser uses for the app. */
   appOrigin: string;
+  /** The paths of the app's entry modules (its profile's): one blocked stops the boot. */
+  entryModule?: RegExp;
 }
 
 /** Why the app cannot boot, when this violation shows that it cannot; else undefined. */
@@ -65,7 +67,7 @@ export function bootBlockedReason(v: Violation, ctx: BootContext): string | unde
   }
   try {
     const url = new URL(v.blockedUrl);
-    if (url.origin === ctx.appOrigin && url.pathname.startsWith('/_app/immutable/entry/')) {
+    if (url.origin === ctx.appOrigin && ctx.entryModule?.test(url.pathname)) {
       return `the app cannot boot: the enforced CSP (${v.directive}) blocks its entry module ${url.pathname}`;
     }
     // Any app: a script file of its own origin was blocked, and the policy lets none load from there.

@@ -91,6 +91,8 @@ export class SignalCollector {
   constructor(
     private readonly journey: string,
     private readonly reports?: ReportCollector,
+    /** The app's mark of an inline script generated per build (its profile's). */
+    private readonly buildSpecific?: RegExp,
   ) {}
 
   /** Called with each violation the page reports as it happens (e.g. to fail fast on a boot failure). */
@@ -137,7 +139,7 @@ export class SignalCollector {
   private capture(data: CspEventData): void {
     const inline = data.inline;
     if (!inline || typeof inline.text !== 'string' || (inline.kind !== 'style' && inline.kind !== 'script')) return;
-    const block = capturedBlock(inline.kind, inline.text, data.documentURI, location(data));
+    const block = capturedBlock(inline.kind, inline.text, data.documentURI, location(data), this.buildSpecific);
     if (inline.inShadowRoot) block.inShadowRoot = true;
     this.captured.set(`${block.hash}\u0000${block.path}`, block);
   }

@@ -14,7 +14,7 @@ export interface InlineBlock {
   path: string;
   /** The first characters, for people reading a policy. */
   sample: string;
-  /** Looks generated per build (SvelteKit bootstrap): its hash changes with every app release. */
+  /** Matches the app's mark of per-build code (its profile's, e.g. a SvelteKit bootstrap): its hash changes with every app release. */
   buildSpecific: boolean;
   /**
    * Not in any HTML the proxy served: inserted by the app's code at run time (e.g. a web component's
@@ -27,8 +27,6 @@ export interface InlineBlock {
   source?: string;
 }
 
-const BUILD_SPECIFIC = /__sveltekit_|\/_app\/immutable\//;
-
 export const MAX_HTML_BYTES = 2 * 1024 * 1024;
 
 export function cspHash(text: string): string {
@@ -36,7 +34,7 @@ export function cspHash(text: string): string {
 }
 
 /** A block whose text the browser gave (src/observe/signals.ts); `runtime` is decided by mergeBlocks. */
-export function capturedBlock(kind: 'script' | 'style', text: string, documentUrl: string, source: string): InlineBlock {
+export function capturedBlock(kind: 'script' | 'style', text: string, documentUrl: string, source: string, buildSpecific?: RegExp): InlineBlock {
   let path = documentUrl;
   let from = source.replace(/\?[^:\s]*/, '');
   try {
@@ -45,7 +43,7 @@ export function capturedBlock(kind: 'script' | 'style', text: string, documentUr
     // The app's own scripts by path: the origin is the local proxy's, with a port of the run.
     if (from.startsWith(`${page.origin}/`)) from = from.slice(page.origin.length);
   } catch { /* keep as is */ }
-  return { kind, hash: cspHash(text), path: redact(path), sample: redact(text.trim().slice(0, 60)), buildSpecific: BUILD_SPECIFIC.test(text), ...(from ? { source: redact(from) } : {}) };
+  return { kind, hash: cspHash(text), path: redact(path), sample: redact(text.trim().slice(0, 60)), buildSpecific: Boolean(buildSpecific?.test(text)), ...(from ? { source: redact(from) } : {}) };
 }
 
 /**
@@ -75,14 +73,14 @@ export function sampleMatches(block: Pick<InlineBlock, 'sample'>, violationSampl
 const EXECUTABLE_TYPES = /^(|text\/javascript|application\/javascript|module)$/i;
 
 /** Inline scripts that execute (no src, JavaScript or module type) and inline style blocks. */
-export function extractInlineBlocks(html: string, path: string): InlineBlock[] {
+export function extractInlineBlocks(html: string, path: string, buildSpecific?: RegExp): InlineBlock[] {
   const out: InlineBlock[] = [];
   for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)) {
     const attrs = m[1] ?? '';
     if (/\bsrc\s*=/i.test(attrs)) continue;
     const type = /\btype\s*=\s*["']?([^"'\s>]+)/i.exec(attrs)?.[1] ?? '';
     if (!EXECUTABLE_TYPES.test(type)) continue;
-    out.push({ kind: 'script', hash: cspHash(m[2]!), path, sample: m[2]!.trim().slice(0, 60), buildSpecific: BUILD_SPECIFIC.test(m[2]!) });
+    out.push({ kind: 'script', hash: cspHash(m[2]!), path, sample: m[2]!.trim().slice(0, 60), buildSpecific: Boolean(buildSpecific?.test(m[2]!)) });
   }
   for (const m of html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
     out.push({ kind: 'style', hash: cspHash(m[1]!), path, sample: m[1]!.trim().slice(0, 60), buildSpecific: false });
@@ -92,6 +90,9 @@ export function extractInlineBlocks(html: string, path: string): InlineBlock[] {
 
 export class InlineBlockRecorder {
   private blocks = new Map<string, InlineBlock>();
+
+  /** `buildSpecific`: the app's mark of an inline script that changes with every build (its profile's). */
+  constructor(private readonly buildSpecific?: RegExp) {}
 
   /** What was seen so far, kept for the journey's report. */
   peek(): InlineBlock[] {
@@ -123,7 +124,7 @@ export class InlineBlockRecorder {
       } catch {
         return; // a body we cannot read is simply not recorded
       }
-      for (const block of extractInlineBlocks(body.toString('utf8'), path)) this.blocks.set(`${block.hash}\u0000${path}`, block);
+      for (const block of extractInlineBlocks(body.toString('utf8'), path, this.buildSpecific)) this.blocks.set(`${block.hash}\u0000${path}`, block);
     });
   }
 }

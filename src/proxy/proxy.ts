@@ -22,6 +22,8 @@ export interface ProxyOptions extends UpstreamOptions {
   target: string;
   /** null = baseline: forward untouched. */
   policy: Policy | null;
+  /** The app's mark of an inline script generated per build (from its profile): such blocks are flagged. */
+  buildSpecific?: RegExp;
   /** Report-only candidates served side by side in one pass (src/proxy/stack.ts). */
   stack?: Policy[];
   /** Restriction-only candidates served together, enforced, in one pass (src/proxy/share.ts). */
@@ -91,7 +93,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const collector = new ReportCollector();
   const host = new HostLoad(options.hostShare ?? 1);
   const cache = options.assetCache ? new AssetCache(typeof options.assetCache === 'string' ? options.assetCache : undefined) : undefined;
-  const inlineBlocks = new InlineBlockRecorder();
+  const inlineBlocks = new InlineBlockRecorder(options.buildSpecific);
   const stats: ProxyStats = { requests: 0, upstreamErrors: 0, refused: 0, upstreamRetries: 0, replacedUpstreamHeaders: new Set(), upstreamHeaders: new Set(), websocketUpgrades: 0, websocketPaths: [] };
   const agent = upstreamAgent(target, options);
   // A retry goes on a new connection: when the first kept-alive socket was stale, the next one in

@@ -7,6 +7,7 @@ import { byVerdict } from './order.js';
 import type { EngineVerdict, JourneyResult, PolicyVerdict, RanAlone, Summary } from './model.js';
 import { ENGINE_LABEL, type Engine } from '../harness/engines.js';
 import { describeLoad } from '../proxy/host.js';
+import { describeSignIns } from './sign-in.js';
 
 export const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;max-width:80rem}
@@ -23,8 +24,10 @@ function hostSection(summary: Summary): string {
   const load = summary.load;
   const dialogs = [...new Set([...summary.baseline, ...summary.policies.flatMap((p) => p.journeys)].flatMap((j) => ('dialogs' in j ? (j as JourneyResult).dialogs ?? [] : [])))];
   const throttled = load?.throttled ?? [];
+  const signIns = describeSignIns(summary);
   return `<h2>Load on the target</h2>
 ${load ? `<p>${e(describeLoad(load))}.</p>` : '<p class="meta">Not measured.</p>'}
+${signIns ? `<p>Logins: ${e(signIns)}.</p>` : ''}
 ${throttled.length ? `<table><tr><th>time</th><th>path</th><th>status</th><th>announced limit</th><th>retry after</th></tr>${throttled.map((t) => `<tr><td>${e(new Date(t.at).toISOString())}</td><td><code>${e(t.path)}</code></td><td>${t.status}</td><td>${e(t.limit ?? '')}</td><td>${t.retryAfterS === undefined ? '' : `${t.retryAfterS} s`}</td></tr>`).join('')}</table><p class="meta">A journey that failed while the target pushed back is never blamed on a policy: it is inconclusive, with the pushback as its cause.</p>` : ''}
 ${dialogs.length ? `<p>First-run and notice dialogs the journeys answered as a careful user would: ${e(dialogs.join('; '))}.</p>` : ''}`;
 }

@@ -4,6 +4,7 @@ import type { Summary } from './model.js';
 import { byVerdict } from './order.js';
 import { ENGINE_LABEL } from '../harness/engines.js';
 import { describeLoad } from '../proxy/host.js';
+import { describeSignIns } from './sign-in.js';
 import type { PolicyVerdict } from './model.js';
 
 /** "Chromium ❌ breaks, Firefox ✅ safe (does not enforce Permissions-Policy)" for a run in several engines. */
@@ -35,6 +36,8 @@ export function renderMarkdown(summary: Summary): string {
   const shared = summary.policies.filter((p) => p.sharedWith).map((p) => m(p.policy.name));
   if (shared.length) lines.push(`Candidates ${shared.join(', ')} were proven safe in shared enforced passes (all of them served at once, nothing failed or was reported).`, '');
   if (summary.load) lines.push(`Load on the target: ${m(describeLoad(summary.load))}.`, '');
+  const signIns = describeSignIns(summary);
+  if (signIns) lines.push(`Logins: ${m(signIns)}.`, '');
   lines.push(`Started ${m(summary.startedAt)}, ${(summary.durationMs / 1000).toFixed(0)} s. Full report: index.html.`);
   return lines.join('\n') + '\n';
 }

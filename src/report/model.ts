@@ -68,6 +68,8 @@ export interface JourneyAttachment {
   droppedViolations: number;
   /** The app's first-run and notice dialogs the harness answered during the journey. */
   dialogs?: string[];
+  /** How a form login's journey was signed in: through the form, or with its worker's kept session (AppProfile.formSession). */
+  signIn?: SignIn;
   /** The requests the journey sent the target, and the target's pushback (429/503). */
   host?: HostLoadSlice;
   proxy: { upstreamErrors: number; lastUpstreamError?: string; replacedUpstreamHeaders: string[]; /** why a shared pass proves nothing */ shareUnsound?: string; /** the names of the headers the target sent itself */ upstreamHeaders?: string[] };
@@ -110,6 +112,8 @@ export interface JourneyResult {
   ranAlone?: RanAlone;
   /** First-run and notice dialogs the harness answered (the app's profile). */
   dialogs?: string[];
+  /** How a form login's journey was signed in (the first of each worker through the form, later ones resumed). */
+  signIn?: SignIn;
 }
 
 /**
@@ -118,6 +122,9 @@ export interface JourneyResult {
  * a policy that changes nothing a page does (src/policy/reports-only.ts), so not because of it.
  */
 export interface RanAlone { firstHeldBackMs: number; firstError: string; why?: 'paced' | 'reports-only' }
+
+/** `form`: signed in through the app's login form; `resumed`: started with the worker's kept session (no login request to the host). */
+export type SignIn = 'form' | 'resumed';
 
 export type Verdict = 'safe' | 'would-break' | 'breaks' | 'inconclusive';
 
@@ -133,6 +140,8 @@ export interface JourneyComparison {
   baselineError?: string;
   /** The candidate failed on an earlier try with this error and passed when run again. */
   flaky?: string;
+  /** How the candidate's journey was signed in (a form login's). */
+  signIn?: SignIn;
   /** The target pushed back during the candidate's journey (why a failure is not blamed on the policy). */
   throttled?: string;
   /** The candidate's first try failed (held back by the proxy's pacing, or under a policy that only reports); its result is from a run of its own. */

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
 import { buildSummary } from '../verdict/summary.js';
+import { describeSignIns } from '../report/sign-in.js';
 import { defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
@@ -355,6 +356,8 @@ async function runIn(options: RunOptions): Promise<number> {
   if (options.quiet) return exitCode;
   console.log(`\n${summary.policies.map((p) => `${p.policy.name}: ${p.verdict}\n  ${p.reasons.join('\n  ')}`).join('\n')}`);
   if (summary.load) console.log(`\nLoad on the target: ${describeLoad(summary.load)}`);
+  const signIns = describeSignIns(summary);
+  if (signIns) console.log(`Logins: ${signIns}`);
   console.log(`\nReport: ${path.relative(process.cwd(), path.join(outDir, 'index.html')) || 'index.html'}`);
   return exitCode;
 }

@@ -84,6 +84,7 @@ export function decideVerdict(policy: PolicyInfo, baseline: JourneyResult[], can
       ...(c.skippedAfterNavigation ? { skippedAfterNavigation: true } : {}),
       ...(c.flaky ? { flaky: c.flaky } : {}),
       ...(c.ranAlone ? { ranAlone: c.ranAlone } : {}),
+      ...(c.signIn ? { signIn: c.signIn } : {}),
       ...(throttledBy.get(c.journey) ? { throttled: throttledBy.get(c.journey) } : {}),
       violations: c.violations,
       newViolations: c.status === 'skipped' ? [] : newViolations(b?.violations ?? [], c.violations),

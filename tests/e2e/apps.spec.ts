@@ -62,12 +62,16 @@ test.describe('the real Node-RED', () => {
     // Side by side (the editor journey only reads): most of each run is the broken editor's wait. One
     // worker each: four browsers at once beside another suite's run on a 2-core CI machine timed the
     // editor's page load out (15 s) on the baseline.
-    const [a, b] = await Promise.all([runCli(['run', '--app', 'node-red', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--workers', '1', '--out', shipped], { NODE_RED_USER: creds.user, NODE_RED_PASSWORD: creds.password }), runCli(['run', '--app', 'examples/apps/node-red.app.yaml', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--workers', '1', '--out', generic], { HEADERPROOF_USER: creds.user, HEADERPROOF_PASSWORD: creds.password })]);
+    const [a, b] = await Promise.all([runCli(['run', '--app', 'node-red', '--target', app.url, '--policy', policy, '--journeys', 'editor', '--no-blame', '--retries', '1', '--workers', '1', '--out', shipped], { NODE_RED_USER: creds.user, NODE_RED_PASSWORD: creds.password }), runCli(['run', '--app', 'examples/apps/node-red.app.yaml', '--target', app.url, '--policy', policy, '--journeys', 'editor,settings', '--no-blame', '--retries', '1', '--workers', '1', '--out', generic], { HEADERPROOF_USER: creds.user, HEADERPROOF_PASSWORD: creds.password })]);
     const [s1, s2] = [summaryOf(shipped), summaryOf(generic)];
     expect(s1.baseline.map((j) => j.status), a.stdout + a.stderr).toEqual(['passed']);
-    expect(s2.baseline.map((j) => j.status), b.stdout + b.stderr).toEqual(['passed']);
+    expect(s2.baseline.map((j) => [j.journey, j.status, j.error ?? '']), b.stdout + b.stderr).toEqual([['editor', 'passed', ''], ['settings', 'passed', '']]);
+    // One form login for the worker's two baseline journeys: the second started with the first's session.
+    expect(s2.baseline.map((j) => j.signIn).sort()).toEqual(['form', 'resumed']);
+    expect(readFileSync(path.join(generic, 'summary.md'), 'utf8')).toMatch(/signed in through the login form 1 time\(s\)[^\n]*; 1 journey\(s\) resumed/);
     expect(s1.policies[0]!.verdict).toBe('breaks');
     expect(s2.policies[0]!.verdict).toBe(s1.policies[0]!.verdict);
+    expect(s2.policies[0]!.journeys.map((j) => j.candidate)).toEqual(['failed', 'failed']);
     expect(a.code).toBe(1);
     expect(b.code).toBe(1);
     expect(s1.app).toMatchObject({ app: 'node-red', title: 'Node-RED', version: '4.1.8' });

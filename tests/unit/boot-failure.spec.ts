@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { appProfile } from '../../src/apps/index.js';
 import { allowsInlineScript, allowsOwnScripts, bootBlockedReason, type BootContext } from '../../src/observe/boot-failure.js';
 import type { Violation } from '../../src/observe/violation.js';
 import type { InlineBlock } from '../../src/proxy/inline-scripts.js';
@@ -10,7 +11,7 @@ const ORIGIN = 'http://127.0.0.1:4000';
 function csp(directive: string, blockedUrl: string, disposition: Violation['disposition'] = 'enforce'): Violation {
   return { kind: 'csp', directive, blockedUrl, source: '', sample: '', disposition, journey: 'login', pageUrl: `${ORIGIN}/photos`, channel: 'event' };
 }
-const ctx = (enforced: BootContext['enforced'], inlineBlocks = [THEME, BOOT]): BootContext => ({ enforced, inlineBlocks, appOrigin: ORIGIN });
+const ctx = (enforced: BootContext['enforced'], inlineBlocks = [THEME, BOOT]): BootContext => ({ enforced, inlineBlocks, appOrigin: ORIGIN, entryModule: appProfile('immich').build?.entryModule });
 
 test('inline scripts: a hash allows its script; unsafe-inline only without hashes, nonces or strict-dynamic', () => {
   expect(allowsInlineScript({ 'script-src': ["'self'"] }, "'sha256-boot='")).toBe(false);
@@ -50,6 +51,8 @@ test('a blocked entry module stops the boot; other blocks, report-only and other
   // A chunk blocked by a policy that still lets the app's own origin load scripts (a path of it): not the boot.
   expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/chunks/maplibre.js`), ctx({ 'script-src': ["'unsafe-inline'", `${ORIGIN}/_app/immutable/entry/`] }))).toBeUndefined();
   expect(bootBlockedReason(csp('script-src-elem', 'https://cdn.example/_app/immutable/entry/x.js'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
+  // The entry path is the app's (its profile's), not the core's: another app's same path is only a script.
+  expect(bootBlockedReason(csp('script-src-elem', `${ORIGIN}/_app/immutable/entry/start.abc.js`), { ...ctx({ 'script-src': ["'unsafe-inline'", `${ORIGIN}/vendor/`] }), entryModule: undefined })).toBeUndefined();
   expect(bootBlockedReason(csp('script-src-elem', 'inline', 'report'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();
   expect(bootBlockedReason(csp('img-src', 'data'), ctx({ 'img-src': ["'self'"] }))).toBeUndefined();
   expect(bootBlockedReason(csp('script-src', 'wasm-eval'), ctx({ 'script-src': ["'self'"] }))).toBeUndefined();

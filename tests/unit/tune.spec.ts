@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { appProfile } from '../../src/apps/index.js';
 import { capturedBlock, cspHash, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
 import { allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
 import { describeViolation } from '../../src/tune/tune.js';
@@ -15,13 +16,15 @@ test('cspHash matches the CSP spec example', () => {
   expect(cspHash("alert('Hello, world.');")).toBe("'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='");
 });
 
-test('extractInlineBlocks: executable inline scripts and styles only, marks build-specific code', () => {
+test('extractInlineBlocks: executable inline scripts and styles only, marks build-specific code as the app\'s profile says', () => {
   const html = `<script>a()</script><script src="/x.js"></script><script type="application/json">{"a":1}</script>
 <script type="module">import('/_app/immutable/entry/start.x.js')</script><style>b{}</style>`;
-  const blocks = extractInlineBlocks(html, '/p');
+  const blocks = extractInlineBlocks(html, '/p', appProfile('immich').build?.inlineBootstrap);
   expect(blocks.map((b) => [b.kind, b.hash === cspHash(b.kind === 'style' ? 'b{}' : b.sample), b.buildSpecific])).toEqual([
     ['script', true, false], ['script', true, true], ['style', true, false],
   ]);
+  // The core knows no app's build: without the profile's mark nothing is flagged.
+  expect(extractInlineBlocks(html, '/p').map((b) => b.buildSpecific)).toEqual([false, false, false]);
 });
 
 const theme: InlineBlock = { kind: 'script', hash: cspHash('theme()'), path: '/auth/login', sample: 'theme()', buildSpecific: false };

@@ -31,12 +31,16 @@ const schema = z.strictObject({
         password: z.string().min(1),
         submit: z.string().min(1),
         done: z.string().min(1),
+        /** The signed-in page a later journey opens with its worker's kept session (default /). */
+        home: routePath.optional(),
+        /** Keep the first journey's session (cookies, storage) for the worker's later journeys (default true). */
+        reuse: z.boolean().optional(),
       }),
     }),
     z.strictObject({ storageState: z.string().min(1) }),
     z.literal('basic'),
     z.literal('none'),
-  ], { error: `login is { form: { path, user, password, submit, done } } (CSS selectors), { storageState: file }, basic (HTTP Basic auth with ${GENERIC_CREDENTIAL_ENV.user} / ${GENERIC_CREDENTIAL_ENV.password}) or none` }).optional(),
+  ], { error: `login is { form: { path, user, password, submit, done, home, reuse } } (CSS selectors), { storageState: file }, basic (HTTP Basic auth with ${GENERIC_CREDENTIAL_ENV.user} / ${GENERIC_CREDENTIAL_ENV.password}) or none` }).optional(),
   pages: z.array(z.strictObject({
     name: z.string().regex(NAME, 'a journey name: lower-case letters, digits and dashes'),
     path: routePath,
@@ -76,7 +80,7 @@ function fieldsAt(where: PropertyKey[]): string | undefined {
   const known: Record<string, string> = {
     '': 'name, title, version, login, pages, dialogs, crawl',
     version: 'path, field',
-    'login.form': 'path, user, password, submit, done',
+    'login.form': 'path, user, password, submit, done, home, reuse',
     'pages.#': 'name, path, steps, expect',
     'pages.#.steps.#': STEP_FIELDS,
     'pages.#.expect.#': EXPECTATION_FIELDS,
@@ -150,6 +154,21 @@ export function loadGenericProfile(file: string): AppProfile {
       await page.locator(form.submit).click();
       await expect(page.locator(form.done).first(), 'the login did not lead to the logged-in page').toBeVisible({ timeout: 30_000 });
     };
+    // One form login per worker: later journeys start with its cookies and storage (IndexedDB too,
+    // where single-page apps keep tokens), open `home` and go on if the signed-in page shows; if the
+    // login form shows instead (the app keeps its session elsewhere), they sign in through the form.
+    if (form.reuse !== false) {
+      profile.formSession = {
+        indexedDB: true,
+        resume: async (page) => {
+          await page.goto(form.home ?? '/');
+          const done = page.locator(form.done).first();
+          const again = page.locator(form.password).first();
+          await expect(done.or(again).first()).toBeVisible({ timeout: 30_000 }).catch(() => undefined);
+          return done.isVisible();
+        },
+      };
+    }
   } else if (login && login !== 'none' && 'storageState' in login) {
     const stateFile = path.resolve(path.dirname(file), login.storageState);
     profile.logIn = async (): Promise<AppSession> => {

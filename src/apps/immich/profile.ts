@@ -45,6 +45,8 @@ export const immich: AppProfile = {
     };
   },
   seed: async (settings, options) => { await seed(settings, options); },
+  // A SvelteKit build: its inline bootstrap (`__sveltekit_<build>`) and its entry modules.
+  build: { inlineBootstrap: /__sveltekit_|\/_app\/immutable\//, entryModule: /^\/_app\/immutable\/entry\// },
   features: {
     fullscreen: 'slideshow, map and video fullscreen',
     geolocation: "the map's locate-me control",
