@@ -4,6 +4,7 @@
 // API before its page opens), and optionally how to start a local copy and seed a test account.
 // Immich (src/apps/immich/) is the first; src/apps/index.ts lists them all, and a generic profile
 // is written as a small config file (src/apps/generic/).
+import type { AuditUrls } from '../audit/fetch.js';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import type { Credentials, TargetSettings } from '../config/config.js';
 
@@ -118,6 +119,8 @@ export interface AppProfile {
    * module whose block stops the boot.
    */
   build?: { inlineBootstrap?: RegExp; entryModule?: RegExp };
+  /** `headerproof audit`: the app's own URLs to audit beyond its HTML shell and favicon (undefined: those two only). */
+  auditUrls?: AuditUrls;
   /** Permissions-Policy features the app uses: denying one breaks the feature named. */
   features?: Record<string, string>;
   /** `headerproof seed`: gives a staging host's test user what the journeys need (undefined: nothing to seed). */

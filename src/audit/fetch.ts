@@ -1,18 +1,33 @@
-// Fetches the URLs an Immich audit looks at. Credentials (optional) only unlock the thumbnail and
-// video URLs; the token is kept in memory and never reported.
+// Fetches the URLs an audit looks at: the HTML shell and the favicon of any app, and whatever more
+// the app's profile names (AppProfile.auditUrls: an immutable script, its API, an image, a video).
+// Credentials (optional) are the profile's to use; a token is kept in memory and never reported.
 import http from 'node:http';
 import https from 'node:https';
 import type { AuditedUrl, UrlRole } from './audit.js';
 
+/** What an app's profile gets to find more URLs to audit, on the target's origin only. */
+export interface AuditContext {
+  target: string;
+  /** The HTML shell's text (up to 2 MiB). */
+  html: string;
+  /** One GET on the target, its headers kept apart. */
+  get(path: string, role: UrlRole, headers?: Record<string, string>): Promise<AuditedUrl>;
+  timeoutMs: number;
+  /** The test user, when the run has one (the profile logs in with it, if it needs to). */
+  credentials?: { user?: string; password?: string };
+}
+
+/** An app's own URLs to audit (its profile's), with the roles it could not reach and why. */
+export type AuditUrls = (ctx: AuditContext) => Promise<{ urls: AuditedUrl[]; skipped: { role: UrlRole; why: string }[] }>;
+
 export interface FetchOptions {
-  email?: string;
-  password?: string;
   timeoutMs?: number;
   insecure?: boolean;
   /** Connections to the target (extra CA, address override); see src/proxy/upstream.ts. */
   agent?: http.Agent;
-  /** Another app than Immich (its title): only its HTML shell and favicon are audited. */
-  otherApp?: string;
+  /** The app behind the target (its profile): its title, and the URLs it adds. */
+  app?: { title: string; auditUrls?: AuditUrls };
+  credentials?: { user?: string; password?: string };
 }
 
 /** One GET with node:http(s), which keeps repeated headers apart (fetch() joins them). */
@@ -45,50 +60,24 @@ function getOne(target: string, path: string, role: UrlRole, headers: Record<str
 }
 
 export async function fetchAuditUrls(target: string, options: FetchOptions = {}): Promise<{ urls: AuditedUrl[]; skipped: { role: UrlRole; why: string }[] }> {
-  const t = options.timeoutMs;
+  const t = options.timeoutMs ?? 15_000;
   const get = (path: string, role: UrlRole, headers: Record<string, string> = {}) => getOne(target, path, role, headers, t, options.insecure, options.agent);
-  const urls: AuditedUrl[] = [];
-  const skipped: { role: UrlRole; why: string }[] = [];
   let html = await get('/', 'html');
   if (html.status >= 300 && html.status < 400 && html.headers.location) {
     const next = new URL(html.headers.location[0]!, target);
     if (next.origin === new URL(target).origin) html = await get(next.pathname, 'html');
   }
   const { body: page = '', ...htmlUrl } = html;
-  urls.push(htmlUrl);
-  if (options.otherApp) {
-    urls.push(await get('/favicon.ico', 'favicon'));
-    const why = `an Immich URL; ${options.otherApp} has none headerproof knows (the HTML shell and favicon were audited)`;
+  const urls: AuditedUrl[] = [htmlUrl];
+  const skipped: { role: UrlRole; why: string }[] = [];
+  if (options.app?.auditUrls) {
+    const own = await options.app.auditUrls({ target, html: page, get: async (p, role, headers) => { const { body: _b, ...u } = await get(p, role, headers); return u; }, timeoutMs: t, ...(options.credentials ? { credentials: options.credentials } : {}) });
+    urls.push(...own.urls);
+    skipped.push(...own.skipped);
+  } else {
+    const why = `${options.app?.title ?? 'the app'}'s profile names no such URL (the HTML shell and favicon were audited)`;
     skipped.push(...(['immutable-js', 'api', 'thumbnail', 'video'] as const).map((role) => ({ role, why })));
-    return { urls, skipped };
   }
-  const asset = /\/_app\/immutable\/[^"'\s)]+\.js/.exec(page)?.[0];
-  if (asset) urls.push(await get(asset, 'immutable-js'));
-  else skipped.push({ role: 'immutable-js', why: 'no /_app/immutable/*.js reference in the HTML shell' });
-  urls.push(await get('/api/server/ping', 'api'));
   urls.push(await get('/favicon.ico', 'favicon'));
-  if (!options.email || !options.password) {
-    skipped.push({ role: 'thumbnail', why: 'needs IMMICH_EMAIL and IMMICH_PASSWORD' }, { role: 'video', why: 'needs IMMICH_EMAIL and IMMICH_PASSWORD' });
-    return { urls, skipped };
-  }
-  const login = await fetch(new URL('/api/auth/login', target), {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: options.email, password: options.password }), signal: AbortSignal.timeout(t ?? 15_000),
-  });
-  if (login.status !== 201) {
-    skipped.push({ role: 'thumbnail', why: `login failed (${login.status})` }, { role: 'video', why: `login failed (${login.status})` });
-    return { urls, skipped };
-  }
-  const auth = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
-  for (const [role, type] of [['thumbnail', 'IMAGE'], ['video', 'VIDEO']] as const) {
-    const found = await fetch(new URL('/api/search/metadata', target), { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type, size: 1 }), signal: AbortSignal.timeout(t ?? 15_000) });
-    const id = found.ok ? ((await found.json()) as { assets: { items: { id: string }[] } }).assets.items[0]?.id : undefined;
-    if (!id) {
-      skipped.push({ role, why: `no ${type.toLowerCase()} in the library` });
-      continue;
-    }
-    urls.push(role === 'thumbnail'
-      ? await get(`/api/assets/${id}/thumbnail?size=thumbnail`, role, auth)
-      : await get(`/api/assets/${id}/video/playback`, role, { ...auth, range: 'bytes=0-1023' }));
-  }
   return { urls, skipped };
 }

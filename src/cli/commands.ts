@@ -44,9 +44,7 @@ export async function auditCommand(url: string, opts: { app?: string; policy?: s
   try {
     const app = appProfile(settings.app);
     const login = settings.credentials && !('apiKey' in settings.credentials) ? settings.credentials : undefined;
-    fetched = await fetchAuditUrls(target.origin, app.name === 'immich'
-      ? { email: login?.user, password: login?.password, insecure: opts.insecure, agent }
-      : { otherApp: app.title, insecure: opts.insecure, agent });
+    fetched = await fetchAuditUrls(target.origin, { app, ...(login ? { credentials: { user: login.user, password: login.password } } : {}), insecure: opts.insecure, agent });
   } catch (err) {
     throw new UnreachableError(`target ${target.origin} unreachable: ${(err as { code?: string }).code ?? (err as Error).message}`);
   } finally {

@@ -58,7 +58,7 @@ export async function doctorChecks(flags: TargetFlags, env: NodeJS.ProcessEnv = 
   try {
     const settings = await resolveSettings(process.cwd(), { ...env, ...flagsToEnv(flags) }, { needCredentials: false });
     if (!settings.url) {
-      checks.push({ name: 'target', status: 'ok', found: `none named: runs use the local ${settings.app === 'immich' ? 'lab' : settings.app}` });
+      checks.push({ name: 'target', status: 'ok', found: `none named: runs use the local copy of ${settings.app}` });
     } else {
       try {
         await checkReachable(settings);

@@ -1,5 +1,6 @@
 // The headerproof command line. Exit codes: 0 all safe, 1 a policy breaks or would break,
 // 2 usage or config error, 3 target unreachable or baseline failing.
+import { DEFAULT_APP } from '../apps/shipped.js';
 import { Command, CommanderError } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from '../run/run.js';
@@ -39,7 +40,7 @@ const program = new Command()
 program
   .command('run')
   .description('run the journeys against the baseline and each policy, then write reports')
-  .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: immich)`)
+  .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: ${DEFAULT_APP})`)
   .option('--journeys-dir <dir>', 'run your own journeys (*.spec.ts with headerproof\'s fixtures) from this folder instead of the app\'s')
   .option('--target <url>', 'the app to test (default: a local copy — the bundled lab for Immich, the installed Node-RED / Actual)')
   .option('--targets <list>', 'run against several targets, each with its own baseline: names from the config file\'s "targets", or local copies (immich, immich@v1.135, immich@v3.1, node-red, actual); one report of policies × targets')
@@ -99,7 +100,7 @@ program
 program
   .command('init')
   .description('start using headerproof in your own repository: a headerproof.config.ts, policies/ with the rollout bundles, an example journey, and CI workflows (GitHub Actions, GitLab CI) for change requests; existing files are kept')
-  .option('--app <name>', `the app behind your edge: ${INIT_APPS.join(', ')} (default: immich)`, 'immich')
+  .option('--app <name>', `the app behind your edge: ${INIT_APPS.join(', ')} (default: ${DEFAULT_APP})`, DEFAULT_APP)
   .option('--dir <folder>', 'the repository to write into (default: this folder)', '.')
   .action((opts: { app: string; dir: string }) => {
     const dir = path.resolve(opts.dir);
@@ -118,7 +119,7 @@ CI: set the secrets the workflow files name (a staging host and a dedicated test
 program
   .command('doctor')
   .description('check this machine (Node, Chromium, Firefox ESR + Xvfb, nginx, Caddy, the local apps) and the target, and say what to install or set')
-  .option('--app <name|file>', `the app: ${APP_NAMES}, or an app config file (default: immich)`)
+  .option('--app <name|file>', `the app: ${APP_NAMES}, or an app config file (default: ${DEFAULT_APP})`)
   .option('--target <url>', 'the staging host (default: HEADERPROOF_TARGET or headerproof.config.*)')
   .option('--insecure', "do not verify the target's TLS certificate")
   .option('--ca-file <pem>', 'trust this CA for the target')
@@ -132,7 +133,7 @@ program
 program
   .command('seed')
   .description('upload the sample media (photos with GPS, a video) to the test user on the staging host, into the album "headerproof samples"; --cleanup deletes them')
-  .option('--app <name|file>', `the app: ${APP_NAMES}, or an app config file (default: immich)`)
+  .option('--app <name|file>', `the app: ${APP_NAMES}, or an app config file (default: ${DEFAULT_APP})`)
   .option('--target <url>', 'the staging host (default: HEADERPROOF_TARGET or headerproof.config.*)')
   .option('--cleanup', 'delete what seed uploaded, and the album')
   .option('--insecure', "do not verify the target's TLS certificate")
@@ -173,7 +174,7 @@ program
   .description('find weaknesses in policies (CSP via csp_evaluator, plus HSTS, Permissions-Policy, framing, CORP checks); exit 1 on a high finding')
   .argument('<file...>')
   .option('--json', 'print findings as JSON')
-  .option('--app <name|file>', `the app the policy is for (the Permissions-Policy features it needs): ${APP_NAMES}, or an app config file (default: immich)`)
+  .option('--app <name|file>', `the app the policy is for (the Permissions-Policy features it needs): ${APP_NAMES}, or an app config file (default: ${DEFAULT_APP})`)
   .action(async (files: string[], opts: { json?: boolean; app?: string }) => {
     process.exitCode = await lintCommand(files, opts);
   });
@@ -211,7 +212,7 @@ program
   .command('audit')
   .description("check a deployed edge's headers like a ZAP baseline scan; with --policy, report drift from the tested policy. Exit 1 on findings or drift")
   .argument('<url>')
-  .option('--app <name|file>', `the app behind the edge: ${APP_NAMES}, or an app config file (default: immich; other apps: the HTML shell and favicon are audited)`)
+  .option('--app <name|file>', `the app behind the edge: ${APP_NAMES}, or an app config file (default: ${DEFAULT_APP}; other apps: the HTML shell and favicon are audited)`)
   .option('--policy <file>', 'the tested policy the edge should serve')
   .option('--json', 'print the result as JSON')
   .option('--insecure', "do not verify the target's TLS certificate")
@@ -224,7 +225,7 @@ program
 program
   .command('tune')
   .description('synthesize a CSP from what the journeys need, prove it enforced, and write it as a policy file')
-  .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (default: immich)`)
+  .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (default: ${DEFAULT_APP})`)
   .option('--journeys-dir <dir>', 'your own journeys folder')
   .option('--target <url>', 'the app to observe (default: a local copy, as for run)')
   .option('--from <file>', 'start from this policy and only widen it where the journeys need it')

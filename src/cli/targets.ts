@@ -1,6 +1,7 @@
 // `headerproof run --targets a,b,…` (or a config file's "targets"): one run per target, each in a
 // folder of the run's own with its own baseline, app profile and credentials, one after the other;
 // then one report of policies against targets and the worst exit code.
+import { DEFAULT_APP } from '../apps/shipped.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findConfigFile, readConfigFile, resolveSettings, type TargetEntry } from '../config/config.js';
@@ -65,7 +66,7 @@ export async function runAcross(options: AcrossOptions, entries: TargetEntry[], 
   const outcomes: TargetOutcome[] = [];
   for (const [i, entry] of entries.entries()) {
     const folder = entry.name;
-    if (!options.quiet) console.log(`\nheaderproof: target ${i + 1}/${entries.length}: ${entry.name}${entry.target ? ` (${entry.target})` : ` (the local ${entry.app ?? 'immich'}${entry.version ? ` as ${entry.version}` : ''})`}`);
+    if (!options.quiet) console.log(`\nheaderproof: target ${i + 1}/${entries.length}: ${entry.name}${entry.target ? ` (${entry.target})` : ` (the local ${entry.app ?? DEFAULT_APP}${entry.version ? ` as ${entry.version}` : ''})`}`);
     const { targets: _ignored, ...single } = options;
     const code = await run({ ...single, env: envs[i], out: path.join(outDir, folder) });
     const file = path.join(outDir, folder, 'summary.json');

@@ -1,6 +1,7 @@
 // Where a run points: the bundled lab, or a staging host named in headerproof.config.json/.ts or
 // the environment (the environment wins, so CI secrets never need to be in a file). Validated
 // once with zod; a mistake names the file (or variable), the field and the fix.
+import { DEFAULT_APP } from '../apps/shipped.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -158,7 +159,7 @@ export async function resolveSettings(dir: string, env: NodeJS.ProcessEnv = proc
   const source = file ?? 'environment';
 
   const base = file ? path.dirname(file) : dir;
-  const appSpec = merged.app ?? 'immich';
+  const appSpec = merged.app ?? DEFAULT_APP;
   const app = /\.(ya?ml|json)$/.test(appSpec) ? path.resolve(fromEnv.app ? dir : base, appSpec) : appSpec;
   if (app !== appSpec && !existsSync(app)) throw new ConfigError(fromEnv.app ? 'HEADERPROOF_APP (--app)' : source, [{ field: 'app', problem: `${app} does not exist; give the path of your app config file (see docs/apps.md, "Any web app")` }]);
   // The app's own variable names (IMMICH_EMAIL, …), else headerproof's generic ones, else the file.

@@ -4,6 +4,7 @@
 // every variable that describes a target is dropped from the parent's environment first, and a
 // target's credentials come only from its own variables (HEADERPROOF_<NAME>_USER / _PASSWORD /
 // _API_KEY).
+import { APPS_WITH_LOCAL_VERSIONS, DEFAULT_APP } from '../apps/shipped.js';
 import path from 'node:path';
 import { APP_CREDENTIAL_ENV, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
 import type { ConfigFile, TargetEntry } from './config.js';
@@ -16,7 +17,7 @@ const TARGET_VARS = ['HEADERPROOF_APP', 'HEADERPROOF_TARGET', 'HEADERPROOF_LAB_V
   ...[GENERIC_CREDENTIAL_ENV, ...Object.values(APP_CREDENTIAL_ENV)].flatMap((c) => [c.user, c.password, c.apiKey].filter((v): v is string => Boolean(v)))];
 
 /** The shipped apps headerproof can start a local copy of (a target named by its app alone). */
-const LOCAL_APPS = ['immich', 'node-red', 'actual'];
+const LOCAL_APPS = Object.keys(APP_CREDENTIAL_ENV);
 
 /** "photos" → HEADERPROOF_PHOTOS_PASSWORD's prefix. */
 export function credentialPrefix(name: string): string {
@@ -38,7 +39,7 @@ export function selectTargets(spec: string | undefined, file: ConfigFile | undef
     if (entry) return entry;
     const [app, version] = n.split('@') as [string, string | undefined];
     if (LOCAL_APPS.includes(app)) return { name: version ? `${app}-${version}` : app, app, ...(version ? { version } : {}) };
-    const known = [...listed.map((t) => t.name), ...LOCAL_APPS.map((a) => (a === 'immich' ? 'immich[@version]' : a))];
+    const known = [...listed.map((t) => t.name), ...LOCAL_APPS.map((a) => (APPS_WITH_LOCAL_VERSIONS.includes(a) ? `${a}[@version]` : a))];
     throw new TargetsError(`--targets: "${n}" is neither a target in ${source} nor a local copy; use one of ${known.join(', ')}`);
   });
   const seen = new Set<string>();
@@ -56,9 +57,9 @@ export function selectTargets(spec: string | undefined, file: ConfigFile | undef
 export function targetEnv(entry: TargetEntry, parent: NodeJS.ProcessEnv, baseDir: string): NodeJS.ProcessEnv {
   // Every target's own credentials (this one's too) are dropped; this one's come back by generic name.
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(parent).filter(([k]) => !TARGET_VARS.includes(k) && !/^HEADERPROOF_.+_(USER|PASSWORD|API_KEY)$/.test(k)));
-  const app = entry.app ?? 'immich';
+  const app = entry.app ?? DEFAULT_APP;
   if (entry.version && entry.target) throw new TargetsError(`target "${entry.name}": "version" picks what a local copy imitates; a staging host (target) reports its own version — remove one of them`);
-  if (entry.version && app !== 'immich') throw new TargetsError(`target "${entry.name}": only the bundled Immich lab imitates versions (v1.135, v3.1); the local ${app} is the version real-apps/ pins — remove "version"`);
+  if (entry.version && !APPS_WITH_LOCAL_VERSIONS.includes(app)) throw new TargetsError(`target "${entry.name}": only ${APPS_WITH_LOCAL_VERSIONS.join(', ')}'s bundled copy imitates versions; the local ${app} is the version real-apps/ pins — remove "version"`);
   const resolve = (p: string) => path.resolve(baseDir, p);
   Object.assign(env, {
     HEADERPROOF_TARGET_NAME: entry.name,

@@ -1,6 +1,7 @@
 // `headerproof init`: starts a repository of the user's own with headerproof — a config, the
 // rollout bundles to edit, an example journey, and CI workflows for change requests. It never
 // overwrites a file that is there already: such a file is kept and reported.
+import { APP_EXAMPLE_JOURNEY, DEFAULT_APP } from '../apps/shipped.js';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { APP_CREDENTIAL_ENV, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
@@ -14,12 +15,11 @@ export const INIT_APPS = Object.keys(APP_CREDENTIAL_ENV);
 
 export const JOURNEYS_DIR = 'journeys';
 export const GITLAB_JOB_FILE = '.gitlab/headerproof.gitlab-ci.yml';
-const EXAMPLE_JOURNEY = path.join(PACKAGE_ROOT, 'examples', 'journeys', 'newest-photo.spec.ts');
 
 export interface PlannedFile { path: string; content: string; why: string }
 
 /** The files init writes for an app (paths relative to the repository), in the order it writes them. */
-export function initPlan(app = 'immich'): PlannedFile[] {
+export function initPlan(app = DEFAULT_APP): PlannedFile[] {
   if (!INIT_APPS.includes(app)) throw new InitError(`--app: "${app}" is not an app init knows; use one of ${INIT_APPS.join(', ')} (for any other web app, write an app config file: see docs/apps.md, "Any web app")`);
   // The rollout bundles (A–E) fit any app; a policy made for one app (immich-recommended) only that app.
   const shipped = readdirSync(SHIPPED_POLICIES).filter((f) => /\.ya?ml$/.test(f) && !/^baseline\./.test(f))
@@ -31,7 +31,7 @@ export function initPlan(app = 'immich'): PlannedFile[] {
   return [
     { path: 'headerproof.config.ts', content: config, why: 'the settings (no secrets)' },
     ...policies,
-    ...(app === 'immich' ? [{ path: `${JOURNEYS_DIR}/newest-photo.spec.ts`, content: readFileSync(EXAMPLE_JOURNEY, 'utf8'), why: 'an example journey of your own' }] : []),
+    ...(APP_EXAMPLE_JOURNEY[app] ? [{ path: `${JOURNEYS_DIR}/${path.basename(APP_EXAMPLE_JOURNEY[app])}`, content: readFileSync(path.join(PACKAGE_ROOT, APP_EXAMPLE_JOURNEY[app]), 'utf8'), why: 'an example journey of your own' }] : []),
     { path: '.github/workflows/headerproof.yml', content: githubWorkflow(secrets), why: 'GitHub Actions: every pull request' },
     { path: GITLAB_JOB_FILE, content: gitlabJob(secrets), why: 'GitLab CI: every merge request' },
   ];
@@ -40,7 +40,7 @@ export function initPlan(app = 'immich'): PlannedFile[] {
 export interface InitResult { written: string[]; kept: string[]; notes: string[] }
 
 /** Writes the plan into dir, keeping every file that exists; wires GitLab and .gitignore. */
-export function writeInit(dir: string, app = 'immich'): InitResult {
+export function writeInit(dir: string, app = DEFAULT_APP): InitResult {
   if (!existsSync(dir)) throw new InitError(`${dir} does not exist; create it, or run init in your repository's folder`);
   const result: InitResult = { written: [], kept: [], notes: [] };
   const write = (rel: string, content: string) => {

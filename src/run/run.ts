@@ -2,6 +2,7 @@
 // the inputs, runs the journey matrix through Playwright Test (the same projects `npx playwright
 // test` runs), settles shared passes, paced failures and blame, and turns the verdicts into an exit
 // code. The CLI and tune call it; it imports nothing from the CLI.
+import { DEFAULT_APP } from '../apps/shipped.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -100,7 +101,7 @@ export interface RunOptions {
 }
 
 /** The journeys of the app (or of the user's folder) a run would have. */
-export function availableJourneys(settings: Pick<TargetSettings, 'app' | 'journeysDir'> = { app: 'immich' }): string[] {
+export function availableJourneys(settings: Pick<TargetSettings, 'app' | 'journeysDir'> = { app: DEFAULT_APP }): string[] {
   return journeyPlan(appProfile(settings.app), settings.journeysDir).names;
 }
 

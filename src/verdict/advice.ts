@@ -3,15 +3,11 @@
 // the baseline results and what the target said it is.
 import type { AppIdentity, BaselineAdvice, JourneyResult } from '../report/model.js';
 import { credentialHint } from '../apps/credentials.js';
+import { APP_BASELINE_CAUSES, type BaselineCause } from '../apps/advice.js';
 import { throttleCause } from './verdict.js';
 
-const SEED = 'run `npx headerproof seed` against the target (it uploads photos with GPS and a video for the test user)';
-
-/** Recognisable causes, first match wins; each pattern is matched against the error or skip reason. */
-const CAUSES: { match: RegExp; advice: string }[] = [
-  { match: /onboarding/i, advice: 'the test user has not finished onboarding, so login lands on /auth/onboarding: log in once as that user and finish it, or run `npx headerproof seed` (it marks onboarding done)' },
-  { match: /change-password|change the password/i, advice: 'the test user must change their password first: log in once as that user, or create the user without "shouldChangePassword"' },
-  { match: /no (image|video|assets?)\b|library has no|no assets with GPS/i, advice: `the library lacks what this journey needs: ${SEED}` },
+/** Causes any app shares (after the app's own, APP_BASELINE_CAUSES), first match wins. */
+const CAUSES: BaselineCause[] = [
   { match: /feature is off/i, advice: 'the feature is switched off in the server settings; switch it on, or leave this journey out with --journeys' },
   { match: /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|unreachable|erring|net::ERR_/i, advice: 'the target did not answer reliably: check that it is up and reachable from this machine, then run again' },
   { match: /did not boot|never appeared|spinner/i, advice: 'the app did not start even without a policy: the target already sends headers or scripts that stop it; open the baseline screenshot and the browser console' },
@@ -19,9 +15,10 @@ const CAUSES: { match: RegExp; advice: string }[] = [
 
 export function adviseBaseline(baseline: JourneyResult[], app?: AppIdentity): BaselineAdvice[] {
   const causes = [
-    ...CAUSES.slice(0, 4),
+    ...(APP_BASELINE_CAUSES[app?.app ?? ''] ?? []),
+    ...CAUSES.slice(0, 1),
     { match: /Incorrect email or password|Invalid password|answered 401|login failed|could not log in/i, advice: `the credentials were refused: ${credentialHint(app?.app ?? '').replace(/^set /, 'check ')}` },
-    ...CAUSES.slice(4),
+    ...CAUSES.slice(1),
   ];
   return baseline.filter((b) => b.status !== 'passed').map((b) => {
     const detail = b.error ?? (b.status === 'interrupted' ? 'the run stopped before it finished' : 'no reason given');

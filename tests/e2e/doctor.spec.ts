@@ -7,7 +7,7 @@ test('doctor: a machine set up by scripts/setup.sh is ready; a missing browser, 
   const ok = await runCli(['doctor']);
   expect(ok.code, ok.stdout + ok.stderr).toBe(0);
   expect(ok.stdout).toMatch(/^✓ Chromium: \d+\./m);
-  expect(ok.stdout).toMatch(/^✓ target: none named: runs use the local lab$/m);
+  expect(ok.stdout).toMatch(/^✓ target: none named: runs use the local copy of immich$/m);
   expect(ok.stdout).toMatch(/\nready/);
 
   const noChromium = await runCli(['doctor'], { HEADERPROOF_CHROMIUM: '/nonexistent/chromium' });

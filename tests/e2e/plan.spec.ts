@@ -10,6 +10,7 @@ import { runCli } from './helpers.js';
 import type { PlanResult } from '../../src/plan/plan.js';
 import { startLab } from '../../src/apps/immich/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
+import { appProfile } from '../../src/apps/index.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
 import { headerDrift } from '../../src/audit/audit.js';
 import { CADDY, NGINX, startCaddySites, startNginxSites } from '../support/edges.js';
@@ -56,7 +57,7 @@ test('plan: every stage proven on both versions, each app\'s CSP in its own laye
       const server = await start(path.join(dir, `${edge}-edge`), labs.map((lab, i) => ({ upstream: lab.url, include: [path.join(files, `plan-csp-enforced-shared.${ext}`), path.join(files, `plan-csp-enforced-${targets[i]}.${ext}`)] })));
       try {
         for (const [i, target] of targets.entries()) {
-          const { urls } = await fetchAuditUrls(server.urls[i]!, labs[i]!.credentials);
+          const { urls } = await fetchAuditUrls(server.urls[i]!, { app: appProfile('immich'), credentials: { user: labs[i]!.credentials.email, password: labs[i]!.credentials.password } });
           expect(urls.length, `${edge} ${target}`).toBeGreaterThan(3);
           expect(headerDrift(urls, enforced(target)), `${edge} ${target}`).toEqual([]);
         }

@@ -10,6 +10,7 @@ import { runCli, writePolicy } from './helpers.js';
 import type { SubsetResult } from '../../src/subset/subset.js';
 import { startLab } from '../../src/apps/immich/lab/server.js';
 import { loadPolicy } from '../../src/policy/policy.js';
+import { appProfile } from '../../src/apps/index.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
 import { headerDrift } from '../../src/audit/audit.js';
 import { CADDY, NGINX, startCaddySites, startNginxSites } from '../support/edges.js';
@@ -53,7 +54,7 @@ test('subset: nosniff is shared, the script-src without wasm goes to v1.135 alon
       try {
         for (const [i, target] of ['immich-v1.135', 'immich-v3.1'].entries()) {
           const proven = loadPolicy(path.join(out, s.layers.perTarget[target] ?? s.layers.shared!));
-          const { urls } = await fetchAuditUrls(server.urls[i]!, labs[i]!.credentials);
+          const { urls } = await fetchAuditUrls(server.urls[i]!, { app: appProfile('immich'), credentials: { user: labs[i]!.credentials.email, password: labs[i]!.credentials.password } });
           expect(urls.length, `${edge} ${target}`).toBeGreaterThan(3);
           expect(headerDrift(urls, proven), `${edge} ${target}`).toEqual([]);
           const csp = urls.filter((u) => u.headers['content-security-policy']).length;

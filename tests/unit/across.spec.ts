@@ -77,6 +77,6 @@ test('targets: a target\'s run sees its own credentials only, never another targ
   expect(Object.values(lab).join()).not.toMatch(/secret/);
   expect(lab.HEADERPROOF_LAB_VERSION).toBe('v1.135');
   expect(targetEnv({ name: 'g', app: 'apps/wiki.app.yaml', target: 'https://wiki.example.org', caFile: 'ca.pem' }, parent, '/cfg')).toMatchObject({ HEADERPROOF_APP: '/cfg/apps/wiki.app.yaml', HEADERPROOF_CA_FILE: '/cfg/ca.pem' });
-  expect(() => targetEnv({ name: 'x', app: 'node-red', version: '4.0' }, parent, '/cfg')).toThrow('only the bundled Immich lab imitates versions');
+  expect(() => targetEnv({ name: 'x', app: 'node-red', version: '4.0' }, parent, '/cfg')).toThrow("only immich's bundled copy imitates versions");
   expect(() => targetEnv({ name: 'x', target: 'https://x.example.org', version: 'v3.1' }, parent, '/cfg')).toThrow('a staging host (target) reports its own version');
 });

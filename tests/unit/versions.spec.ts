@@ -40,13 +40,15 @@ test('baseline advice: onboarding, missing seed data, unsupported version, gener
     r('video', 'skipped', 'the target library has no video'),
     r('map', 'failed', 'no map markers appeared'),
     { journey: 'search', status: 'passed', violations: [], upstreamErrors: 0 },
-  ]);
+  ], { app: 'immich', title: 'Immich' });
   expect(advice.map((a) => a.journey)).toEqual(['login', 'video', 'map']);
   expect(advice[0]!.what).toBe('Expect "toHaveURL": login did not navigate to /auth/onboarding');
   expect(advice[0]!.advice).toContain('headerproof seed');
   expect(advice[0]!.screenshot).toBe('screenshots/baseline--login.png');
   expect(advice[1]!.advice).toContain('the library lacks what this journey needs');
   expect(advice[2]!.advice).toContain('open the baseline screenshot');
+  // Another app's same words are not Immich's onboarding: the causes are the app's own.
+  expect(adviseBaseline([r('login', 'failed', 'login did not navigate to /auth/onboarding')], { app: 'actual', title: 'Actual Budget' })[0]!.advice).not.toContain('seed');
   const old = adviseBaseline([r('map', 'failed', 'no map markers appeared')], { app: 'immich', title: 'Immich', version: '2.5.0', shape: 'v1.135', supported: false });
   expect(old[0]!.advice).toContain('Immich 2.5.0, which headerproof has no version shape for');
 });

@@ -1,6 +1,7 @@
 // Immich, the first app profile: recognised by /api/server/version, logged in through its API,
 // journeys in ./journeys (with Immich's own fixtures, ./fixtures.ts), one version shape per line of
 // releases (./versions/), `headerproof seed` (./seed.ts), and the bundled lab that imitates it.
+import { immichAuditUrls } from './audit.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppProfile } from '../profile.js';
@@ -46,6 +47,7 @@ export const immich: AppProfile = {
   },
   seed: async (settings, options) => { await seed(settings, options); },
   // A SvelteKit build: its inline bootstrap (`__sveltekit_<build>`) and its entry modules.
+  auditUrls: immichAuditUrls,
   build: { inlineBootstrap: /__sveltekit_|\/_app\/immutable\//, entryModule: /^\/_app\/immutable\/entry\// },
   features: {
     fullscreen: 'slideshow, map and video fullscreen',
