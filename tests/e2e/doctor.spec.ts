@@ -4,6 +4,7 @@ import { runCli } from './helpers.js';
 import { startLab } from '../../src/apps/immich/lab/server.js';
 
 test('doctor: a machine set up by scripts/setup.sh is ready; a missing browser, an unreachable target and a missing test user are named with their fix', async () => {
+  test.setTimeout(180_000); // five CLI runs, each starting the browsers it checks: ~55 s alone here
   const ok = await runCli(['doctor']);
   expect(ok.code, ok.stdout + ok.stderr).toBe(0);
   expect(ok.stdout).toMatch(/^✓ Chromium: \d+\./m);
