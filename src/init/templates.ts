@@ -37,10 +37,14 @@ ${policies.map((p) => `    '${p}',`).join('\n')}
 `;
 }
 
+/** Starts the one comment (GitHub) or note (GitLab) each run updates in place. */
+export const COMMENT_MARKER = '<!-- headerproof verdicts -->';
+
 export function githubWorkflow(secrets: CiSecrets): string {
   const env = [secrets.target, ...secrets.credentials].map((v) => `          ${v}: \${{ secrets.${v} }}`).join('\n');
   return `# headerproof: prove this repository's security headers against staging on every pull request.
-# Keeps the HTML report as an artifact, posts summary.md on the pull request, and fails on \`breaks\`.
+# Keeps the HTML report as an artifact, puts the verdict table (summary.md) in the job summary and in
+# one pull-request comment updated in place on every run, and fails on \`breaks\`.
 # Repository secrets (Settings → Secrets and variables → Actions): ${[secrets.target, ...secrets.credentials].join(', ')}
 # — a staging host and a dedicated test user there, never your own account.
 name: headerproof
@@ -89,21 +93,29 @@ ${env}
           name: headerproof-report
           path: ${CI_OUT}/
           if-no-files-found: ignore
-      - name: Post the summary on the pull request
+      - name: The verdicts in the job summary
+        if: always() && hashFiles('${CI_OUT}/summary.md') != ''
+        run: cat ${CI_OUT}/summary.md >> "$GITHUB_STEP_SUMMARY"
+      - name: The verdicts on the pull request (one comment, updated in place)
         if: always() && github.event_name == 'pull_request' && hashFiles('${CI_OUT}/summary.md') != ''
         uses: actions/github-script@v7
         with:
           script: |
             const fs = require('fs');
-            const body = fs.readFileSync('${CI_OUT}/summary.md', 'utf8');
-            await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body });
+            const marker = '${COMMENT_MARKER}';
+            const body = marker + '\\n' + fs.readFileSync('${CI_OUT}/summary.md', 'utf8');
+            const comments = await github.paginate(github.rest.issues.listComments, { ...context.repo, issue_number: context.issue.number, per_page: 100 });
+            const ours = comments.find((c) => (c.body ?? '').startsWith(marker));
+            if (ours) await github.rest.issues.updateComment({ ...context.repo, comment_id: ours.id, body });
+            else await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body });
 `;
 }
 
 /** The GitLab job, in a file of its own that .gitlab-ci.yml includes. */
 export function gitlabJob(secrets: CiSecrets): string {
   return `# headerproof: prove this repository's security headers against staging on every merge request.
-# Keeps the HTML report as an artifact, posts summary.md on the merge request, and fails on \`breaks\`.
+# Keeps the HTML report as an artifact, puts the verdict table (summary.md) in one merge-request note
+# updated in place on every run, and fails on \`breaks\`.
 # CI/CD variables (Settings → CI/CD → Variables, masked): ${[secrets.target, ...secrets.credentials].join(', ')}
 # — a staging host and a dedicated test user there, never your own account — and, to post the
 # summary, HEADERPROOF_GITLAB_TOKEN: a project access token with the api scope.
@@ -129,9 +141,18 @@ headerproof:
   after_script:
     - |
       if [ -n "$CI_MERGE_REQUEST_IID" ] && [ -n "$HEADERPROOF_GITLAB_TOKEN" ] && [ -f ${CI_OUT}/summary.md ]; then
-        curl --fail --silent --show-error --request POST --header "PRIVATE-TOKEN: $HEADERPROOF_GITLAB_TOKEN" \\
-          --data-urlencode "body@${CI_OUT}/summary.md" \\
-          "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes" > /dev/null
+        node -e '
+          const marker = "${COMMENT_MARKER}";
+          const body = marker + "\\n" + require("fs").readFileSync(process.argv[1], "utf8");
+          const notes = process.env.CI_API_V4_URL + "/projects/" + process.env.CI_PROJECT_ID + "/merge_requests/" + process.env.CI_MERGE_REQUEST_IID + "/notes";
+          const headers = { "PRIVATE-TOKEN": process.env.HEADERPROOF_GITLAB_TOKEN, "content-type": "application/json" };
+          (async () => {
+            const list = await (await fetch(notes + "?per_page=100&sort=asc", { headers })).json();
+            const ours = Array.isArray(list) ? list.find((n) => typeof n.body === "string" && n.body.startsWith(marker)) : undefined;
+            const res = await fetch(ours ? notes + "/" + ours.id : notes, { method: ours ? "PUT" : "POST", headers, body: JSON.stringify({ body }) });
+            if (!res.ok) { console.error("posting the verdicts on the merge request failed: HTTP " + res.status); process.exit(1); }
+          })();
+        ' ${CI_OUT}/summary.md
       fi
   artifacts:
     when: always

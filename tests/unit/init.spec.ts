@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { initPlan, InitError, writeInit } from '../../src/init/init.js';
 import { fixturesProblem } from '../../src/harness/journeys.js';
+import { COMMENT_MARKER } from '../../src/init/templates.js';
+import YAML from 'yaml';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -65,4 +67,25 @@ test('own journeys that import headerproof/fixtures need headerproof installed i
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the change request gets the verdict table: the job summary and one comment (GitHub) or note (GitLab) each run updates in place', () => {
+  const plan = initPlan('immich');
+  const github = YAML.parse(plan.find((f) => f.path.endsWith('headerproof.yml'))!.content) as { jobs: { headerproof: { steps: { name?: string; run?: string; with?: { script?: string } }[] } } };
+  const steps = github.jobs.headerproof.steps;
+  expect(steps.find((s) => s.name?.includes('job summary'))?.run).toBe('cat reports/ci/summary.md >> "$GITHUB_STEP_SUMMARY"');
+  const script = steps.find((s) => s.with?.script)!.with!.script!;
+  expect(script).toContain(COMMENT_MARKER);
+  expect(script).toContain('updateComment');
+  expect(script).toContain('createComment');
+  // The script is JavaScript github-script can run (an async function body): it compiles.
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => unknown;
+  expect(() => new AsyncFunction('github', 'context', 'require', script)).not.toThrow();
+  const gitlab = YAML.parse(plan.find((f) => f.path.startsWith('.gitlab/'))!.content) as { headerproof: { after_script: string[] } };
+  const after = gitlab.headerproof.after_script.join('\n');
+  const node = /node -e '([\s\S]*?)' reports\/ci\/summary\.md/.exec(after)?.[1];
+  expect(node, 'the note is written by a node script').toBeTruthy();
+  expect(node).toContain(COMMENT_MARKER);
+  expect(node).toContain('"PUT"');
+  expect(() => new Function(node!)).not.toThrow();
 });
