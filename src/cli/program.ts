@@ -30,6 +30,16 @@ import path from 'node:path';
 
 const APP_NAMES = SHIPPED_APPS.map((a) => a.name).join(', ');
 
+/** The options of a command that runs on several targets (subset, plan): which journeys, engines, where, how many at once. */
+function acrossTargets(command: Command, each: string, folder: string): Command {
+  return command
+    .option('--journeys <list>', `comma-separated journeys to run on every ${each} (default: each ${each}'s own list)`)
+    .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox')
+    .option('--out <dir>', `${folder} (default: reports/run-<time>)`)
+    .option('--workers <n>', 'parallel browsers')
+    .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)');
+}
+
 /** The whole command line, every command with its options and action. */
 export function buildProgram(): Command {
   const program = new Command()
@@ -69,32 +79,24 @@ export function buildProgram(): Command {
       process.exitCode = across ? await runAcross(opts, across.entries, across.baseDir) : await run(opts);
     });
 
-  program
+  const subset = program
     .command('subset')
     .description('the largest part of a policy that breaks none of several targets (the shared middleware) and what each target takes on top, each layer proven by a run')
     .requiredOption('--policy <file...>', 'the candidate policy (one file)')
-    .option('--targets <list>', 'the targets: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s')
-    .option('--journeys <list>', 'comma-separated journeys to run on every target (default: each target\'s own list)')
-    .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox')
-    .option('--out <dir>', 'report folder (default: reports/run-<time>)')
-    .option('--workers <n>', 'parallel browsers')
-    .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
+    .option('--targets <list>', 'the targets: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s');
+  acrossTargets(subset, 'target', 'report folder')
     .action(async (opts) => {
       process.exitCode = await subsetCommand(opts);
     });
 
-  program
+  const plan = program
     .command('plan')
     .description('the whole rollout, proven: the bundles (A–D) on every app with blame, a CSP tuned for each app, then each stage (bundles, CSP report-only, CSP enforced) proven on every app and exported as a shared layer plus one per app for Traefik, nginx and Caddy')
     .option('--targets <list>', 'the apps behind the edge: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s')
     .option('--bundles <file...>', 'the bundle policies (default: policies/bundle-a.yaml … bundle-d.yaml)')
     .option('--report-uri <url>', 'where `headerproof collect` listens behind your edge: the report-only stage\'s exports report there')
-    .option('--since <plan>', 'an earlier plan (its folder or plan.json): say what changed since, e.g. after an app upgrade')
-    .option('--journeys <list>', 'comma-separated journeys to run on every app (default: each app\'s own list)')
-    .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox')
-    .option('--out <dir>', 'plan folder (default: reports/run-<time>)')
-    .option('--workers <n>', 'parallel browsers')
-    .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)')
+    .option('--since <plan>', 'an earlier plan (its folder or plan.json): say what changed since, e.g. after an app upgrade');
+  acrossTargets(plan, 'app', 'plan folder')
     .action(async (opts) => {
       process.exitCode = await planCommand(opts);
     });

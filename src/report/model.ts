@@ -121,7 +121,8 @@ export interface JourneyResult {
  * pacing held it back firstHeldBackMs to stay inside the host's limit; `reports-only`, it failed under
  * a policy that changes nothing a page does (src/policy/reports-only.ts), so not because of it.
  */
-export interface RanAlone { firstHeldBackMs: number; firstError: string; why?: 'paced' | 'reports-only' }
+export type RanAloneWhy = 'paced' | 'reports-only';
+export interface RanAlone { firstHeldBackMs: number; firstError: string; why?: RanAloneWhy }
 
 /** `form`: signed in through the app's login form; `resumed`: started with the worker's kept session (no login request to the host). */
 export type SignIn = 'form' | 'resumed';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { engineOfJourney, FIREFOX_SUFFIX, type Engine } from '../harness/engines.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import type { JourneyRecord, JourneyResult, RanAlone, Summary } from './model.js';
+import type { JourneyRecord, JourneyResult, RanAlone, RanAloneWhy, Summary } from './model.js';
 import { reportsOnly } from '../policy/reports-only.js';
 
 export type { JourneyRecord };
@@ -49,9 +49,9 @@ export const PACED_RERUN_MS = 5000;
  * Only journeys that passed without the policy; failures held back for less under a policy that
  * acts, or already run again alone, stand.
  */
-export function pacedFailures(records: JourneyRecord[]): { project: string; policyFile: string; engine: Engine; journeys: string[]; why: 'paced' | 'reports-only' }[] {
+export function pacedFailures(records: JourneyRecord[]): { project: string; policyFile: string; engine: Engine; journeys: string[]; why: RanAloneWhy }[] {
   const baselinePassed = new Set(records.filter((r) => r.role === 'baseline' && r.result.status === 'passed').map((r) => r.result.journey));
-  const groups = new Map<string, { project: string; policyFile: string; engine: Engine; journeys: string[]; why: 'paced' | 'reports-only' }>();
+  const groups = new Map<string, { project: string; policyFile: string; engine: Engine; journeys: string[]; why: RanAloneWhy }>();
   for (const r of records) {
     if (r.role !== 'candidate' || r.result.status !== 'failed' || r.result.ranAlone) continue;
     const model = r.attachment?.policy.model;

@@ -20,7 +20,7 @@ import { blameRun } from '../blame/blame.js';
 import { browserHost } from '../harness/browser.js';
 import { EngineListError, FIREFOX_SUFFIX, parseEngines, type Engine } from '../harness/engines.js';
 import { PHONE_SUFFIX } from '../harness/devices.js';
-import type { Summary } from '../report/model.js';
+import type { RanAloneWhy, Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
@@ -176,7 +176,7 @@ function takeSubRun(folder: string): RunLoad | undefined {
  * at a time, and puts its result in place of the first try's (marked ranAlone), so a failure that
  * was the pacing's is not a verdict on the policy and one the policy causes still is.
  */
-export async function settlePaced(summary: Summary, outDir: string, rerun: (files: string[], journeys: string[], engine: Engine, outDir: string, why: 'paced' | 'reports-only') => Promise<void>): Promise<Summary> {
+export async function settlePaced(summary: Summary, outDir: string, rerun: (files: string[], journeys: string[], engine: Engine, outDir: string, why: RanAloneWhy) => Promise<void>): Promise<Summary> {
   let records = readRecords(outDir);
   let load = summary.load;
   // The baseline first: every candidate is judged against it.
