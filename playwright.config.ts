@@ -1,12 +1,14 @@
 // Projects: unit tests, end-to-end tests of headerproof itself, and the journey matrix —
-// "baseline" plus one project per policy (HEADERPROOF_POLICIES, default: every file in policies/).
+// "baseline" plus one project per policy. What to run comes from the run plan (src/config/run-plan.ts):
+// `headerproof run` hands one over; a plain `npx playwright test` resolves it here, once, from
+// headerproof.config.* and the environment (HEADERPROOF_POLICIES, default: every file in policies/).
 import { defineConfig, type Project } from '@playwright/test';
 import { chromiumLaunchOptions, firefoxLaunchOptions, firefoxProblem } from './src/harness/browser.js';
 import { DEFAULT_ENGINES, FIREFOX_SUFFIX, type Engine } from './src/harness/engines.js';
-import { BASELINE_POLICY_FILE, loadPolicies, policyFilesFromEnv } from './src/harness/projects.js';
+import { BASELINE_POLICY_FILE } from './src/policy/files.js';
 import { PolicyError, type Policy } from './src/policy/policy.js';
-import { ConfigError, resolveSettings, type TargetSettings } from './src/config/config.js';
-import { labShape } from './src/apps/immich/versions/index.js';
+import { ConfigError } from './src/config/config.js';
+import { currentRunPlan, RunPlanError, type RunPlan } from './src/config/run-plan.js';
 import { appProfile, AppError } from './src/apps/index.js';
 import { journeyPlan, JourneysDirError } from './src/harness/journeys.js';
 import { planStack, STACK_PROJECT } from './src/proxy/stack.js';
@@ -16,35 +18,28 @@ import { PHONE_DEVICE, selectJourneys } from './src/harness/devices.js';
 // Thumbnails are fetched by Immich's service worker: make Playwright report those requests too.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 
-// headerproof.config.ts/.json and the environment: target, credentials, policies, journeys.
-let settings: TargetSettings;
+// The run plan: target, policies (parsed once), journeys, engines and how to run them.
+let runPlan: RunPlan;
 let plan: ReturnType<typeof journeyPlan>;
 try {
-  settings = await resolveSettings(process.cwd());
+  runPlan = await currentRunPlan();
   // The app's journeys (or the user's own folder), and which of them have no page or a phone layout.
-  plan = journeyPlan(appProfile(settings.app), settings.journeysDir);
+  plan = journeyPlan(appProfile(runPlan.settings.app), runPlan.settings.journeysDir);
 } catch (err) {
-  if (!(err instanceof ConfigError) && !(err instanceof AppError) && !(err instanceof JourneysDirError)) throw err;
-  console.error(`headerproof: ${err.message}`);
+  // A user mistake (config, policy file, app, journeys folder): say which file and field, exit 2, no stack trace.
+  if (!(err instanceof ConfigError) && !(err instanceof AppError) && !(err instanceof JourneysDirError) && !(err instanceof PolicyError) && !(err instanceof RunPlanError)) throw err;
+  console.error(err instanceof PolicyError ? err.message : `headerproof: ${err.message}`);
   process.exit(2);
 }
 
 function journeyProjects(): Project[] {
-  let policies: Policy[];
-  try {
-    policies = loadPolicies(settings.policies ?? policyFilesFromEnv());
-  } catch (err) {
-    // A user mistake in a policy file: say which file and field, exit 2, no stack trace.
-    if (!(err instanceof PolicyError)) throw err;
-    console.error(err.message);
-    process.exit(2);
-  }
+  const policies: Policy[] = runPlan.policies;
   // Desktop projects run the chosen journeys (default all); phone projects (HEADERPROOF_PHONE=1 or
   // name@phone in the list) run theirs in a phone-sized browser, reported as journey@phone.
-  const chosen = selectJourneys(settings.journeys, process.env.HEADERPROOF_PHONE === '1', settings.browsers ?? DEFAULT_ENGINES, plan.phone);
+  const chosen = selectJourneys(runPlan.journeys.length ? runPlan.journeys : undefined, runPlan.phone, runPlan.settings.browsers ?? DEFAULT_ENGINES, plan.phone);
   // Checked once, in the runner (workers re-read this file; the check runs `firefox --version`).
   if (!process.env.TEST_WORKER_INDEX && chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
-    const problem = firefoxProblem();
+    const problem = firefoxProblem(runPlan);
     if (problem) {
       console.error(`headerproof: --browsers firefox: ${problem}`);
       process.exit(2);
@@ -55,14 +50,14 @@ function journeyProjects(): Project[] {
   // A stacked project serves its members side by side (src/proxy/stack.ts); the reporter splits its
   // results into one per member, and one for the baseline, which rides along (report-only headers
   // change nothing a page does; the violations no member caused are the baseline's).
-  const skipBaseline = process.env.HEADERPROOF_SKIP_BASELINE === '1';
+  const skipBaseline = runPlan.skipBaseline;
   // A shared project (src/proxy/share.ts) serves enforced members together; the baseline never rides along.
   type Stack = { members: Policy[]; shared: boolean };
   const stackUse = (stack?: Stack) => (stack ? { stackFiles: stack.members.map((p) => p.file), shared: stack.shared } : {});
   // No retry in a shared pass: a journey failing there is re-run for the split members anyway (that
   // is its retry). Nor for a candidate a split re-runs alone because the findings point at it: its
   // journey failed in the shared pass already, so failing again alone is the second try.
-  const noRetry = new Set(process.env.HEADERPROOF_NO_RETRY ? (JSON.parse(process.env.HEADERPROOF_NO_RETRY) as string[]) : []);
+  const noRetry = new Set(runPlan.noRetry);
   const retries = (name: string, stack?: Stack) => (stack?.shared || noRetry.has(name) ? { retries: 0 } : {});
   const stackMeta = (stack?: Stack) => (stack ? { stack: stack.members.map((p) => ({ name: p.name, file: p.file })), baselineInStack: !skipBaseline && !stack.shared, ...(stack.shared ? { shared: true } : {}) } : {});
   const desktopProject = (engine: Engine, name: string, policyFile: string, role: 'baseline' | 'candidate', stack?: Stack): Project[] => {
@@ -75,7 +70,7 @@ function journeyProjects(): Project[] {
       name: firefox ? `${name} · firefox` : name,
       ...plan.select(list),
       ...retries(name, stack),
-      use: { policyFile, ...stackUse(stack), ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions() } : {}) } as Project['use'],
+      use: { policyFile, ...stackUse(stack), ...(firefox ? { browserName: 'firefox', launchOptions: firefoxLaunchOptions(runPlan) } : {}) } as Project['use'],
       metadata: { headerproof: { role, policyFile, browser: engine, ...stackMeta(stack), ...(firefox ? { group: name, suffix: FIREFOX_SUFFIX } : {}) } },
     }];
   };
@@ -90,17 +85,17 @@ function journeyProjects(): Project[] {
       metadata: { headerproof: { role, policyFile, device: 'phone', browser: 'chromium', group: name, suffix: '@phone', ...stackMeta(stack) } },
     }] : []),
   ];
-  // Report-only candidates share one pass unless HEADERPROOF_STACK=0 (`headerproof run --no-stack`).
-  // Restriction-only ones share enforced passes with HEADERPROOF_SHARE=1, which `headerproof run` sets
-  // (unless --no-share): only it can split and re-run a pass that was not clean, so a plain
-  // `npx playwright test` (a shard) gives each its own pass unless told. The CLI's re-runs name their
-  // groups (HEADERPROOF_SHARE_GROUPS, JSON lists of policy names).
-  const explicit = process.env.HEADERPROOF_SHARE_GROUPS ? (JSON.parse(process.env.HEADERPROOF_SHARE_GROUPS) as string[][]) : undefined;
+  // Report-only candidates share one pass unless the plan says not to (`headerproof run --no-stack`,
+  // HEADERPROOF_STACK=0). Restriction-only ones share enforced passes when the plan says so, as
+  // `headerproof run` does (unless --no-share): only it can split and re-run a pass that was not
+  // clean, so a plain `npx playwright test` (a shard) gives each its own pass unless told
+  // (HEADERPROOF_SHARE=1). The CLI's re-runs name their groups (lists of policy names).
+  const explicit = runPlan.shareGroups;
   const byName = (n: string) => policies.find((p) => p.name === n)!;
-  const { stacked, alone: rest } = explicit ? { stacked: [], alone: policies } : planStack(policies, process.env.HEADERPROOF_STACK !== '0');
+  const { stacked, alone: rest } = explicit ? { stacked: [], alone: policies } : planStack(policies, runPlan.stack);
   const { groups, alone } = explicit
     ? { groups: explicit.filter((g) => g.length > 1).map((g) => g.map(byName)), alone: explicit.filter((g) => g.length === 1).map((g) => byName(g[0]!)) }
-    : planShares(rest, process.env.HEADERPROOF_SHARE === '1', process.env.HEADERPROOF_TARGET_HEADERS ? (JSON.parse(process.env.HEADERPROOF_TARGET_HEADERS) as Record<string, string>) : undefined);
+    : planShares(rest, runPlan.share, runPlan.targetHeaders);
   const baseline = skipBaseline || stacked.length ? [] : journey('baseline', BASELINE_POLICY_FILE, 'baseline');
   return [
     ...baseline,
@@ -112,19 +107,18 @@ function journeyProjects(): Project[] {
 
 // Against a staging host only the journey matrix runs (headerproof's own suites need the lab, and
 // the installed package has none).
-const journeysOnly = process.env.HEADERPROOF_JOURNEYS_ONLY === '1' || Boolean(settings.url) || !import.meta.url.endsWith('.ts');
-let launchOptions: ReturnType<typeof chromiumLaunchOptions>;
-try {
-  launchOptions = chromiumLaunchOptions();
-  labShape(process.env.HEADERPROOF_LAB_VERSION); // a version the lab cannot imitate: say so now, exit 2
-} catch (err) {
-  console.error(`headerproof: ${(err as Error).message}`);
+const journeysOnly = runPlan.journeysOnly || Boolean(runPlan.settings.url) || !import.meta.url.endsWith('.ts');
+const launchOptions = chromiumLaunchOptions([], runPlan);
+// A local copy the app cannot start as asked (a version the lab cannot imitate): say so now, exit 2.
+const localProblem = runPlan.settings.url ? undefined : appProfile(runPlan.settings.app).localCopyProblem?.(runPlan.local);
+if (localProblem) {
+  console.error(`headerproof: ${localProblem}`);
   process.exit(2);
 }
 
 // `headerproof run` gives each run its own folder: Playwright's artifacts and HTML report go there
 // instead of the shared test-results/ (which Playwright empties at the start of every run).
-const runDir = process.env.HEADERPROOF_OUT;
+const runDir = runPlan.outDir;
 // This file runs as TypeScript in a clone and compiled (dist/playwright.config.js) in the package.
 const own = (file: string) => (import.meta.url.endsWith('.ts') ? file : file.replace(/\.ts$/, '.js'));
 
@@ -136,13 +130,13 @@ export default defineConfig({
   fullyParallel: false,
   workers: process.env.CI ? 2 : undefined,
   // `headerproof run --retries` (plain `npx playwright test`: Playwright's own --retries, default 0).
-  retries: Number(process.env.HEADERPROOF_RUN_RETRIES) || 0,
+  retries: runPlan.retries,
   forbidOnly: Boolean(process.env.CI),
   // One Chromium for all policy projects, one Firefox per worker slot (src/harness/global-setup.ts).
   globalSetup: own('./src/harness/global-setup.ts'),
   reporter: [
     // `headerproof run` shows a policy × journey grid (terminal) or one line per journey (CI).
-    process.env.HEADERPROOF_PROGRESS === '1' ? [own('./src/report/progress.ts')] : [process.env.CI ? 'line' : 'list'],
+    runPlan.progress ? [own('./src/report/progress.ts')] : [process.env.CI ? 'line' : 'list'],
     ['html', { open: 'never', outputFolder: runDir ? `${runDir}/playwright` : 'reports/playwright' }],
     ['junit', { outputFile: runDir ? `${runDir}/junit.xml` : 'reports/junit.xml' }],
     [own('./src/harness/reporter.ts')],

@@ -38,6 +38,9 @@ export interface AppSession {
   end?(authed: APIRequestContext): Promise<void>;
 }
 
+/** What the run asks of a local copy (the lab's imitated version, build id, onboarding; others may ignore it). */
+export interface LocalCopyShape { version?: string; build?: string; onboarded?: boolean }
+
 /** A local copy of the app started for a run (the bundled lab, or an installed real app). */
 export interface LaunchedApp {
   url: string;
@@ -108,8 +111,10 @@ export interface AppProfile {
   formSession?: { indexedDB?: boolean; resume(page: Page): Promise<boolean> };
   /** The whole app is behind HTTP Basic auth with the run's credentials (browser and API calls, its origin only). */
   httpBasic?: boolean;
-  /** Starts a local copy for a run without --target (undefined: a target is needed). */
-  launch?(): Promise<LaunchedApp>;
+  /** Starts a local copy for a run without --target (undefined: a target is needed), shaped as the run asks. */
+  launch?(shape?: LocalCopyShape): Promise<LaunchedApp>;
+  /** Why a local copy cannot be started as asked (e.g. a version the lab does not imitate), checked before any browser starts. */
+  localCopyProblem?(shape: LocalCopyShape): string | undefined;
   /** First-run and notice dialogs the app shows its users, answered whenever they appear. */
   dialogs?: FirstRunDialog[];
   /**

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { browserMachineFromEnv } from '../config/run-plan.js';
 import { chromiumLaunchOptions, chromiumExecutable, firefoxExecutable, firefoxMajor, firefoxProblem } from '../harness/browser.js';
 import { hasXvfb } from '../harness/display.js';
 import { ConfigError, flagsToEnv, resolveSettings, type TargetFlags } from '../config/config.js';
@@ -25,9 +26,10 @@ export async function doctorChecks(flags: TargetFlags, env: NodeJS.ProcessEnv = 
     : { name: 'Node.js', status: 'fail', found: process.versions.node, fix: `Node.js ${MIN_NODE_MAJOR} or later (apt-get install nodejs from Debian 13, or nodejs.org)` });
 
   // Chromium: found, and it starts.
-  const exe = chromiumExecutable();
+  const machine = browserMachineFromEnv(env);
+  const exe = chromiumExecutable(machine);
   try {
-    const browser = await chromium.launch({ ...chromiumLaunchOptions(), timeout: 30_000 });
+    const browser = await chromium.launch({ ...chromiumLaunchOptions([], machine), timeout: 30_000 });
     checks.push({ name: 'Chromium', status: 'ok', found: `${browser.version()} (${exe ?? "Playwright's own"})` });
     await browser.close();
   } catch (err) {
@@ -35,8 +37,8 @@ export async function doctorChecks(flags: TargetFlags, env: NodeJS.ProcessEnv = 
       fix: `${FROM_SOURCE ? 'run scripts/setup.sh (as root it installs Debian\'s chromium), or ' : ''}apt-get install chromium (Debian/Ubuntu), or npx playwright install chromium, or point HEADERPROOF_CHROMIUM at a Chromium binary` });
   }
 
-  const ffProblem = firefoxProblem();
-  const ff = firefoxExecutable();
+  const ffProblem = firefoxProblem(machine);
+  const ff = firefoxExecutable(machine);
   checks.push(ffProblem
     ? { name: 'Firefox (for --browsers firefox)', status: 'warn', found: ff ?? 'not installed', fix: ffProblem }
     : { name: 'Firefox (for --browsers firefox)', status: 'ok', found: `${ff} (Firefox ${firefoxMajor(ff!) ?? '?'})` });

@@ -230,7 +230,7 @@ export function upstreamOf(settings: TargetSettings): { verifyTls: boolean; conn
 }
 
 /** The secret values of a configuration (for redaction): never print these. */
-export function secretsOf(settings: TargetSettings): string[] {
+export function secretsOf(settings: Partial<TargetSettings>): string[] {
   const c = settings.credentials;
   if (!c) return [];
   return 'apiKey' in c ? [c.apiKey] : [c.password, ...(c.user ? [c.user] : [])];

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { FROM_SOURCE } from '../paths.js';
 import { chromium, type LaunchOptions } from 'playwright';
 import type { Engine } from './engines.js';
+import type { BrowserMachine } from '../config/run-plan.js';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -26,25 +27,15 @@ export const CHROMIUM_ARGS = [
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-/** Playwright's bundled Chromium if it is installed, else the first system Chromium found. */
-export function chromiumExecutable(): string | undefined {
-  if (process.env.HEADERPROOF_CHROMIUM) return process.env.HEADERPROOF_CHROMIUM;
+/** The Chromium named by the run (HEADERPROOF_CHROMIUM), else Playwright's bundled one if installed, else the first system Chromium found. */
+export function chromiumExecutable(machine: BrowserMachine = {}): string | undefined {
+  if (machine.chromium) return machine.chromium;
   try {
     if (existsSync(chromium.executablePath())) return undefined;
   } catch {
     // Playwright has no browser of its own here.
   }
   return SYSTEM_CHROMIUM.find((p) => existsSync(p));
-}
-
-/** A non-loopback name the browser uses for the proxy (HEADERPROOF_BROWSER_HOST), if any. */
-export function browserHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const host = env.HEADERPROOF_BROWSER_HOST?.trim().toLowerCase();
-  if (!host) return undefined;
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(host)) {
-    throw new Error(`HEADERPROOF_BROWSER_HOST: "${host}" is not a host name such as immich.lab.test`);
-  }
-  return host;
 }
 
 /**
@@ -55,9 +46,9 @@ export function originPreservingArgs(hostname: string, proxyPort: number, spkiSh
   return [`--host-resolver-rules=MAP ${hostname} 127.0.0.1:${proxyPort}`, `--ignore-certificate-errors-spki-list=${spkiSha256}`];
 }
 
-export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
-  const executablePath = chromiumExecutable();
-  const host = browserHost();
+export function chromiumLaunchOptions(extraArgs: string[] = [], machine: BrowserMachine = {}): LaunchOptions {
+  const executablePath = chromiumExecutable(machine);
+  const host = machine.browserHost;
   // The name resolves to loopback inside this browser only; the proxy accepts it as its Host.
   const resolver = host ? [`--host-resolver-rules=MAP ${host} 127.0.0.1`] : [];
   return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...resolver, ...extraArgs] };
@@ -65,9 +56,9 @@ export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
 
 const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
 
-/** The Firefox to drive: HEADERPROOF_FIREFOX, else Debian's firefox-esr (or firefox). */
-export function firefoxExecutable(): string | undefined {
-  if (process.env.HEADERPROOF_FIREFOX) return process.env.HEADERPROOF_FIREFOX;
+/** The Firefox to drive: the run's (HEADERPROOF_FIREFOX), else Debian's firefox-esr (or firefox). */
+export function firefoxExecutable(machine: BrowserMachine = {}): string | undefined {
+  if (machine.firefox) return machine.firefox;
   return SYSTEM_FIREFOX.find((p) => existsSync(p));
 }
 
@@ -85,8 +76,8 @@ export function firefoxMajor(executable: string): number | undefined {
 }
 
 /** Why Firefox cannot run here (missing or too old), with the fix; undefined when it can. */
-export function firefoxProblem(): string | undefined {
-  const exe = firefoxExecutable();
+export function firefoxProblem(machine: BrowserMachine = {}): string | undefined {
+  const exe = firefoxExecutable(machine);
   if (!exe) return `Firefox is not installed: ${FROM_SOURCE ? 'run scripts/setup.sh (as root it installs Debian\'s firefox-esr), or ' : ''}apt-get install firefox-esr xvfb, or point HEADERPROOF_FIREFOX at a Firefox binary`;
   if (!existsSync(exe)) return `${exe} does not exist (HEADERPROOF_FIREFOX): point it at a Firefox binary, or unset it to use Debian's firefox-esr`;
   const major = firefoxMajor(exe);
@@ -103,14 +94,14 @@ const FIREFOX_PREFS: Record<string, string | number | boolean> = {
   'dom.reporting.delivering.timeout': 1,
 };
 
-export function firefoxLaunchOptions(): LaunchOptions {
-  const executablePath = firefoxExecutable();
+export function firefoxLaunchOptions(machine: BrowserMachine = {}): LaunchOptions {
+  const executablePath = firefoxExecutable(machine);
   // A window on the run's virtual display (global setup's Xvfb, or the user's own DISPLAY) has
   // WebGL; headless Firefox has none here, and the map needs it.
   const headless = !process.env.DISPLAY;
   return { channel: 'moz-firefox', ...(executablePath ? { executablePath } : {}), headless, firefoxUserPrefs: FIREFOX_PREFS };
 }
 
-export function launchOptionsFor(engine: Engine): LaunchOptions {
-  return engine === 'firefox' ? firefoxLaunchOptions() : chromiumLaunchOptions();
+export function launchOptionsFor(engine: Engine, machine: BrowserMachine = {}): LaunchOptions {
+  return engine === 'firefox' ? firefoxLaunchOptions(machine) : chromiumLaunchOptions([], machine);
 }

@@ -3,17 +3,15 @@
 // (src/apps/) says how to start, recognise and log in to it; an app adds its own fixtures on top
 // with test.extend (src/apps/immich/fixtures.ts).
 import path from 'node:path';
-import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
 import type { HostLoadState } from '../proxy/host.js';
 import { test as base, expect, type APIRequestContext, type BrowserContext, type LaunchOptions, type Page } from '@playwright/test';
-import { loadPolicy, type Policy } from '../policy/policy.js';
+import type { Policy } from '../policy/policy.js';
 import { startProxy, type RunningProxy } from '../proxy/proxy.js';
 import { SignalCollector } from '../observe/signals.js';
 import { resolveTarget, type Target } from './target.js';
-import { browserHost, originPreservingArgs } from './browser.js';
+import { originPreservingArgs } from './browser.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { REPORT_PATH, servedHeaders } from '../proxy/header-edits.js';
 import { mergeBlocks } from '../proxy/inline-scripts.js';
@@ -28,10 +26,13 @@ import { STACK_PROJECT } from '../proxy/stack.js';
 import type { Violation } from '../observe/violation.js';
 import { appProfile } from '../apps/index.js';
 import { journeyNameOf } from './journey-name.js';
-import { resolveSettings } from '../config/config.js';
+import { currentRunPlan, type RunPlan } from '../config/run-plan.js';
+import { BASELINE_POLICY_FILE } from '../policy/files.js';
 import { type AppIdentity, type AppProfile, type SessionCookie } from '../apps/profile.js';
 
 export interface WorkerFixtures {
+  /** This run's plan (src/config/run-plan.ts): target settings, policies, how to run. */
+  runPlan: RunPlan;
   /** The policy file this project tests (set per project in playwright.config.ts). */
   policyFile: string;
   /** A stacked project's report-only candidates, served side by side (src/proxy/stack.ts). */
@@ -47,7 +48,7 @@ export interface WorkerFixtures {
   originCertificate: GeneratedCertificate | undefined;
   /** The origin the browser uses: the proxy's loopback address, a --browser-host name, or the target's own. */
   browserOrigin: string;
-  /** The app's profile (the config's "app", --app or HEADERPROOF_APP; default immich). */
+  /** The app's profile (the run plan's app: the config's "app", --app or HEADERPROOF_APP). */
   app: AppProfile;
   /** The target's app and version (asked once per worker) and what its version shape tells journeys. */
   appIdentity: { identity: AppIdentity; hooks: unknown };
@@ -104,10 +105,17 @@ export interface TestFixtures {
  * The folder the run's workers share for the asset cache (src/proxy/asset-cache.ts) and each worker
  * slot's recent requests to the target (src/proxy/host.ts): one per run and target.
  */
-function runStateDir(targetUrl: string): string {
+function runStateDir(plan: RunPlan, targetUrl: string): string {
   // `headerproof run` names one for itself and its re-runs; a plain `npx playwright test` has the runner's.
-  const root = process.env.HEADERPROOF_STATE_DIR ?? path.join(os.tmpdir(), `${RUN_STATE_PREFIX}${process.ppid}`);
-  return path.join(root, createHash('sha256').update(targetUrl).digest('hex').slice(0, 12));
+  return path.join(plan.stateDir, createHash('sha256').update(targetUrl).digest('hex').slice(0, 12));
+}
+
+/** A policy of the plan by its file (the baseline's file: the policy that changes nothing). */
+function planPolicy(plan: RunPlan, file: string): Policy {
+  const found = plan.policies.find((p) => p.file === file);
+  if (found) return found;
+  if (file === BASELINE_POLICY_FILE || path.resolve(file) === path.resolve(BASELINE_POLICY_FILE)) return { name: 'baseline', description: 'no header changes', file, set: {}, remove: [] };
+  throw new Error(`${file} is not one of this run's policies (the run plan has ${plan.policies.map((p) => p.file).join(', ') || 'none'})`);
 }
 
 /** A policy file as the report names it: relative to the project when it is inside it. */
@@ -121,36 +129,41 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   stackFiles: [[], { option: true, scope: 'worker' }],
   shared: [false, { option: true, scope: 'worker' }],
 
-  app: [async ({}, use) => {
-    await use(appProfile((await resolveSettings(process.cwd())).app));
+  runPlan: [async ({}, use) => {
+    await use(await currentRunPlan());
   }, { scope: 'worker' }],
 
-  target: [async ({ app }, use) => {
-    const target = await resolveTarget(app);
+  app: [async ({ runPlan }, use) => {
+    await use(appProfile(runPlan.settings.app));
+  }, { scope: 'worker' }],
+
+  target: [async ({ app, runPlan }, use) => {
+    const target = await resolveTarget(app, runPlan);
     await use(target);
     await target.close();
   }, { scope: 'worker' }],
 
-  stack: [async ({ stackFiles }, use) => {
-    await use(stackFiles.map((f) => loadPolicy(f)));
+  // The policies were loaded once, into the plan: a project names its own by file.
+  stack: [async ({ stackFiles, runPlan }, use) => {
+    await use(stackFiles.map((f) => planPolicy(runPlan, f)));
   }, { scope: 'worker' }],
 
-  policy: [async ({ policyFile, stack, shared }, use) => {
+  policy: [async ({ policyFile, stack, shared, runPlan }, use) => {
     await use(stack.length
       ? { name: shared ? 'shared pass' : STACK_PROJECT, description: `${stack.length} ${shared ? 'candidates' : 'report-only candidates'} in one pass`, file: '', set: {}, remove: [] }
-      : loadPolicy(policyFile));
+      : planPolicy(runPlan, policyFile));
   }, { scope: 'worker' }],
 
   originCertificate: [async ({ target }, use) => {
     await use(target.preserveOrigin ? await generateCertificate([new URL(target.url).hostname]) : undefined);
   }, { scope: 'worker' }],
 
-  headerProxy: [async ({ target, policy, stack, shared, originCertificate, app }, use, workerInfo) => {
+  headerProxy: [async ({ target, policy, stack, shared, originCertificate, app, runPlan }, use, workerInfo) => {
     const targetUrl = new URL(target.url);
     const proxy = await startProxy({
       // The app's immutable assets are fetched once per run, not once per browser context; a local
       // copy started for this worker is this worker's alone. The run's workers share the host's limit.
-      assetCache: path.join(runStateDir(target.url), 'assets'),
+      assetCache: path.join(runStateDir(runPlan, target.url), 'assets'),
       hostShare: target.launched ? 1 : 1 / Math.max(1, workerInfo.config.workers),
       target: target.url,
       policy,
@@ -158,11 +171,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       ...(shared ? { shared: stack } : { stack }),
       ...target.upstream,
       ...(originCertificate ? { tls: { cert: originCertificate.cert, key: originCertificate.key } } : {}),
-      ...(Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) > 0 ? { upstreamTimeoutMs: Number(process.env.HEADERPROOF_UPSTREAM_TIMEOUT_MS) } : {}),
-      allowedHosts: originCertificate ? [targetUrl.host] : browserHost() ? [browserHost()!] : [],
+      ...(runPlan.upstreamTimeoutMs ? { upstreamTimeoutMs: runPlan.upstreamTimeoutMs } : {}),
+      allowedHosts: originCertificate ? [targetUrl.host] : runPlan.browserHost ? [runPlan.browserHost] : [],
     });
     // The slot's requests of the last minute carry over from the proxy of the project before.
-    const slotFile = path.join(runStateDir(target.url), `slot-${workerInfo.parallelIndex}.json`);
+    const slotFile = path.join(runStateDir(runPlan, target.url), `slot-${workerInfo.parallelIndex}.json`);
     try {
       proxy.host.restore(JSON.parse(readFileSync(slotFile, 'utf8')) as HostLoadState);
     } catch { /* the slot's first proxy */ }
@@ -192,11 +205,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(shared && !target.preserveOrigin ? { wsEndpoint: shared } : connectOptions);
   }, { scope: 'worker' }],
 
-  browserOrigin: [async ({ target, headerProxy }, use) => {
+  browserOrigin: [async ({ target, headerProxy, runPlan }, use) => {
     if (target.preserveOrigin) return use(target.url);
-    // With HEADERPROOF_BROWSER_HOST the browser reaches the proxy under that (non-loopback) name,
+    // With --browser-host the browser reaches the proxy under that (non-loopback) name,
     // so behaviour that Chromium exempts loopback from (upgrade-insecure-requests) shows.
-    await use(browserHost() ? `http://${browserHost()}:${headerProxy.port}` : headerProxy.url);
+    await use(runPlan.browserHost ? `http://${runPlan.browserHost}:${headerProxy.port}` : headerProxy.url);
   }, { scope: 'worker' }],
 
   baseURL: async ({ browserOrigin }, use) => use(browserOrigin),
@@ -213,7 +226,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // A launched copy's third-party names (the lab's map tiles under tiles.immich.cloud, …) are
   // reached through its own tunnel with its own certificate. Loopback traffic never uses the proxy.
-  proxy: async ({ target, proxy }, use) => use(target.launched?.browserProxy ? { server: target.launched.browserProxy, bypass: ['127.0.0.1', 'localhost', '[::1]', browserHost()].filter(Boolean).join(',') } : proxy),
+  proxy: async ({ target, proxy, runPlan }, use) => use(target.launched?.browserProxy ? { server: target.launched.browserProxy, bypass: ['127.0.0.1', 'localhost', '[::1]', runPlan.browserHost].filter(Boolean).join(',') } : proxy),
   ignoreHTTPSErrors: async ({ target, ignoreHTTPSErrors }, use) => use(target.launched?.ignoreHTTPSErrors ? true : ignoreHTTPSErrors),
 
   credentials: async ({ target }, use) => use(target.credentials),
@@ -249,7 +262,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(page);
   },
 
-  context: async ({ context, signals, pageRecord, policy, stack, shared, headerProxy: proxy, browserOrigin, app }, use, testInfo) => {
+  context: async ({ context, signals, pageRecord, policy, stack, shared, headerProxy: proxy, browserOrigin, app, runPlan }, use, testInfo) => {
     await signals.attach(context);
     pageRecord.browserVersion = context.browser()?.version();
     // Fail fast: a policy that stops the app's boot closes the page at once, with the reason, so
@@ -258,7 +271,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const enforcedOf = (p: Policy | undefined) => (p?.csp && !p.csp.reportOnly ? p.csp.directives : undefined);
     const enforcedFor = (v: Violation) => (shared ? (v.stackSlot === undefined ? undefined : enforcedOf(stack[v.stackSlot])) : enforcedOf(policy));
     const anyEnforced = shared ? stack.some((m) => enforcedOf(m)) : Boolean(enforcedOf(policy));
-    if (anyEnforced && process.env.HEADERPROOF_FAIL_FAST !== '0') {
+    if (anyEnforced && runPlan.failFast) {
       const appOrigin = new URL(browserOrigin).origin;
       const check = (v: Violation, page: Page, retry: boolean) => {
         if (pageRecord.bootFailure || page.isClosed()) return;
@@ -281,7 +294,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     // A skip decided after the page opened was decided by what the page showed, which the policy
     // under test may have changed: the verdict treats it as a failure when the baseline passed.
     pageRecord.skippedAfterNavigation = testInfo.status === 'skipped' && context.pages().some((p) => /^https?:/.test(p.url()));
-    if (page && process.env.HEADERPROOF_SCREENSHOTS !== '0') {
+    if (page && runPlan.screenshots) {
       const file = testInfo.outputPath('headerproof-screenshot.png');
       // In Firefox the screenshotter inserts a style under the page's CSP: set aside (signals.harness).
       const taken = await signals.harness(() => page.screenshot({ path: file, timeout: 5000 })).then(() => true, () => false);

@@ -12,16 +12,18 @@ import type { FullConfig } from '@playwright/test';
 import { chromiumLaunchOptions, firefoxLaunchOptions } from './browser.js';
 import { hasXvfb, startVirtualDisplay, type VirtualDisplay } from './display.js';
 import { ENGINES, type Engine } from './engines.js';
-import { resolveSettings } from '../config/config.js';
+import { currentRunPlan, SHARED_BROWSERS_VAR } from '../config/run-plan.js';
 
-/** Chromium's endpoint keeps its old name (headerproof's own tests nest runs and clear it). */
-function sharedBrowserEnv(engine: Engine): string {
-  return engine === 'chromium' ? 'HEADERPROOF_BROWSER_WS' : 'HEADERPROOF_BROWSER_WS_FIREFOX';
-}
+/** The browsers global setup started: each engine's endpoints (Chromium: one; Firefox: one per worker slot). */
+type SharedBrowsers = Partial<Record<Engine, string[]>>;
 
 /** The shared browser endpoint for this engine and worker slot, if the run has one. */
 export function sharedBrowserEndpoint(engine: Engine, parallelIndex: number, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const endpoints = env[sharedBrowserEnv(engine)]?.split(' ').filter(Boolean) ?? [];
+  let shared: SharedBrowsers = {};
+  try {
+    shared = JSON.parse(env[SHARED_BROWSERS_VAR] || '{}') as SharedBrowsers;
+  } catch { /* none: each worker launches its own */ }
+  const endpoints = shared[engine] ?? [];
   // Chromium: one for all. Firefox: one per worker slot (a slot runs one worker at a time).
   return endpoints.length ? endpoints[parallelIndex % endpoints.length] : undefined;
 }
@@ -34,7 +36,8 @@ function enginesOf(config: FullConfig): Engine[] {
 
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   // Not endpoints inherited from an enclosing run (headerproof's own tests nest runs).
-  for (const e of ENGINES) delete process.env[sharedBrowserEnv(e)];
+  delete process.env[SHARED_BROWSERS_VAR];
+  const plan = await currentRunPlan();
   const engines = enginesOf(config);
   let display: VirtualDisplay | undefined;
   if (engines.includes('firefox') && !process.env.DISPLAY) {
@@ -46,17 +49,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     }
   }
   const closers: (() => Promise<void>)[] = [];
-  if (process.env.HEADERPROOF_SHARED_BROWSER !== '0' && !(await resolveSettings(process.cwd())).preserveOrigin) {
+  if (plan.sharedBrowser && !plan.settings.preserveOrigin) {
+    const shared: SharedBrowsers = {};
     if (engines.includes('chromium')) {
-      const server = await chromium.launchServer({ ...chromiumLaunchOptions(), host: '127.0.0.1' });
-      process.env[sharedBrowserEnv('chromium')] = server.wsEndpoint();
+      const server = await chromium.launchServer({ ...chromiumLaunchOptions([], plan), host: '127.0.0.1' });
+      shared.chromium = [server.wsEndpoint()];
       closers.push(() => server.close());
     }
     if (engines.includes('firefox')) {
-      const servers = await Promise.all(Array.from({ length: Math.max(1, config.workers) }, () => firefox.launchServer({ ...firefoxLaunchOptions(), host: '127.0.0.1' })));
-      process.env[sharedBrowserEnv('firefox')] = servers.map((s) => s.wsEndpoint()).join(' ');
+      const servers = await Promise.all(Array.from({ length: Math.max(1, config.workers) }, () => firefox.launchServer({ ...firefoxLaunchOptions(plan), host: '127.0.0.1' })));
+      shared.firefox = servers.map((s) => s.wsEndpoint());
       for (const server of servers) closers.push(() => server.close());
     }
+    if (Object.keys(shared).length) process.env[SHARED_BROWSERS_VAR] = JSON.stringify(shared); // workers start after global setup and inherit it
   }
   return async () => {
     for (const close of closers) await close().catch(() => undefined);

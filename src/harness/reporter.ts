@@ -5,15 +5,14 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { JOURNEY_ATTACHMENT, SCREENSHOT_ATTACHMENT, type JourneyAttachment, type JourneyStatus } from '../report/model.js';
 import { redact, registerSecrets } from '../observe/violation.js';
-import { resolveSettings, secretsOf } from '../config/config.js';
+import { secretsOf } from '../config/config.js';
+import { runCredentials, runPlanSync, type RunPlan } from '../config/run-plan.js';
 import type { Engine } from './engines.js';
 import { defaultRunDir, writeRecords, writeReports, type JourneyRecord } from '../report/summary.js';
 import { buildSummary } from '../verdict/summary.js';
 import { splitStack } from '../report/stack-records.js';
 import { describeLoad, summarizeLoad, type HostLoadSlice } from '../proxy/host.js';
 import { rmSync } from 'node:fs';
-import os from 'node:os';
-import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 /** Requests held back by the proxy's pacing at least this long during a journey are recorded with it. */
@@ -38,14 +37,19 @@ export default class HeaderproofReporter implements Reporter {
   /** Set in a sharded run: one shard sees part of the matrix, so verdicts wait for merge-reports. */
   private shard: FullConfig['shard'] = null;
 
-  /** The configured credentials, registered for redaction (this process never resolves a target). */
-  private secretsKnown: Promise<void> = Promise.resolve();
+  /** The run's plan; none when merge-reports runs this reporter without the run's config. */
+  private plan: RunPlan | undefined;
 
   onBegin(config: FullConfig, _suite: Suite): void {
-    this.secretsKnown = resolveSettings(process.cwd()).then((s) => registerSecrets(secretsOf(s)), () => undefined);
+    try {
+      this.plan = runPlanSync();
+    } catch { /* merging shard reports: the plan of the merge's own config evaluation, if any */ }
+    // The configured credentials, registered for redaction (this process never resolves a target).
+    const credentials = runCredentials();
+    if (credentials) registerSecrets(secretsOf({ credentials }));
     this.shard = config.shard;
     this.startedAt = new Date();
-    this.outDir = process.env.HEADERPROOF_OUT || defaultRunDir(this.startedAt);
+    this.outDir = this.plan?.outDir || defaultRunDir(this.startedAt);
   }
 
   /** Copies the journey's screenshot into the report folder; returns its relative path. */
@@ -115,9 +119,8 @@ export default class HeaderproofReporter implements Reporter {
   }
 
   async onEnd(_result: FullResult): Promise<void> {
-    // The run's asset cache (its workers are this process's children) goes with the run.
-    if (!process.env.HEADERPROOF_STATE_DIR) rmSync(path.join(os.tmpdir(), `${RUN_STATE_PREFIX}${process.pid}`), { recursive: true, force: true });
-    await this.secretsKnown;
+    // A plain run's state (asset cache, plan; its workers are this process's children) goes with the run.
+    if (this.plan?.ownsStateDir) rmSync(this.plan.stateDir, { recursive: true, force: true });
     for (const r of this.records.values()) {
       if (r.result.error) r.result.error = redact(r.result.error).slice(0, 600);
       if (r.result.failedStep) r.result.failedStep = redact(r.result.failedStep).slice(0, 200);
@@ -135,7 +138,7 @@ export default class HeaderproofReporter implements Reporter {
     writeRecords(this.outDir, [...this.records.values()]);
     const lines = summary.policies.map((p) => `  ${p.policy.name.padEnd(28)} ${p.verdict}`);
     // `headerproof run` prints the verdicts itself, after any blame pass.
-    if (process.env.HEADERPROOF_PROGRESS !== '1') console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nload: ${describeLoad(load)}\nreport: ${files.html}\n`);
+    if (!this.plan?.progress) console.log(`\nheaderproof verdicts (${summary.target}):\n${lines.join('\n') || '  (baseline only)'}\nload: ${describeLoad(load)}\nreport: ${files.html}\n`);
   }
 
   printsToStdio(): boolean {

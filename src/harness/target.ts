@@ -1,6 +1,7 @@
 // Which app the journeys drive: a staging host named by headerproof.config.* or the environment,
 // or a local copy the app's profile starts (the bundled lab for Immich, an installed real app).
-import { resolveSettings, secretsOf, upstreamOf, type Credentials, type TargetSettings } from '../config/config.js';
+import { secretsOf, upstreamOf, type Credentials } from '../config/config.js';
+import { runCredentials, type RunPlan } from '../config/run-plan.js';
 import { registerSecrets } from '../observe/violation.js';
 import type { AppProfile, LaunchedApp } from '../apps/profile.js';
 
@@ -19,11 +20,11 @@ export interface Target {
 
 export class NoTargetError extends Error {}
 
-export async function resolveTarget(app: AppProfile, env: NodeJS.ProcessEnv = process.env, dir = process.cwd()): Promise<Target> {
-  const settings: TargetSettings = await resolveSettings(dir, env);
+export async function resolveTarget(app: AppProfile, plan: RunPlan, credentials: Credentials | undefined = runCredentials()): Promise<Target> {
+  const settings = { ...plan.settings, ...(credentials ? { credentials } : {}) };
   if (!settings.url) {
     if (!app.launch) throw new NoTargetError(`${app.title} has no local copy headerproof can start: give its URL with --target (or HEADERPROOF_TARGET)`);
-    const launched = await app.launch();
+    const launched = await app.launch(plan.local);
     registerSecrets(['apiKey' in launched.credentials ? launched.credentials.apiKey : launched.credentials.password]);
     return { url: launched.url, credentials: launched.credentials, upstream: { verifyTls: true }, preserveOrigin: false, launched, close: () => launched.close() };
   }

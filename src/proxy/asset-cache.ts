@@ -9,9 +9,6 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import path from 'node:path';
 
-/** The name of every run's shared folder (this cache, and the pacing state of src/proxy/host.ts) starts with this. */
-export const RUN_STATE_PREFIX = 'headerproof-run-';
-
 /** A body larger than this is never cached. */
 const MAX_BODY = 32 * 1024 * 1024;
 /** Memory the entries of one proxy may take. */

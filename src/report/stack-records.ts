@@ -3,7 +3,7 @@
 // does), the violations are each one's own. A shared enforced pass (src/proxy/share.ts) splits the
 // same way; whether its outcome may stand for each member is the verdict's to say (src/verdict/shared.ts).
 import { ownersOf } from '../proxy/stack.js';
-import { BASELINE_POLICY_FILE } from '../harness/projects.js';
+import { BASELINE_POLICY_FILE } from '../policy/files.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { JourneyRecord } from './summary.js';
 import type { PolicyModel } from '../blame/suggest.js';

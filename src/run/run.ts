@@ -6,18 +6,18 @@ import { DEFAULT_APP } from '../apps/shipped.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import { RUN_STATE_PREFIX } from '../proxy/asset-cache.js';
+import { RUN_STATE_PREFIX } from '../config/run-plan.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../harness/projects.js';
+import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../policy/files.js';
 import { buildSummary } from '../verdict/summary.js';
 import { describeSignIns } from '../report/sign-in.js';
 import { defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
 import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
-import { browserHost } from '../harness/browser.js';
+import { browserMachineFromEnv, handOffEnv, HAND_OFF_VARS, localCopyFromEnv, makeRunPlan, parseBrowserHost, planKnobsFromEnv, RunPlanError, writeRunPlan } from '../config/run-plan.js';
 import { EngineListError, FIREFOX_SUFFIX, parseEngines, type Engine } from '../harness/engines.js';
 import { PHONE_SUFFIX } from '../harness/devices.js';
 import type { RanAloneWhy, Summary } from '../report/model.js';
@@ -256,12 +256,13 @@ async function runIn(options: RunOptions): Promise<number> {
   }
   // A missing or too old Firefox is found by playwright.config.ts (exit 2 with the fix), for this
   // run and for `npx playwright test` alike.
-  if (options.browserHost !== undefined) {
-    try {
-      browserHost({ HEADERPROOF_BROWSER_HOST: options.browserHost });
-    } catch (err) {
-      throw new UsageError(`--browser-host: ${(err as Error).message.replace(/^HEADERPROOF_BROWSER_HOST: /, '')}`);
-    }
+  let machine: ReturnType<typeof browserMachineFromEnv>;
+  try {
+    machine = browserMachineFromEnv(targetEnv);
+    if (options.browserHost !== undefined) machine.browserHost = parseBrowserHost(options.browserHost, '--browser-host');
+  } catch (err) {
+    if (err instanceof RunPlanError) throw new UsageError(err.message);
+    throw err;
   }
   if (options.workers !== undefined && !/^[1-9]\d?$/.test(options.workers)) throw new UsageError('--workers: a number from 1 to 99');
   const retries = options.retries ?? (process.env.HEADERPROOF_RETRIES || '1');
@@ -274,33 +275,32 @@ async function runIn(options: RunOptions): Promise<number> {
   const args = [playwrightCli, 'test', '--config', PLAYWRIGHT_CONFIG,
     ...(options.workers ? ['--workers', options.workers] : []),
   ];
-  const env: NodeJS.ProcessEnv = {
-    ...targetEnv,
-    HEADERPROOF_JOURNEYS_ONLY: '1',
-    HEADERPROOF_PROGRESS: '1',
-    HEADERPROOF_POLICIES: policyFiles.join(','),
+  // Everything the Playwright side needs, resolved here once (src/config/run-plan.ts): it reads the
+  // plan, and the test user from the one variable beside it (never written to disk).
+  const plain = planKnobsFromEnv(targetEnv);
+  const plan = makeRunPlan(browsers ? { ...settings, browsers: browsers.split(',') as Engine[] } : settings, loaded, {
+    ...plain,
+    outDir,
+    journeys,
+    phone: options.phone ?? plain.phone,
     // A journey that fails only sometimes (a loaded machine, a slow app) is not a policy's fault:
     // it runs again, and one that passes then is reported as flaky (src/harness/reporter.ts).
-    HEADERPROOF_RUN_RETRIES: retries,
-    ...(options.noRetry?.length ? { HEADERPROOF_NO_RETRY: JSON.stringify(options.noRetry) } : {}),
-    HEADERPROOF_OUT: outDir,
-    HEADERPROOF_STATE_DIR: options.stateDir!,
-    // Playwright runs from the project root: hand it the config file found from here.
-    ...(settings.file ? { HEADERPROOF_CONFIG: settings.file } : {}),
-    ...(options.browserHost ? { HEADERPROOF_BROWSER_HOST: options.browserHost } : {}),
-    ...(options.skipBaseline ? { HEADERPROOF_SKIP_BASELINE: '1' } : {}),
-    ...(options.phone ? { HEADERPROOF_PHONE: '1' } : {}),
-    ...(browsers ? { HEADERPROOF_BROWSERS: browsers } : {}),
-    ...(options.screenshots === false ? { HEADERPROOF_SCREENSHOTS: '0' } : {}),
-    ...(options.stack === false ? { HEADERPROOF_STACK: '0' } : {}),
-    HEADERPROOF_SHARE: options.share === false ? '0' : '1',
-    ...(ownHeaders && Object.keys(ownHeaders).length ? { HEADERPROOF_TARGET_HEADERS: JSON.stringify(ownHeaders) } : {}),
-    ...(options.shareGroups ? { HEADERPROOF_SHARE_GROUPS: JSON.stringify(options.shareGroups) } : {}),
-  };
+    retries: Number(retries),
+    noRetry: options.noRetry ?? [],
+    progress: true,
+    journeysOnly: true,
+    skipBaseline: options.skipBaseline === true,
+    screenshots: options.screenshots !== false && plain.screenshots,
+    stack: options.stack !== false && plain.stack,
+    share: options.share !== false,
+    ...(ownHeaders && Object.keys(ownHeaders).length ? { targetHeaders: ownHeaders } : {}),
+    ...(options.shareGroups ? { shareGroups: options.shareGroups } : {}),
+    ...machine,
+    local: localCopyFromEnv(targetEnv),
+  }, { dir: options.stateDir!, owned: false });
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(options.env ?? process.env).filter(([k]) => !HAND_OFF_VARS.includes(k)));
+  Object.assign(env, handOffEnv(writeRunPlan(plan), settings.credentials));
   if (settings.url && !settings.verifyTls) console.warn('headerproof: --insecure: the target\'s TLS certificate is NOT verified');
-  // The chosen journeys win over a config file's list (the child re-reads the file).
-  if (journeys.length) env.HEADERPROOF_JOURNEYS = journeys.join(',');
-  else delete env.HEADERPROOF_JOURNEYS;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, env, stdio: options.quiet && !options.progress ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));

@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../e2e/helpers.js';
-import { defaultPolicyFiles } from '../../src/harness/projects.js';
+import { defaultPolicyFiles } from '../../src/policy/files.js';
 import type { Summary } from '../../src/report/model.js';
 import { SHAPES } from '../../src/apps/immich/versions/index.js';
 import { versionString } from '../../src/apps/immich/version.js';

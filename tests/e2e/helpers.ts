@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import YAML from 'yaml';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
+import { HAND_OFF_VARS } from '../../src/config/run-plan.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -19,9 +20,12 @@ export function runPlaywright(args: string[], env: NodeJS.ProcessEnv = {}): Prom
   return runNode(path.join(ROOT, 'node_modules/@playwright/test/cli.js'), args, env);
 }
 
-/** This process's environment without the Playwright test runner's variables (and any matching `drop`). */
+/**
+ * This process's environment without the Playwright test runner's variables, without the run plan
+ * this test run was handed (a nested run makes its own), and without any matching `drop`.
+ */
 export function cleanEnv(drop?: RegExp): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR)/.test(k) && !drop?.test(k)));
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_TEST|PLAYWRIGHT_|FORCE_COLOR)/.test(k) && !HAND_OFF_VARS.includes(k) && !drop?.test(k)));
 }
 
 function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {

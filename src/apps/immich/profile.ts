@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppProfile } from '../profile.js';
 import { fetchServerVersion, versionString } from './version.js';
-import { shapeFor } from './versions/index.js';
+import { labShape, shapeFor } from './versions/index.js';
 import { logIn } from './session.js';
 import { seed } from './seed.js';
 import { startLab } from './lab/server.js';
@@ -25,16 +25,23 @@ export const immich: AppProfile = {
     return { app: 'immich', title: 'Immich', ...(version ? { version: versionString(version) } : {}), shape: shape.name, supported, hooks: shape.journeys };
   },
   logIn: (api, credentials, { https }) => logIn(api, credentials, https),
-  // The bundled lab: HEADERPROOF_LAB_BUILD changes its build id (as an upgrade changes the bootstrap
-  // script), HEADERPROOF_LAB_VERSION picks the Immich version it imitates, HEADERPROOF_LAB_ONBOARDED=0
-  // makes its user one who never finished onboarding. Its map tiles live under the real third-party
-  // names (tiles.immich.cloud, …), reached through its tunnel with its own certificate.
-  async launch() {
-    const env = process.env;
+  // The bundled lab: the run's local-copy shape picks the Immich version it imitates (HEADERPROOF_LAB_VERSION),
+  // changes its build id as an upgrade changes the bootstrap script (HEADERPROOF_LAB_BUILD), or makes its
+  // user one who never finished onboarding (HEADERPROOF_LAB_ONBOARDED=0). Its map tiles live under the real
+  // third-party names (tiles.immich.cloud, …), reached through its tunnel with its own certificate.
+  localCopyProblem(shape) {
+    try {
+      labShape(shape.version);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  },
+  async launch(shape = {}) {
     const lab = await startLab({
-      ...(env.HEADERPROOF_LAB_BUILD ? { buildId: env.HEADERPROOF_LAB_BUILD.replace(/[^A-Za-z0-9]/g, '') } : {}),
-      ...(env.HEADERPROOF_LAB_VERSION ? { version: env.HEADERPROOF_LAB_VERSION } : {}),
-      ...(env.HEADERPROOF_LAB_ONBOARDED === '0' ? { onboarded: false } : {}),
+      ...(shape.build ? { buildId: shape.build } : {}),
+      ...(shape.version ? { version: shape.version } : {}),
+      ...(shape.onboarded === false ? { onboarded: false } : {}),
     });
     return {
       url: lab.url,

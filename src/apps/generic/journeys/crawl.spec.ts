@@ -2,11 +2,11 @@
 // seconds from its config), and on every page check that it rendered. The pages reached are listed
 // in the report; what the policy blocked on them is in the journey's violations.
 import { test, expect } from '../../../harness/fixtures.js';
-import { resolveSettings } from '../../../config/config.js';
+import { currentRunPlan } from '../../../config/run-plan.js';
 import { readGenericConfig } from '../profile.js';
 import { expectRendered } from '../checks.js';
 
-const config = readGenericConfig((await resolveSettings(process.cwd())).app);
+const config = readGenericConfig((await currentRunPlan()).settings.app);
 const budget = { pages: config.crawl?.pages ?? 15, seconds: config.crawl?.seconds ?? 60 };
 const exclude = (config.crawl?.exclude ?? []).map((e) => new RegExp(e));
 

@@ -1,12 +1,12 @@
-// A generic app's pages (its config file, HEADERPROOF_APP): one journey per page, named by it. The
+// A generic app's pages (its config file, the run plan's app): one journey per page, named by it. The
 // page opens, renders, then its steps run in order (a menu clicked, a form filled, each step's own
 // expectation), then its expectations must hold.
 import { test } from '../../../harness/fixtures.js';
-import { resolveSettings } from '../../../config/config.js';
+import { currentRunPlan } from '../../../config/run-plan.js';
 import { readGenericConfig } from '../profile.js';
 import { expectRendered, expectWorking, runSteps, watchTraffic } from '../checks.js';
 
-const config = readGenericConfig((await resolveSettings(process.cwd())).app);
+const config = readGenericConfig((await currentRunPlan()).settings.app);
 
 for (const p of config.pages) {
   test(`${p.name}: ${p.path} renders and works`, { annotation: { type: 'journey', description: p.name } }, async ({ loggedInPage: page, openedWebsockets }) => {

@@ -1,8 +1,8 @@
-// Which policies a run tests: HEADERPROOF_POLICIES (comma-separated files) or every file in
-// policies/ except the baseline. Each becomes a Playwright project named after the policy.
+// Policy files: the ones in a folder (every file in policies/ but the baseline, which a run tests
+// when none are named), loaded together with their names checked. Each becomes a Playwright project.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadPolicy, PolicyError, type Policy } from '../policy/policy.js';
+import { loadPolicy, PolicyError, type Policy } from './policy.js';
 
 export const BASELINE_POLICY_FILE = 'policies/baseline.yaml';
 
@@ -11,11 +11,6 @@ export function defaultPolicyFiles(dir = 'policies'): string[] {
     .filter((f) => /\.(ya?ml|json)$/.test(f) && !/^baseline\.(ya?ml|json)$/.test(f))
     .sort()
     .map((f) => path.join(dir, f));
-}
-
-export function policyFilesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const named = env.HEADERPROOF_POLICIES?.split(',').map((s) => s.trim()).filter(Boolean);
-  return named?.length ? named : defaultPolicyFiles();
 }
 
 /** The no-policy run itself: named "baseline" and changing nothing (like policies/baseline.yaml). */
