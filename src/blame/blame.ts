@@ -2,6 +2,7 @@
 // policy at a time (one header; for CSP one directive; for Permissions-Policy one feature) and
 // name the parts that reproduce each failure on their own. With --bisect the parts are searched
 // instead: halves, then the halves of the halves that fail, down to single parts.
+import { readSummaryFile } from '../report/files.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -241,7 +242,7 @@ export async function blameRun(
   log: (line: string) => void,
   options: BlameOptions = {},
 ): Promise<Summary> {
-  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  const summary = readSummaryFile(summaryFile);
   for (const p of summary.policies.filter((x) => x.verdict === 'breaks')) {
     const failing = failingJourneys(p);
     const { rerun, sameAs } = blameRepresentatives(p);

@@ -1,4 +1,5 @@
 // The lint and audit commands' printing: tables for people, JSON for machines.
+import { readSummaryFile, ResultFileError } from '../report/files.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { flagsToEnv, resolveSettings, upstreamOf } from '../config/config.js';
 import { appProfile } from '../apps/index.js';
@@ -78,15 +79,11 @@ function printAudit(r: AuditResult, policyName?: string): void {
 
 /** Reads a summary.json (or the report folder holding one), with a clear error for anything else. */
 export function readSummary(file: string): Summary {
-  const f = existsSync(file) && statSync(file).isDirectory() ? path.join(file, 'summary.json') : file;
-  if (!existsSync(f)) throw new UsageError(`${file}: no such summary.json (give a report folder or its summary.json)`);
-  let parsed: unknown;
+  if (!existsSync(file)) throw new UsageError(`${file}: no such summary.json (give a report folder or its summary.json)`);
   try {
-    parsed = JSON.parse(readFileSync(f, 'utf8'));
+    return readSummaryFile(file);
   } catch (err) {
-    throw new UsageError(`${f}: not valid JSON (${(err as Error).message})`);
+    if (err instanceof ResultFileError) throw new UsageError(err.message);
+    throw err;
   }
-  const s = parsed as Partial<Summary>;
-  if (s?.tool !== 'headerproof' || !Array.isArray(s.policies)) throw new UsageError(`${f}: not a headerproof summary.json`);
-  return s as Summary;
 }

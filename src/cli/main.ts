@@ -8,6 +8,7 @@ import { ExportError } from '../export/export.js';
 import { TuneError } from '../tune/tune.js';
 import { ConfigError } from '../config/config.js';
 import { RunPlanError } from '../config/run-plan.js';
+import { ResultFileError } from '../report/files.js';
 import { LoginError } from '../apps/profile.js';
 import { AppError, SeedError } from '../apps/index.js';
 import { StoreError } from '../collect/store.js';
@@ -19,7 +20,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof AppError || err instanceof ExportError || err instanceof ConfigError || err instanceof RunPlanError || err instanceof StoreError || err instanceof InitError) {
+  } else if (err instanceof PolicyError || err instanceof UsageError || err instanceof AppError || err instanceof ExportError || err instanceof ConfigError || err instanceof RunPlanError || err instanceof ResultFileError || err instanceof StoreError || err instanceof InitError) {
     console.error(`headerproof: ${err.message}`);
     process.exitCode = 2;
   } else if (err instanceof TuneError) {

@@ -2,6 +2,7 @@
 // the targets (the shared middleware), and what each target takes on top of it — each layer proven
 // by a run. First P runs on every target with blame (which part breaks which journey); then the
 // shared part runs on every target, and shared + each target's own parts on that target.
+import { readSummaryFile } from '../report/files.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -15,7 +16,7 @@ import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
 import { writeResultPages } from './output.js';
 import type { TargetEntry } from '../config/config.js';
 
-export const readSummary = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+export const readSummary = (dir: string): Summary => readSummaryFile(dir);
 
 export async function subsetCommand(options: AcrossOptions): Promise<number> {
   if (options.policy?.length !== 1) throw new UsageError('subset: name one policy with --policy (the candidate for the shared middleware)');

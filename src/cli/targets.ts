@@ -1,6 +1,7 @@
 // `headerproof run --targets a,b,…` (or a config file's "targets"): one run per target, each in a
 // folder of the run's own with its own baseline, app profile and credentials, one after the other;
 // then one report of policies against targets and the worst exit code.
+import { readSummaryFile } from '../report/files.js';
 import { DEFAULT_APP } from '../apps/shipped.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -71,7 +72,7 @@ export async function runAcross(options: AcrossOptions, entries: TargetEntry[], 
     const code = await run({ ...single, env: envs[i], out: path.join(outDir, folder) });
     const file = path.join(outDir, folder, 'summary.json');
     if (!existsSync(file)) throw new UnreachableError(`target ${entry.name}: its run left no results (${path.join(outDir, folder)})`);
-    const own = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+    const own = readSummaryFile(file);
     // The target's exit code as its run gave it (--fail-on decides whether would-break fails).
     outcomes.push({ name: entry.name, folder, summary: { ...own, exitCode: code } });
   }

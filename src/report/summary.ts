@@ -6,6 +6,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { JourneyRecord, JourneyResult, RanAlone, RanAloneWhy, Summary } from './model.js';
 import { reportsOnly } from '../policy/reports-only.js';
+import { readRecordsFile, RECORDS_FILE } from './files.js';
 
 export type { JourneyRecord };
 
@@ -113,7 +114,7 @@ export function writeReports(outDir: string, summary: Summary): { html: string; 
   return files;
 }
 
-export const RECORDS_FILE = 'records.json';
+export { RECORDS_FILE } from './files.js';
 
 export function writeRecords(outDir: string, records: JourneyRecord[]): void {
   mkdirSync(outDir, { recursive: true });
@@ -121,7 +122,7 @@ export function writeRecords(outDir: string, records: JourneyRecord[]): void {
 }
 
 export function readRecords(outDir: string): JourneyRecord[] {
-  return JSON.parse(readFileSync(path.join(outDir, RECORDS_FILE), 'utf8')) as JourneyRecord[];
+  return readRecordsFile(outDir);
 }
 
 export function defaultRunDir(now = new Date()): string {

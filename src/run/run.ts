@@ -2,6 +2,7 @@
 // the inputs, runs the journey matrix through Playwright Test (the same projects `npx playwright
 // test` runs), settles shared passes, paced failures and blame, and turns the verdicts into an exit
 // code. The CLI and tune call it; it imports nothing from the CLI.
+import { readSummaryFile } from '../report/files.js';
 import { DEFAULT_APP } from '../apps/shipped.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -166,7 +167,7 @@ export async function settleShared(summary: Summary, outDir: string, rerun: (gro
  */
 function takeSubRun(folder: string): RunLoad | undefined {
   const file = path.join(folder, 'summary.json');
-  const load = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Summary).load : undefined;
+  const load = existsSync(file) ? readSummaryFile(file).load : undefined;
   for (const f of ['summary.json', 'summary.md', 'index.html']) rmSync(path.join(folder, f), { force: true });
   return load;
 }
@@ -310,7 +311,7 @@ async function runIn(options: RunOptions): Promise<number> {
     if (code === 2) return 2;
     throw new UnreachableError(`no journey results (Playwright exited ${code}); is the target reachable and are the journeys runnable?`);
   }
-  let summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  let summary = readSummaryFile(summaryFile);
   // A shared pass that was not clean stands for none of its members: split and re-run them (against
   // this run's baseline) until each verdict is one a pass of its own would give.
   if (!options.skipBaseline && summary.policies.some((p) => p.unsettled)) {
@@ -340,7 +341,7 @@ async function runIn(options: RunOptions): Promise<number> {
       // a retry there would only double the time a breaking part takes.
       const code = await run({ ...options, policy: files, journeys: journeyList.join(','), out, quiet: true, progress: !options.quiet, skipBaseline: true, blame: false, bisect: false, phone: false, browsers, share: false, retries: '0' });
       if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`the blame run exited ${code} without results (${out})`);
-      const part = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+      const part = readSummaryFile(out);
       blameLoad = addLoad(blameLoad, part.load);
       return part;
     };

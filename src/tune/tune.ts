@@ -1,6 +1,7 @@
 // `headerproof tune`: observe every journey under a strict report-only CSP, synthesize the smallest
 // policy that allows what was seen, then enforce it and widen until the journeys pass with zero
 // violations (bounded), lint it and write it as a policy file.
+import { readSummaryFile } from '../report/files.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -88,7 +89,7 @@ async function observe(step: string, workDir: string, name: string, directives: 
   writeFileSync(file, YAML.stringify(doc));
   const runOptions: RunOptions = { policy: [file], out: dir, quiet: true, skipBaseline: true, app: options.app, journeysDir: options.journeysDir, target: options.target, journeys: options.journeys, workers: options.workers, browsers: options.browsers, ...(options.env ? { env: options.env } : {}) };
   await run(runOptions);
-  const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+  const summary = readSummaryFile(dir);
   const p = summary.policies[0];
   if (!p) throw new TuneError(`${step}: no journey results`);
   return {
