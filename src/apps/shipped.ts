@@ -9,3 +9,15 @@ export const APPS_WITH_LOCAL_VERSIONS = ['immich'];
 
 /** An example journey `init` writes for an app, beside the package root. */
 export const APP_EXAMPLE_JOURNEY: Record<string, string> = { immich: 'examples/journeys/newest-photo.spec.ts' };
+
+/** The shipped apps by name (their profiles: src/apps/index.ts, which a unit test checks against this). */
+export const SHIPPED_APP_NAMES = ['immich', 'node-red', 'actual'];
+
+/** Shipped apps whose local copy is the real app installed under real-apps/ (`scripts/setup.sh`). */
+export const INSTALLED_APPS = ['node-red', 'actual'];
+
+/** Local copies a --targets list can name, for help texts and messages. */
+export const LOCAL_COPY_EXAMPLES = 'immich, immich@v1.135, node-red, actual';
+
+/** A multi-target example for messages: every shipped app. */
+export const ALL_APPS_EXAMPLE = SHIPPED_APP_NAMES.join(',');

@@ -1,6 +1,7 @@
 // `headerproof doctor`: is this machine ready, and is the target? Each check says what it found and,
 // when something is missing, exactly what to install or set. Exit 1 when a check fails (a run could
 // not work); warnings are for what only some runs need (Firefox, Xvfb, the edges, the local apps).
+import { INSTALLED_APPS } from '../apps/shipped.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
@@ -49,7 +50,7 @@ export async function doctorChecks(flags: TargetFlags, env: NodeJS.ProcessEnv = 
     const found = which(bin);
     checks.push(found ? { name, status: 'ok', found } : { name, status: 'warn', found: 'not installed', fix: `apt-get install ${pkg}` });
   }
-  for (const app of ['node-red', 'actual']) {
+  for (const app of INSTALLED_APPS) {
     const dir = path.join(realAppDir(app), 'node_modules');
     checks.push(existsSync(dir)
       ? { name: `local ${app} (--app ${app} without --target)`, status: 'ok', found: path.relative(process.cwd(), dir) || dir }

@@ -3,6 +3,7 @@
 // app in every engine; 3) each stage — bundles, CSP report-only, CSP enforced — as a policy per app,
 // proven by one run per app (all three stages beside its baseline); 4) each proven stage split into a
 // shared layer and one per app, exported for Traefik, nginx and Caddy; 5) plan.json, plan.md, index.html.
+import { ALL_APPS_EXAMPLE } from '../apps/shipped.js';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -33,7 +34,7 @@ const FORMATS: ExportFormat[] = ['traefik', 'nginx', 'caddy'];
 
 export async function planCommand(options: PlanOptions): Promise<number> {
   const across = await targetsOf(options);
-  if (!across) throw new UsageError('plan: name the apps behind the edge with --targets (e.g. --targets immich,node-red,actual, or names from the config file\'s "targets")');
+  if (!across) throw new UsageError(`plan: name the apps behind the edge with --targets (e.g. --targets ${ALL_APPS_EXAMPLE}, or names from the config file's "targets")`);
   if (options.reportUri !== undefined && !/^https?:\/\/[^\s]+$/.test(options.reportUri)) throw new UsageError(`--report-uri: "${options.reportUri}" is not an http:// or https:// URL; give where \`headerproof collect\` listens behind your edge`);
   const bundleFiles = (options.bundles?.length ? options.bundles : DEFAULT_BUNDLES).map((f) => path.resolve(f));
   for (const f of bundleFiles) if (!existsSync(f)) throw new UsageError(`--bundles: ${path.relative(process.cwd(), f)} does not exist; name the bundle policy files (default: ${DEFAULT_BUNDLES.join(', ')}, which \`headerproof init\` writes)`);

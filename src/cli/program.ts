@@ -1,5 +1,6 @@
 // The headerproof command line's commands and options (commander), built without running: main.ts
 // parses argv with it, and a test reads every option the docs show from it.
+import { LOCAL_COPY_EXAMPLES } from '../apps/shipped.js';
 import { DEFAULT_APP } from '../apps/shipped.js';
 import { Command } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
@@ -55,7 +56,7 @@ export function buildProgram(): Command {
     .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: ${DEFAULT_APP})`)
     .option('--journeys-dir <dir>', 'run your own journeys (*.spec.ts with headerproof\'s fixtures) from this folder instead of the app\'s')
     .option('--target <url>', 'the app to test (default: a local copy — the bundled lab for Immich, the installed Node-RED / Actual)')
-    .option('--targets <list>', 'run against several targets, each with its own baseline: names from the config file\'s "targets", or local copies (immich, immich@v1.135, immich@v3.1, node-red, actual); one report of policies × targets')
+    .option('--targets <list>', 'run against several targets, each with its own baseline: names from the config file\'s "targets", or local copies (${LOCAL_COPY_EXAMPLES}); one report of policies × targets')
     .option('--policy <file...>', 'policy files (default: every file in policies/ except baseline)')
     .option('--journeys <list>', 'comma-separated journeys to run (default: all); name@phone runs one on a phone, name@firefox in Firefox only')
     .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox (default: chromium, or HEADERPROOF_BROWSERS / the config file\'s "browsers"); verdicts per engine and overall (the worst)')
@@ -83,7 +84,7 @@ export function buildProgram(): Command {
     .command('subset')
     .description('the largest part of a policy that breaks none of several targets (the shared middleware) and what each target takes on top, each layer proven by a run')
     .requiredOption('--policy <file...>', 'the candidate policy (one file)')
-    .option('--targets <list>', 'the targets: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s');
+    .option('--targets <list>', `the targets: names from the config file's "targets", or local copies (${LOCAL_COPY_EXAMPLES}); default: the config file's`);
   acrossTargets(subset, 'target', 'report folder')
     .action(async (opts) => {
       process.exitCode = await subsetCommand(opts);
@@ -92,7 +93,7 @@ export function buildProgram(): Command {
   const plan = program
     .command('plan')
     .description('the whole rollout, proven: the bundles (A–D) on every app with blame, a CSP tuned for each app, then each stage (bundles, CSP report-only, CSP enforced) proven on every app and exported as a shared layer plus one per app for Traefik, nginx and Caddy')
-    .option('--targets <list>', 'the apps behind the edge: names from the config file\'s "targets", or local copies (immich, immich@v1.135, node-red, actual); default: the config file\'s')
+    .option('--targets <list>', `the apps behind the edge: names from the config file's "targets", or local copies (${LOCAL_COPY_EXAMPLES}); default: the config file's`)
     .option('--bundles <file...>', 'the bundle policies (default: policies/bundle-a.yaml … bundle-d.yaml)')
     .option('--report-uri <url>', 'where `headerproof collect` listens behind your edge: the report-only stage\'s exports report there')
     .option('--since <plan>', 'an earlier plan (its folder or plan.json): say what changed since, e.g. after an app upgrade');

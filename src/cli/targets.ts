@@ -1,6 +1,7 @@
 // `headerproof run --targets a,b,…` (or a config file's "targets"): one run per target, each in a
 // folder of the run's own with its own baseline, app profile and credentials, one after the other;
 // then one report of policies against targets and the worst exit code.
+import { SHIPPED_APP_NAMES } from '../apps/shipped.js';
 import { readSummaryFile } from '../report/files.js';
 import { DEFAULT_APP } from '../apps/shipped.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ export async function targetsOf(options: AcrossOptions): Promise<{ entries: Targ
   // A target named on the command line (or by HEADERPROOF_TARGET) is a single-target run.
   if (options.targets === undefined && (options.target || process.env.HEADERPROOF_TARGET)) return undefined;
   if (options.targets !== undefined && options.target) throw new UsageError('--targets and --target exclude each other: name the staging hosts as targets in the config file');
-  if (options.targets !== undefined && options.app) throw new UsageError('--targets and --app exclude each other: each target names its app (immich, node-red, actual, or "app" in the config file\'s target)');
+  if (options.targets !== undefined && options.app) throw new UsageError(`--targets and --app exclude each other: each target names its app (${SHIPPED_APP_NAMES.join(', ')}, or "app" in the config file's target)`);
   try {
     const entries = selectTargets(options.targets, config, file ? path.relative(process.cwd(), file) || file : 'a config file (there is none here)');
     return entries ? { entries, baseDir: file ? path.dirname(file) : process.cwd() } : undefined;

@@ -1,7 +1,7 @@
 // Where a run points: the bundled lab, or a staging host named in headerproof.config.json/.ts or
 // the environment (the environment wins, so CI secrets never need to be in a file). Validated
 // once with zod; a mistake names the file (or variable), the field and the fix.
-import { DEFAULT_APP } from '../apps/shipped.js';
+import { DEFAULT_APP, SHIPPED_APP_NAMES } from '../apps/shipped.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -21,8 +21,8 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
 /** Where one target of a run across several is (see src/config/targets.ts): the fields a target owns. */
 const targetEntry = z.strictObject({
   /** How reports and --targets name it: lower-case letters, digits and dashes. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a short name of lower-case letters, digits, dots and dashes, e.g. photos or immich-v3'),
-  app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, 'a shipped app (immich, node-red, actual) or the path of an app config file ending in .yaml or .json').optional(),
+  name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a short name of lower-case letters, digits, dots and dashes, e.g. photos or photos-v3'),
+  app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, `a shipped app (${SHIPPED_APP_NAMES.join(', ')}) or the path of an app config file ending in .yaml or .json`).optional(),
   target: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://photos-staging.example.org' }).optional(),
   /** Without target: the version the bundled local copy imitates (Immich's lab: v1.135, v3.1). */
   version: z.string().min(1).optional(),
@@ -37,7 +37,7 @@ export type TargetEntry = z.infer<typeof targetEntry>;
 
 const schema = z.strictObject({
   /** The app behind the target: a shipped profile (immich, node-red, actual) or an app config file (.yaml/.json). */
-  app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, 'a shipped app (immich, node-red, actual) or the path of an app config file ending in .yaml or .json').optional(),
+  app: z.string().regex(/^([a-z][a-z0-9-]*|.+\.(ya?ml|json))$/, `a shipped app (${SHIPPED_APP_NAMES.join(', ')}) or the path of an app config file ending in .yaml or .json`).optional(),
   /** A folder of your own journeys (*.spec.ts using headerproof's fixtures), run instead of the app's. */
   journeysDir: z.string().min(1).optional(),
   target: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://photos-staging.example.org' }).optional(),

@@ -112,7 +112,7 @@ const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])
 export function parseBrowserHost(value: string | undefined, source: string): string | undefined {
   const host = value?.trim().toLowerCase();
   if (!host) return undefined;
-  if (!HOST_NAME.test(host)) throw new RunPlanError(`${source}: "${host}" is not a host name such as immich.lab.test`);
+  if (!HOST_NAME.test(host)) throw new RunPlanError(`${source}: "${host}" is not a host name such as app.lab.test`);
   return host;
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appProfile, AppError, SHIPPED_APPS } from '../../src/apps/index.js';
+import { APPS_WITH_LOCAL_VERSIONS, INSTALLED_APPS, LOCAL_COPY_EXAMPLES, SHIPPED_APP_NAMES } from '../../src/apps/shipped.js';
 import { GenericAppError, loadGenericProfile, readGenericConfig } from '../../src/apps/generic/profile.js';
 import { describeStep } from '../../src/apps/generic/steps.js';
 import { needsCredentials } from '../../src/apps/credentials.js';
@@ -19,6 +20,10 @@ function file(d: string, name: string, text: string): string {
 
 test('shipped apps: immich, node-red, actual; an unknown name says which exist', () => {
   expect(SHIPPED_APPS.map((a) => a.name)).toEqual(['immich', 'node-red', 'actual']);
+  // The names the config, the CLI's help and doctor use before any profile loads are the profiles'.
+  expect(SHIPPED_APP_NAMES).toEqual(SHIPPED_APPS.map((a) => a.name));
+  expect(SHIPPED_APPS.filter((a) => a.launch && !APPS_WITH_LOCAL_VERSIONS.includes(a.name)).map((a) => a.name)).toEqual(INSTALLED_APPS);
+  for (const name of LOCAL_COPY_EXAMPLES.split(', ')) expect(SHIPPED_APP_NAMES).toContain(name.split('@')[0]);
   expect(() => appProfile('wordpress')).toThrow(AppError);
   expect(() => appProfile('wordpress')).toThrow(/use one of immich, node-red, actual, or the path of an app config file/);
 });
