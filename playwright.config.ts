@@ -38,7 +38,8 @@ function journeyProjects(): Project[] {
   // name@phone in the list) run theirs in a phone-sized browser, reported as journey@phone.
   const chosen = selectJourneys(runPlan.journeys.length ? runPlan.journeys : undefined, runPlan.phone, runPlan.settings.browsers ?? DEFAULT_ENGINES, plan.phone);
   // Checked once, in the runner (workers re-read this file; the check runs `firefox --version`).
-  if (!process.env.TEST_WORKER_INDEX && chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
+  // Not when merging shards' reports (nothing runs there, and the merging machine may have no Firefox).
+  if (!process.env.TEST_WORKER_INDEX && !process.argv.includes('merge-reports') && chosen.desktop.firefox?.length !== 0 && 'firefox' in chosen.desktop) {
     const problem = firefoxProblem(runPlan);
     if (problem) {
       console.error(`headerproof: --browsers firefox: ${problem}`);

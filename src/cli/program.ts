@@ -107,9 +107,11 @@ export function buildProgram(): Command {
     .description('start using headerproof in your own repository: a headerproof.config.ts, policies/ with the rollout bundles, an example journey, and CI workflows (GitHub Actions, GitLab CI) for change requests; existing files are kept')
     .option('--app <name>', `the app behind your edge: ${INIT_APPS.join(', ')} (default: ${DEFAULT_APP})`, DEFAULT_APP)
     .option('--dir <folder>', 'the repository to write into (default: this folder)', '.')
-    .action((opts: { app: string; dir: string }) => {
+    .option('--shards <n>', 'spread the CI run over this many runners (Playwright\'s --shard) and merge their reports into one (default 1: one runner, with blame and re-runs)', '1')
+    .action((opts: { app: string; dir: string; shards: string }) => {
       const dir = path.resolve(opts.dir);
-      const result = writeInit(dir, opts.app);
+      if (!/^\d{1,2}$/.test(opts.shards)) throw new InitError('--shards: a number from 1 to 20 (how many runners share the journeys)');
+      const result = writeInit(dir, opts.app, Number(opts.shards));
       const rel = (f: string) => path.join(path.relative(process.cwd(), dir), f);
       for (const f of result.written) console.log(`  wrote ${rel(f)}`);
       for (const f of result.kept) console.log(`  kept  ${rel(f)} (it exists; not overwritten)`);

@@ -19,7 +19,8 @@ export const GITLAB_JOB_FILE = '.gitlab/headerproof.gitlab-ci.yml';
 export interface PlannedFile { path: string; content: string; why: string }
 
 /** The files init writes for an app (paths relative to the repository), in the order it writes them. */
-export function initPlan(app = DEFAULT_APP): PlannedFile[] {
+export function initPlan(app = DEFAULT_APP, shards = 1): PlannedFile[] {
+  if (!Number.isInteger(shards) || shards < 1 || shards > 20) throw new InitError(`--shards: a number from 1 to 20 (how many runners share the journeys; 1: one runner, with blame and re-runs)`);
   if (!INIT_APPS.includes(app)) throw new InitError(`--app: "${app}" is not an app init knows; use one of ${INIT_APPS.join(', ')} (for any other web app, write an app config file: see docs/apps.md, "Any web app")`);
   // The rollout bundles (A–E) fit any app; a policy made for one app (immich-recommended) only that app.
   const shipped = readdirSync(SHIPPED_POLICIES).filter((f) => /\.ya?ml$/.test(f) && !/^baseline\./.test(f))
@@ -32,15 +33,15 @@ export function initPlan(app = DEFAULT_APP): PlannedFile[] {
     { path: 'headerproof.config.ts', content: config, why: 'the settings (no secrets)' },
     ...policies,
     ...(APP_EXAMPLE_JOURNEY[app] ? [{ path: `${JOURNEYS_DIR}/${path.basename(APP_EXAMPLE_JOURNEY[app])}`, content: readFileSync(path.join(PACKAGE_ROOT, APP_EXAMPLE_JOURNEY[app]), 'utf8'), why: 'an example journey of your own' }] : []),
-    { path: '.github/workflows/headerproof.yml', content: githubWorkflow(secrets), why: 'GitHub Actions: every pull request' },
-    { path: GITLAB_JOB_FILE, content: gitlabJob(secrets), why: 'GitLab CI: every merge request' },
+    { path: '.github/workflows/headerproof.yml', content: githubWorkflow(secrets, shards), why: 'GitHub Actions: every pull request' },
+    { path: GITLAB_JOB_FILE, content: gitlabJob(secrets, shards), why: 'GitLab CI: every merge request' },
   ];
 }
 
 export interface InitResult { written: string[]; kept: string[]; notes: string[] }
 
 /** Writes the plan into dir, keeping every file that exists; wires GitLab and .gitignore. */
-export function writeInit(dir: string, app = DEFAULT_APP): InitResult {
+export function writeInit(dir: string, app = DEFAULT_APP, shards = 1): InitResult {
   if (!existsSync(dir)) throw new InitError(`${dir} does not exist; create it, or run init in your repository's folder`);
   const result: InitResult = { written: [], kept: [], notes: [] };
   const write = (rel: string, content: string) => {
@@ -53,7 +54,7 @@ export function writeInit(dir: string, app = DEFAULT_APP): InitResult {
     writeFileSync(file, content);
     result.written.push(rel);
   };
-  for (const f of initPlan(app)) write(f.path, f.content);
+  for (const f of initPlan(app, shards)) write(f.path, f.content);
   // GitLab reads one .gitlab-ci.yml: a new one includes the job; an existing one is the user's.
   if (existsSync(path.join(dir, '.gitlab-ci.yml'))) {
     const own = readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');

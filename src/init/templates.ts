@@ -40,53 +40,25 @@ ${policies.map((p) => `    '${p}',`).join('\n')}
 /** Starts the one comment (GitHub) or note (GitLab) each run updates in place. */
 export const COMMENT_MARKER = '<!-- headerproof verdicts -->';
 
-export function githubWorkflow(secrets: CiSecrets): string {
+/** The package's compiled Playwright config: what a shard (and the merge of the shards) runs. */
+export const PACKAGE_CONFIG = 'node_modules/headerproof/dist/playwright.config.js';
+
+/**
+ * After the shards' merge: the exit code `headerproof run --fail-on breaks` would give (1 when a
+ * policy breaks a journey, 3 when nothing could be decided, else 0), from summary.json.
+ */
+const failOnBreaks = (file: string) => `node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const b = s.policies.filter((p) => p.verdict === "breaks").map((p) => p.policy.name); if (b.length) console.error("headerproof - these policies break a journey - " + b.join(", ")); process.exit(b.length ? 1 : s.exitCode === 3 ? 3 : 0);' ${file}`;
+
+export function githubWorkflow(secrets: CiSecrets, shards = 1): string {
   const env = [secrets.target, ...secrets.credentials].map((v) => `          ${v}: \${{ secrets.${v} }}`).join('\n');
-  return `# headerproof: prove this repository's security headers against staging on every pull request.
-# Keeps the HTML report as an artifact, puts the verdict table (summary.md) in the job summary and in
-# one pull-request comment updated in place on every run, and fails on \`breaks\`.
-# Repository secrets (Settings → Secrets and variables → Actions): ${[secrets.target, ...secrets.credentials].join(', ')}
-# — a staging host and a dedicated test user there, never your own account.
-name: headerproof
-
-on:
-  pull_request:
-  workflow_dispatch:
-
-permissions:
-  contents: read
-  pull-requests: write
-
-concurrency:
-  group: headerproof-\${{ github.ref }}
-  cancel-in-progress: true
-
-jobs:
-  headerproof:
-    runs-on: ubuntu-latest
-    # Debian, as headerproof is tested: its chromium (and firefox-esr for --browsers firefox).
-    container: node:20-bookworm
-    timeout-minutes: 60
-    steps:
-      - uses: actions/checkout@v4
+  const sharded = shards > 1;
+  const setup = `      - uses: actions/checkout@v4
       - name: Browser
         run: apt-get update -qq && apt-get install -y -qq chromium fonts-liberation
       - name: Install
         run: npm ci
-      - name: Check the machine and the staging host
-        env:
-${env}
-        run: |
-          if [ -z "$${secrets.target}" ]; then
-            echo "::error::the secret ${secrets.target} is not set: without it headerproof would test its bundled lab, not your staging host"
-            exit 2
-          fi
-          npx headerproof doctor
-      - name: Prove the policies
-        env:
-${env}
-        run: npx headerproof run --out ${CI_OUT} --fail-on breaks
-      - name: Keep the report
+`;
+  const report = `      - name: Keep the report
         if: always()
         uses: actions/upload-artifact@v4
         with:
@@ -109,13 +81,112 @@ ${env}
             if (ours) await github.rest.issues.updateComment({ ...context.repo, comment_id: ours.id, body });
             else await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body });
 `;
+  const check = `      - name: Check the machine and the staging host
+        env:
+${env}
+        run: |
+          if [ -z "$${secrets.target}" ]; then
+            echo "::error::the secret ${secrets.target} is not set: without it headerproof would test its bundled lab, not your staging host"
+            exit 2
+          fi
+          npx headerproof doctor
+`;
+  const header = `# headerproof: prove this repository's security headers against staging on every pull request.
+# Keeps the HTML report as an artifact, puts the verdict table (summary.md) in the job summary and in
+# one pull-request comment updated in place on every run, and fails on \`breaks\`.${sharded ? `
+# The journeys are spread over ${shards} runners (Playwright's --shard, each a blob report) and merged
+# into one report by the verdicts job. A sharded run is a plain Playwright run: each candidate has a
+# pass of its own, and there is no blame pass or re-run alone (\`headerproof run\` on one runner has).` : ''}
+# Repository secrets (Settings → Secrets and variables → Actions): ${[secrets.target, ...secrets.credentials].join(', ')}
+# — a staging host and a dedicated test user there, never your own account.
+name: headerproof
+
+on:
+  pull_request:
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pull-requests: write
+
+concurrency:
+  group: headerproof-\${{ github.ref }}
+  cancel-in-progress: true
+
+jobs:
+`;
+  if (!sharded) {
+    return `${header}  headerproof:
+    runs-on: ubuntu-latest
+    # Debian, as headerproof is tested: its chromium (and firefox-esr for --browsers firefox).
+    container: node:20-bookworm
+    timeout-minutes: 60
+    steps:
+${setup}${check}      - name: Prove the policies
+        env:
+${env}
+        run: npx headerproof run --out ${CI_OUT} --fail-on breaks
+${report}`;
+  }
+  return `${header}  headerproof:
+    runs-on: ubuntu-latest
+    # Debian, as headerproof is tested: its chromium (and firefox-esr for --browsers firefox).
+    container: node:20-bookworm
+    timeout-minutes: 60
+    strategy:
+      fail-fast: false
+      matrix:
+        shard: [${Array.from({ length: shards }, (_, i) => i + 1).join(', ')}]
+    steps:
+${setup}${check}      - name: Prove the policies (shard \${{ matrix.shard }} of ${shards})
+        env:
+${env}
+        run: npx playwright test --config ${PACKAGE_CONFIG} --shard=\${{ matrix.shard }}/${shards} --reporter=blob
+      - name: Keep the shard's results
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: headerproof-blob-\${{ matrix.shard }}
+          path: blob-report/
+          retention-days: 1
+          if-no-files-found: ignore
+
+  verdicts:
+    needs: headerproof
+    if: always()
+    runs-on: ubuntu-latest
+    container: node:20-bookworm
+    timeout-minutes: 20
+    steps:
+      - uses: actions/checkout@v4
+      - name: Install
+        run: npm ci
+      - name: The shards' results
+        uses: actions/download-artifact@v4
+        with:
+          pattern: headerproof-blob-*
+          path: all-blob-reports
+          merge-multiple: true
+      - name: One report from all shards
+        env:
+${env}
+          HEADERPROOF_OUT: ${CI_OUT}
+        run: npx playwright merge-reports --config ${PACKAGE_CONFIG} all-blob-reports
+${report}      - name: Fail on breaks
+        run: |
+          ${failOnBreaks(`${CI_OUT}/summary.json`)}
+`;
 }
 
 /** The GitLab job, in a file of its own that .gitlab-ci.yml includes. */
-export function gitlabJob(secrets: CiSecrets): string {
+export function gitlabJob(secrets: CiSecrets, shards = 1): string {
+  const sharded = shards > 1;
   return `# headerproof: prove this repository's security headers against staging on every merge request.
 # Keeps the HTML report as an artifact, puts the verdict table (summary.md) in one merge-request note
-# updated in place on every run, and fails on \`breaks\`.
+# updated in place on every run, and fails on \`breaks\`.${sharded ? `
+# The journeys are spread over ${shards} parallel jobs (Playwright's --shard, each a blob report) and
+# merged into one report by headerproof-verdicts. A sharded run is a plain Playwright run: each
+# candidate has a pass of its own, and there is no blame pass or re-run alone.` : ''}
 # CI/CD variables (Settings → CI/CD → Variables, masked): ${[secrets.target, ...secrets.credentials].join(', ')}
 # — a staging host and a dedicated test user there, never your own account — and, to post the
 # summary, HEADERPROOF_GITLAB_TOKEN: a project access token with the api scope.
@@ -126,7 +197,8 @@ headerproof:
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
     - if: $CI_PIPELINE_SOURCE == "web"
-  timeout: 1h
+  timeout: 1h${sharded ? `
+  parallel: ${shards}` : ''}
   before_script:
     - apt-get update -qq && apt-get install -y -qq chromium fonts-liberation curl
     - npm ci
@@ -137,8 +209,34 @@ headerproof:
         exit 2
       fi
     - npx headerproof doctor
-    - npx headerproof run --out ${CI_OUT} --fail-on breaks
-  after_script:
+${sharded ? `    - npx playwright test --config ${PACKAGE_CONFIG} --shard=$CI_NODE_INDEX/$CI_NODE_TOTAL --reporter=blob
+  artifacts:
+    when: always
+    paths:
+      - blob-report/
+    expire_in: 1 day
+
+headerproof-verdicts:
+  stage: .post
+  image: node:20-bookworm
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+      when: always
+    - if: $CI_PIPELINE_SOURCE == "web"
+      when: always
+  needs:
+    - job: headerproof
+      artifacts: true
+  timeout: 20m
+  before_script:
+    - apt-get update -qq && apt-get install -y -qq curl
+    - npm ci
+  script:
+    - HEADERPROOF_OUT=${CI_OUT} npx playwright merge-reports --config ${PACKAGE_CONFIG} blob-report
+    - |
+      ${failOnBreaks(`${CI_OUT}/summary.json`)}
+` : `    - npx headerproof run --out ${CI_OUT} --fail-on breaks
+`}  after_script:
     - |
       if [ -n "$CI_MERGE_REQUEST_IID" ] && [ -n "$HEADERPROOF_GITLAB_TOKEN" ] && [ -f ${CI_OUT}/summary.md ]; then
         node -e '

@@ -123,6 +123,25 @@ test('the packed package installs in an empty folder; init and run work from the
       rmSync(path.join(repo, '.gitlab-ci-local'), { recursive: true, force: true });
     });
 
+    await test.step('init --shards 2: the sharded workflows pass the same schemas', async () => {
+      const sharded = path.join(work, 'sharded');
+      mkdirSync(sharded);
+      const init = await sh('npx', ['headerproof', 'init', '--shards', '2', '--dir', sharded], repo);
+      expect(init.code, init.out).toBe(0);
+      const gh = await sh(bin('action-validator'), [path.join(sharded, '.github/workflows/headerproof.yml')], sharded);
+      expect(gh.code, gh.out).toBe(0);
+      expect(readFileSync(path.join(sharded, '.github/workflows/headerproof.yml'), 'utf8')).toContain('--shard=${{ matrix.shard }}/2 --reporter=blob');
+      expect((await git(sharded, 'init', '-q')).code).toBe(0);
+      expect((await git(sharded, 'add', '.gitlab-ci.yml', '.gitlab')).code).toBe(0);
+      expect((await git(sharded, 'commit', '-qm', 'ci')).code).toBe(0);
+      const gl = await sh(bin('gitlab-ci-local'), ['--list'], sharded);
+      expect(gl.code, gl.out).toBe(0);
+      expect(gl.out).toContain('json schema validated');
+      const bad = await sh('npx', ['headerproof', 'init', '--shards', '99', '--dir', sharded], repo);
+      expect(bad.code).toBe(2);
+      expect(bad.out).toContain('--shards: a number from 1 to 20');
+    });
+
     await test.step('npx headerproof run: the six bundles on the lab, from the user\'s folder', async () => {
       const ran = await sh('npx', ['headerproof', 'run', '--journeys', 'login,timeline,full-image', '--out', 'reports/first'], repo);
       expect(ran.code, ran.out).toBe(0);

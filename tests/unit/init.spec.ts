@@ -7,6 +7,7 @@ import { initPlan, InitError, writeInit } from '../../src/init/init.js';
 import { fixturesProblem } from '../../src/harness/journeys.js';
 import { COMMENT_MARKER } from '../../src/init/templates.js';
 import YAML from 'yaml';
+import { spawnSync } from 'node:child_process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -88,4 +89,47 @@ test('the change request gets the verdict table: the job summary and one comment
   expect(node).toContain(COMMENT_MARKER);
   expect(node).toContain('"PUT"');
   expect(() => new Function(node!)).not.toThrow();
+});
+
+test('init --shards: the journeys spread over runners, one merge makes one report, and the merge fails on breaks only', async () => {
+  expect(() => initPlan('immich', 0)).toThrow(/--shards: a number from 1 to 20/);
+  const plan = initPlan('immich', 3);
+  const githubText = plan.find((f) => f.path.endsWith('headerproof.yml'))!.content;
+  const github = YAML.parse(githubText) as { jobs: Record<string, { strategy?: { matrix: { shard: number[] } }; needs?: string; steps: { name?: string; run?: string; with?: Record<string, unknown> }[] }> };
+  expect(github.jobs.headerproof!.strategy!.matrix.shard).toEqual([1, 2, 3]);
+  expect(github.jobs.headerproof!.steps.map((s) => s.run ?? '').join('\n')).toContain('npx playwright test --config node_modules/headerproof/dist/playwright.config.js --shard=${{ matrix.shard }}/3 --reporter=blob');
+  const merge = github.jobs.verdicts!;
+  expect(merge.needs).toBe('headerproof');
+  expect(merge.steps.find((s) => s.with?.pattern)?.with).toMatchObject({ pattern: 'headerproof-blob-*', 'merge-multiple': true });
+  expect(merge.steps.map((s) => s.run ?? '').join('\n')).toContain('npx playwright merge-reports --config node_modules/headerproof/dist/playwright.config.js all-blob-reports');
+  const gitlabText = plan.find((f) => f.path.startsWith('.gitlab/'))!.content;
+  const gitlab = YAML.parse(gitlabText) as Record<string, { parallel?: number; stage?: string; script: string[] }>;
+  expect(gitlab.headerproof!.parallel).toBe(3);
+  expect(gitlab['headerproof-verdicts']!.stage).toBe('.post');
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-shards-'));
+  try {
+    // GitHub's published workflow schema accepts the file (action-validator, as CI's recipe is checked).
+    const workflow = path.join(dir, 'headerproof.yml');
+    writeFileSync(workflow, githubText);
+    const validator = spawnSync(path.join(ROOT, 'node_modules/.bin/action-validator'), [workflow], { encoding: 'utf8' });
+    expect(validator.status, validator.stdout + validator.stderr).toBe(0);
+    // The merge's last step: exit 1 when a policy breaks, 3 when nothing was decided, else 0.
+    const failStep = merge.steps.at(-1)!.run!;
+    expect(failStep).toBe(gitlab['headerproof-verdicts']!.script[1]);
+    const script = /node -e '([^']*)'/.exec(failStep)![1]!;
+    const exitFor = (summary: unknown) => {
+      const file = path.join(dir, 'summary.json');
+      writeFileSync(file, JSON.stringify(summary));
+      return spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8' });
+    };
+    const p = (name: string, verdict: string) => ({ policy: { name }, verdict });
+    const breaks = exitFor({ policies: [p('a', 'safe'), p('b', 'breaks')], exitCode: 1 });
+    expect(breaks.status).toBe(1);
+    expect(breaks.stderr).toContain('these policies break a journey - b');
+    expect(exitFor({ policies: [p('a', 'would-break')], exitCode: 1 }).status).toBe(0);
+    expect(exitFor({ policies: [p('a', 'inconclusive')], exitCode: 3 }).status).toBe(3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
