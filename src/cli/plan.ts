@@ -17,7 +17,8 @@ import { mergeBundles, planChanges, planExit, PlanError, STAGE_TITLE, STAGES, st
 import { renderPlanHtml, renderPlanMarkdown } from '../report/plan.js';
 import { defaultOutDir, run, UsageError, type RunOptions } from '../run/run.js';
 import { targetsOf, type AcrossOptions } from './targets.js';
-import { measureParts, readSummary } from './subset.js';
+import { measureParts } from './subset.js';
+import { readSummaryFile } from '../report/files.js';
 import { writeFiles, writeResultPages } from './output.js';
 
 export interface PlanOptions extends AcrossOptions {
@@ -105,7 +106,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     const single: RunOptions = { ...options, policy: files, blame: false, out, quiet: true, progress: !options.quiet, env: envOf(name) };
     delete (single as AcrossOptions).targets;
     await run(single);
-    const summary = readSummary(out);
+    const summary = readSummaryFile(out);
     for (const stage of STAGES) {
       const v = summary.policies.find((p) => p.policy.name === stageName(stage, name));
       if (!v) continue;

@@ -3,20 +3,18 @@
 // by a run. First P runs on every target with blame (which part breaks which journey); then the
 // shared part runs on every target, and shared + each target's own parts on that target.
 import { readSummaryFile } from '../report/files.js';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadPolicy } from '../policy/policy.js';
 import { planSubset, policyOfParts, type SubsetPlan, type SubsetProof, type SubsetResult } from '../subset/subset.js';
 import { renderSubsetHtml, renderSubsetMarkdown } from '../report/subset.js';
-import type { Summary } from '../report/model.js';
 import { targetEnv } from '../config/targets.js';
 import { defaultOutDir, run, UnreachableError, UsageError, type RunOptions } from '../run/run.js';
 import { runAcross, targetsOf, type AcrossOptions } from './targets.js';
 import { writeResultPages } from './output.js';
 import type { TargetEntry } from '../config/config.js';
 
-export const readSummary = (dir: string): Summary => readSummaryFile(dir);
 
 export async function subsetCommand(options: AcrossOptions): Promise<number> {
   if (options.policy?.length !== 1) throw new UsageError('subset: name one policy with --policy (the candidate for the shared middleware)');
@@ -56,7 +54,7 @@ export async function subsetCommand(options: AcrossOptions): Promise<number> {
     const single: RunOptions = { ...options, policy: files, blame: false, out, quiet: true, env: targetEnv(t, process.env, across.baseDir) };
     delete (single as AcrossOptions).targets;
     await run(single);
-    const s = readSummary(out);
+    const s = readSummaryFile(out);
     for (const p of [...s.policies].sort((a, b) => Number(a.policy.name !== sharedName) - Number(b.policy.name !== sharedName))) proofs.push({ target: t.name, layer: p.policy.name === sharedName ? 'shared' : 'own', policy: p.policy.name, file: path.relative(outDir, p.policy.file), verdict: p.verdict, reasons: p.reasons, report: path.join('proof', t.name, 'index.html') });
   }
   const result: SubsetResult = {
@@ -76,7 +74,7 @@ export async function subsetCommand(options: AcrossOptions): Promise<number> {
 export async function measureParts(file: string, name: string, across: { entries: TargetEntry[]; baseDir: string }, options: AcrossOptions, out: string) {
   await runAcross({ ...options, policy: [file], blame: true, out, quiet: true }, across.entries, across.baseDir);
   const verdicts = across.entries.map((t) => {
-    const v = readSummary(path.join(out, t.name)).policies.find((p) => p.policy.name === name);
+    const v = readSummaryFile(path.join(out, t.name)).policies.find((p) => p.policy.name === name);
     if (!v?.policy.model) throw new UnreachableError(`the run on ${t.name} left no verdict for ${name} (${path.join(out, t.name)})`);
     return { target: t.name, verdict: v };
   });

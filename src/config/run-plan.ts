@@ -7,7 +7,7 @@
 //   HEADERPROOF_CREDENTIALS      the target's test user (kept out of the file: never on disk);
 //   HEADERPROOF_SHARED_BROWSERS  the browsers global setup started, for the workers.
 // This module is the one place that reads the user's other HEADERPROOF_* knobs (planKnobsFromEnv).
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,6 +151,7 @@ const json = <T>(value: string | undefined, name: string): T | undefined => {
 export function planKnobsFromEnv(env: NodeJS.ProcessEnv = process.env): RunKnobs {
   const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   const timeout = Number(env.HEADERPROOF_UPSTREAM_TIMEOUT_MS);
+  const targetHeaders = json<Record<string, string>>(env.HEADERPROOF_TARGET_HEADERS, 'HEADERPROOF_TARGET_HEADERS');
   return {
     ...(env.HEADERPROOF_OUT ? { outDir: path.resolve(env.HEADERPROOF_OUT) } : {}),
     journeys: list(env.HEADERPROOF_JOURNEYS),
@@ -163,7 +164,7 @@ export function planKnobsFromEnv(env: NodeJS.ProcessEnv = process.env): RunKnobs
     screenshots: env.HEADERPROOF_SCREENSHOTS !== '0',
     stack: env.HEADERPROOF_STACK !== '0',
     share: env.HEADERPROOF_SHARE === '1',
-    ...(json<Record<string, string>>(env.HEADERPROOF_TARGET_HEADERS, 'HEADERPROOF_TARGET_HEADERS') ? { targetHeaders: json<Record<string, string>>(env.HEADERPROOF_TARGET_HEADERS, 'HEADERPROOF_TARGET_HEADERS')! } : {}),
+    ...(targetHeaders ? { targetHeaders } : {}),
     failFast: env.HEADERPROOF_FAIL_FAST !== '0',
     sharedBrowser: env.HEADERPROOF_SHARED_BROWSER !== '0',
     ...(timeout > 0 ? { upstreamTimeoutMs: timeout } : {}),
@@ -185,8 +186,7 @@ export function makeRunPlan(settings: TargetSettings, policies: Policy[], knobs:
 export function writeRunPlan(plan: RunPlan): string {
   mkdirSync(plan.stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(plan.stateDir, `plan-${randomBytes(4).toString('hex')}.json`);
-  writeFileSync(file, `${JSON.stringify(plan, null, 1)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileSync(file, `${JSON.stringify(plan, null, 1)}\n`, { mode: 0o600 }); // a new file: created with this mode
   return file;
 }
 
@@ -220,8 +220,8 @@ export async function currentRunPlan(dir = process.cwd()): Promise<RunPlan> {
   if (file) return (current = readRunPlan(file));
   const env = process.env;
   const settings = await resolveSettings(dir, env);
-  const named = settings.policies ?? (env.HEADERPROOF_POLICIES?.split(',').map((s) => s.trim()).filter(Boolean));
-  const policies = loadPolicies(named?.length ? named : defaultPolicyFiles());
+  // settings.policies holds HEADERPROOF_POLICIES or the config file's list (resolveSettings).
+  const policies = loadPolicies(settings.policies ?? defaultPolicyFiles());
   const knobs = planKnobsFromEnv(env);
   if (!knobs.journeys.length && settings.journeys) knobs.journeys = settings.journeys;
   const stateDir = path.join(os.tmpdir(), `${RUN_STATE_PREFIX}${process.pid}`);

@@ -6,7 +6,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { JourneyRecord, JourneyResult, RanAlone, RanAloneWhy, Summary } from './model.js';
 import { reportsOnly } from '../policy/reports-only.js';
-import { readRecordsFile, RECORDS_FILE } from './files.js';
+import { RECORDS_FILE } from './files.js';
 
 export type { JourneyRecord };
 
@@ -114,16 +114,11 @@ export function writeReports(outDir: string, summary: Summary): { html: string; 
   return files;
 }
 
-export { RECORDS_FILE } from './files.js';
-
 export function writeRecords(outDir: string, records: JourneyRecord[]): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, RECORDS_FILE), JSON.stringify(records));
 }
 
-export function readRecords(outDir: string): JourneyRecord[] {
-  return readRecordsFile(outDir);
-}
 
 export function defaultRunDir(now = new Date()): string {
   return path.join('reports', `run-${now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);

@@ -2,7 +2,7 @@
 // the inputs, runs the journey matrix through Playwright Test (the same projects `npx playwright
 // test` runs), settles shared passes, paced failures and blame, and turns the verdicts into an exit
 // code. The CLI and tune call it; it imports nothing from the CLI.
-import { readSummaryFile } from '../report/files.js';
+import { readRecordsFile as readRecords, readSummaryFile, RECORDS_FILE } from '../report/files.js';
 import { DEFAULT_APP } from '../apps/shipped.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../policy/files.js';
 import { buildSummary } from '../verdict/summary.js';
 import { describeSignIns } from '../report/sign-in.js';
-import { defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, readRecords, RECORDS_FILE, writeRecords, writeReports } from '../report/summary.js';
+import { defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, writeRecords, writeReports } from '../report/summary.js';
 import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserMachineFromEnv, handOffEnv, HAND_OFF_VARS, localCopyFromEnv, makeRunPlan, parseBrowserHost, planKnobsFromEnv, RunPlanError, writeRunPlan } from '../config/run-plan.js';

@@ -30,6 +30,16 @@ function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 const git = (dir: string, ...args: string[]) => sh('git', ['-c', 'user.email=ci@example.org', '-c', 'user.name=ci', ...args], dir);
 
+/** gitlab-ci-local validates a folder's .gitlab-ci.yml (with its local include) against GitLab's CI schema: it reads a git repository. */
+async function expectGitlabValid(dir: string): Promise<void> {
+  expect((await git(dir, 'init', '-q')).code).toBe(0);
+  expect((await git(dir, 'add', '.gitlab-ci.yml', '.gitlab')).code).toBe(0);
+  expect((await git(dir, 'commit', '-qm', 'ci')).code).toBe(0);
+  const gl = await sh(bin('gitlab-ci-local'), ['--list'], dir);
+  expect(gl.code, gl.out).toBe(0);
+  expect(gl.out).toContain('json schema validated');
+}
+
 test('the packed package installs in an empty folder; init and run work from there, compiled', async () => {
   test.setTimeout(15 * 60_000);
   const work = mkdtempSync(path.join(os.tmpdir(), 'headerproof-package-'));
@@ -105,12 +115,7 @@ test('the packed package installs in an empty folder; init and run work from the
       expect((await sh(bin('action-validator'), [broken], repo)).code).not.toBe(0);
 
       // gitlab-ci-local validates .gitlab-ci.yml (with its local include) against GitLab's CI schema.
-      expect((await git(repo, 'init', '-q')).code).toBe(0);
-      expect((await git(repo, 'add', '.gitlab-ci.yml', '.gitlab')).code).toBe(0);
-      expect((await git(repo, 'commit', '-qm', 'ci')).code).toBe(0);
-      const gl = await sh(bin('gitlab-ci-local'), ['--list'], repo);
-      expect(gl.code, gl.out).toBe(0);
-      expect(gl.out).toContain('json schema validated');
+      await expectGitlabValid(repo);
       const job = path.join(repo, '.gitlab/headerproof.gitlab-ci.yml');
       const jobText = readFileSync(job, 'utf8');
       expect(jobText).toContain('npx headerproof run --out reports/ci --fail-on breaks');
@@ -131,12 +136,7 @@ test('the packed package installs in an empty folder; init and run work from the
       const gh = await sh(bin('action-validator'), [path.join(sharded, '.github/workflows/headerproof.yml')], sharded);
       expect(gh.code, gh.out).toBe(0);
       expect(readFileSync(path.join(sharded, '.github/workflows/headerproof.yml'), 'utf8')).toContain('--shard=${{ matrix.shard }}/2 --reporter=blob');
-      expect((await git(sharded, 'init', '-q')).code).toBe(0);
-      expect((await git(sharded, 'add', '.gitlab-ci.yml', '.gitlab')).code).toBe(0);
-      expect((await git(sharded, 'commit', '-qm', 'ci')).code).toBe(0);
-      const gl = await sh(bin('gitlab-ci-local'), ['--list'], sharded);
-      expect(gl.code, gl.out).toBe(0);
-      expect(gl.out).toContain('json schema validated');
+      await expectGitlabValid(sharded);
       const bad = await sh('npx', ['headerproof', 'init', '--shards', '99', '--dir', sharded], repo);
       expect(bad.code).toBe(2);
       expect(bad.out).toContain('--shards: a number from 1 to 20');
