@@ -4,16 +4,9 @@ import { immich } from './immich/profile.js';
 import { nodeRed } from './node-red/profile.js';
 import { actual } from './actual/profile.js';
 import { loadGenericProfile } from './generic/profile.js';
-import { AppError, type AppProfile } from './profile.js';
+import { AppError, SeedError, type AppProfile } from './profile.js';
 
-export { AppError };
-
-// The bundled lab — a local imitation of the real Immich (its versions' differences included), which
-// the README's first command and CI run against — and Immich's seed errors: the CLI's `lab` and
-// `seed` commands reach them here, never inside the app's folder.
-export { startLab, type LabTarget } from './immich/lab/server.js';
-export { labShape, SHAPES as LAB_VERSIONS } from './immich/versions/index.js';
-export { SeedError } from './immich/seed.js';
+export { AppError, SeedError };
 
 export const SHIPPED_APPS: readonly AppProfile[] = [immich, nodeRed, actual];
 

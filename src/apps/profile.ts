@@ -54,7 +54,30 @@ export interface LaunchedApp {
   close(): Promise<void>;
 }
 
+/** A stand-in for an app bundled with headerproof (`headerproof lab`), started on loopback until closed. */
+export interface BundledLab {
+  /** The app versions it imitates (`lab --app-version`), newest last; a wrong one is named by `localCopyProblem`. */
+  versions: readonly string[];
+  /**
+   * Starts it. `staging`: over HTTPS with this certificate, with an empty library and a user who has not
+   * finished the app's first run, as a fresh staging host's.
+   */
+  start(options: { version?: string; port?: number; staging?: { cert: string; key: string } }): Promise<StartedLab>;
+}
+
+export interface StartedLab {
+  url: string;
+  /** Its test user (a public throwaway login). */
+  credentials: { user: string; password: string };
+  /** What else a browser needs to reach all of it (e.g. a proxy for its third-party names), for the start line. */
+  note?: string;
+  close(): Promise<void>;
+}
+
 export class LoginError extends Error {}
+
+/** A profile's `seed` could not give the test user what the journeys need (the host said no): exit 2 with this message. */
+export class SeedError extends Error {}
 
 /** What a refused login means: a 429 or 503 is the host's rate limit or load, never a wrong password. */
 export function loginHint(status: number, credentialsHint: string): string {
@@ -115,6 +138,8 @@ export interface AppProfile {
   launch?(shape?: LocalCopyShape): Promise<LaunchedApp>;
   /** Why a local copy cannot be started as asked (e.g. a version the lab does not imitate), checked before any browser starts. */
   localCopyProblem?(shape: LocalCopyShape): string | undefined;
+  /** `headerproof lab`: a stand-in for the app that headerproof bundles, to try it without the real app. */
+  bundledLab?: BundledLab;
   /** First-run and notice dialogs the app shows its users, answered whenever they appear. */
   dialogs?: FirstRunDialog[];
   /**
@@ -126,6 +151,8 @@ export interface AppProfile {
   build?: { inlineBootstrap?: RegExp; entryModule?: RegExp };
   /** `headerproof audit`: the app's own URLs to audit beyond its HTML shell and favicon (undefined: those two only). */
   auditUrls?: AuditUrls;
+  /** When the app sends a CSP of its own (lint warns that an edge CSP then only narrows it), e.g. "v2.7+ with IMMICH_HELMET_FILE=true". */
+  ownCsp?: string;
   /** Permissions-Policy features the app uses: denying one breaks the feature named. */
   features?: Record<string, string>;
   /** `headerproof seed`: gives a staging host's test user what the journeys need (undefined: nothing to seed). */

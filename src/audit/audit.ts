@@ -68,7 +68,7 @@ export function auditFindings(urls: AuditedUrl[], https: boolean): AuditFinding[
     message: 'Cross-Origin-Resource-Policy is missing or invalid', fix: 'bundle D: Cross-Origin-Resource-Policy: same-origin (or same-site)',
   });
   add({ id: 'x-powered-by', severity: 'low', roles: [...new Set(urls.filter((u) => u.headers['x-powered-by']).map((u) => u.role))], message: `X-Powered-By leaks the implementation (${urls.find((u) => u.headers['x-powered-by'])?.headers['x-powered-by']?.[0] ?? ''})`, fix: 'bundle A: remove X-Powered-By at the edge' });
-  add({ id: 'html-cacheable', severity: 'info', roles: [...new Set(html.filter((u) => !/no-store|no-cache|private/i.test(first(u, 'cache-control') ?? '')).map((u) => u.role))], message: 'the HTML shell may be cached by shared caches', fix: 'Cache-Control: no-store on the HTML (Immich sends it; keep it)' });
+  add({ id: 'html-cacheable', severity: 'info', roles: [...new Set(html.filter((u) => !/no-store|no-cache|private/i.test(first(u, 'cache-control') ?? '')).map((u) => u.role))], message: 'the HTML shell may be cached by shared caches', fix: 'Cache-Control: no-store on the HTML (if the app sends it, keep it at the edge)' });
   const favicon = urls.find((u) => u.role === 'favicon');
   if (favicon && favicon.status < 400) {
     const served = (first(favicon, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();

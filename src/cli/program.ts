@@ -1,7 +1,7 @@
 // The headerproof command line's commands and options (commander), built without running: main.ts
 // parses argv with it, and a test reads every option the docs show from it.
 import { LOCAL_COPY_EXAMPLES } from '../apps/shipped.js';
-import { DEFAULT_APP } from '../apps/shipped.js';
+import { DEFAULT_APP, INSTALLED_APPS } from '../apps/shipped.js';
 import { Command } from 'commander';
 import { PolicyError, loadPolicy } from '../policy/policy.js';
 import { run, UnreachableError, UsageError } from '../run/run.js';
@@ -19,7 +19,8 @@ import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
 import { ConfigError, flagsToEnv, resolveSettings } from '../config/config.js';
 import { LoginError } from '../apps/profile.js';
-import { appProfile, AppError, labShape, LAB_VERSIONS, SeedError, SHIPPED_APPS, startLab } from '../apps/index.js';
+import { appProfile, SHIPPED_APPS } from '../apps/index.js';
+import { APP_CREDENTIAL_ENV, GENERIC_CREDENTIAL_ENV } from '../apps/credentials.js';
 import { generateCertificate } from '../tls/certificate.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportLayers, layersFromSubset } from '../export/layers.js';
@@ -41,6 +42,13 @@ function acrossTargets(command: Command, each: string, folder: string): Command 
     .option('--retries <n>', 'run a failing journey again up to n times before its failure counts (default 1)');
 }
 
+/** The local copies a run without --target starts, for the help: "the bundled lab for …, the installed … / …". */
+function localCopies(): string {
+  const lab = SHIPPED_APPS.filter((a) => a.bundledLab).map((a) => `the bundled lab for ${a.title}`);
+  const installed = SHIPPED_APPS.filter((a) => INSTALLED_APPS.includes(a.name)).map((a) => a.title);
+  return [...lab, ...(installed.length ? [`the installed ${installed.join(' / ')}`] : [])].join(', ');
+}
+
 /** The whole command line, every command with its options and action. */
 export function buildProgram(): Command {
   const program = new Command()
@@ -55,7 +63,7 @@ export function buildProgram(): Command {
     .description('run the journeys against the baseline and each policy, then write reports')
     .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: ${DEFAULT_APP})`)
     .option('--journeys-dir <dir>', 'run your own journeys (*.spec.ts with headerproof\'s fixtures) from this folder instead of the app\'s')
-    .option('--target <url>', 'the app to test (default: a local copy — the bundled lab for Immich, the installed Node-RED / Actual)')
+    .option('--target <url>', `the app to test (default: a local copy — ${localCopies()})`)
     .option('--targets <list>', 'run against several targets, each with its own baseline: names from the config file\'s "targets", or local copies (${LOCAL_COPY_EXAMPLES}); one report of policies × targets')
     .option('--policy <file...>', 'policy files (default: every file in policies/ except baseline)')
     .option('--journeys <list>', 'comma-separated journeys to run (default: all); name@phone runs one on a phone, name@firefox in Firefox only')
@@ -299,51 +307,53 @@ export function buildProgram(): Command {
       await reportsCommand(db, opts);
     });
 
-  program
-    .command('lab')
-    .description('start the bundled lab target (and, with --policy, the injecting proxy in front of it) until interrupted')
-    .option('--policy <file>', 'serve the lab through the proxy with this policy')
-    .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
-    .option('--listen <host>', 'interface the proxy listens on (default 127.0.0.1; anything else exposes it to the network)', '127.0.0.1')
-    .option('--tls-name <name>', 'serve the lab over HTTPS under this made-up name, with an empty library: a stand-in staging host for trying the staging workflow (prints the variables to export)')
-    .option('--immich-version <version>', `the Immich version the lab imitates: ${LAB_VERSIONS.map((s) => s.name).join(', ')} (default: the newest)`)
-    .action(async (opts: { policy?: string; port: string; listen: string; tlsName?: string; immichVersion?: string }) => {
-      if (opts.immichVersion) {
-        try {
-          labShape(opts.immichVersion);
-        } catch (err) {
-          throw new UsageError(`--immich-version: ${(err as Error).message.replace(/^HEADERPROOF_LAB_VERSION: /, '')}`);
+  // The bundled lab: the one shipped app that brings a stand-in of itself (its profile's bundledLab).
+  const labApp = SHIPPED_APPS.find((a) => a.bundledLab);
+  if (labApp?.bundledLab) {
+    const bundled = labApp.bundledLab;
+    const userEnv = APP_CREDENTIAL_ENV[labApp.name] ?? GENERIC_CREDENTIAL_ENV;
+    program
+      .command('lab')
+      .description(`start the bundled lab (a local imitation of ${labApp.title}) and, with --policy, the injecting proxy in front of it, until interrupted`)
+      .option('--policy <file>', 'serve the lab through the proxy with this policy')
+      .option('--port <n>', 'port for the proxy (or the lab without --policy)', '0')
+      .option('--listen <host>', 'interface the proxy listens on (default 127.0.0.1; anything else exposes it to the network)', '127.0.0.1')
+      .option('--tls-name <name>', 'serve the lab over HTTPS under this made-up name, with an empty library: a stand-in staging host for trying the staging workflow (prints the variables to export)')
+      .option('--app-version <version>', `the ${labApp.title} version the lab imitates: ${bundled.versions.join(', ')} (default: the newest)`)
+      .action(async (opts: { policy?: string; port: string; listen: string; tlsName?: string; appVersion?: string }) => {
+        const problem = opts.appVersion ? labApp.localCopyProblem?.({ version: opts.appVersion }) : undefined;
+        if (problem) throw new UsageError(`--app-version: ${problem.replace(/^[A-Z_]+: /, '')}`);
+        if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port: a number from 0 to 65535');
+        const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
+        if (opts.tlsName && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(opts.tlsName)) throw new UsageError(`--tls-name: "${opts.tlsName}" is not a host name such as photos.staging.test`);
+        const version = opts.appVersion ? { version: opts.appVersion } : {};
+        if (opts.tlsName) {
+          const cert = await generateCertificate([opts.tlsName]);
+          const caFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'headerproof-lab-ca-')), 'lab-ca.pem');
+          writeFileSync(caFile, cert.cert);
+          const lab = await bundled.start({ ...version, port: Number(opts.port), staging: cert });
+          console.log(`lab over HTTPS as https://${opts.tlsName} (empty library, map off). In another shell:\n`);
+          console.log(`  export HEADERPROOF_TARGET=https://${opts.tlsName}`);
+          console.log(`  export HEADERPROOF_CONNECT_TO=127.0.0.1:${new URL(lab.url).port}`);
+          console.log(`  export HEADERPROOF_CA_FILE=${caFile}`);
+          if (userEnv.user) console.log(`  export ${userEnv.user}=${lab.credentials.user}`);
+          console.log(`  export ${userEnv.password}=${lab.credentials.password}   # the lab's public throwaway password`);
+          console.log('\nthen follow docs/staging.md, "Run it against your staging host". Ctrl-C to stop');
+          await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+          await lab.close();
+          rmSync(path.dirname(caFile), { recursive: true, force: true });
+          return;
         }
-      }
-      if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port: a number from 0 to 65535');
-      const policy = opts.policy ? loadPolicy(opts.policy) : undefined;
-      if (opts.tlsName && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(opts.tlsName)) throw new UsageError(`--tls-name: "${opts.tlsName}" is not a host name such as photos.staging.test`);
-      if (opts.tlsName) {
-        const cert = await generateCertificate([opts.tlsName]);
-        const caFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'headerproof-lab-ca-')), 'lab-ca.pem');
-        writeFileSync(caFile, cert.cert);
-        const lab = await startLab({ tls: cert, empty: true, map: false, onboarded: false, port: Number(opts.port), ...(opts.immichVersion ? { version: opts.immichVersion } : {}) });
-        console.log(`lab over HTTPS as https://${opts.tlsName} (empty library, map off). In another shell:\n`);
-        console.log(`  export HEADERPROOF_TARGET=https://${opts.tlsName}`);
-        console.log(`  export HEADERPROOF_CONNECT_TO=127.0.0.1:${new URL(lab.url).port}`);
-        console.log(`  export HEADERPROOF_CA_FILE=${caFile}`);
-        console.log(`  export IMMICH_EMAIL=${lab.credentials.email}`);
-        console.log(`  export IMMICH_PASSWORD=${lab.credentials.password}   # the lab's public throwaway password`);
-        console.log('\nthen follow docs/staging.md, "Run it against your staging host". Ctrl-C to stop');
+        const lab = await bundled.start({ ...version, ...(policy ? {} : { port: Number(opts.port) }) });
+        if (!/^(127\.|localhost$|::1$)/.test(opts.listen)) console.warn(`headerproof: the proxy listens on ${opts.listen}, not only loopback`);
+        const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port), listenHost: opts.listen }) : undefined;
+        console.log(`lab target: ${lab.url}  (login ${lab.credentials.user} / ${lab.credentials.password}${lab.note ? `; ${lab.note}` : ''})`);
+        if (proxy) console.log(`through the proxy with policy ${policy!.name}: ${proxy.url}`);
+        console.log('Ctrl-C to stop');
         await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+        await proxy?.close();
         await lab.close();
-        rmSync(path.dirname(caFile), { recursive: true, force: true });
-        return;
-      }
-      const lab = await startLab({ ...(policy ? {} : { port: Number(opts.port) }), ...(opts.immichVersion ? { version: opts.immichVersion } : {}) });
-      if (!/^(127\.|localhost$|::1$)/.test(opts.listen)) console.warn(`headerproof: the proxy listens on ${opts.listen}, not only loopback`);
-      const proxy = policy ? await startProxy({ target: lab.url, policy, port: Number(opts.port), listenHost: opts.listen }) : undefined;
-      console.log(`lab target: ${lab.url}  (login ${lab.credentials.email} / ${lab.credentials.password}; map tiles need the browser proxy ${lab.tiles.browserProxy})`);
-      if (proxy) console.log(`through the proxy with policy ${policy!.name}: ${proxy.url}`);
-      console.log('Ctrl-C to stop');
-      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-      await proxy?.close();
-      await lab.close();
-    });
+      });
+  }
   return program;
 }

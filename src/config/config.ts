@@ -53,7 +53,7 @@ const schema = z.strictObject({
     email: z.string().min(3).optional(),
     user: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
-    apiKey: z.string().min(8, "an API key (Immich: Account settings → API keys)").optional(),
+    apiKey: z.string().min(8, "an API key (from the app's account settings)").optional(),
   }).optional(),
   /** Policy files (default: every file in policies/). */
   policies: z.array(z.string().min(1)).min(1).optional(),

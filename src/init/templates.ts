@@ -3,6 +3,7 @@
 // The CI jobs read the staging host and the test user from the CI system's secrets, keep the run's
 // folder (HTML report, summary.json, summary.md) as an artifact, post summary.md on the change
 // request, and fail on `breaks` only (report-only findings stay in the report).
+import { SHIPPED_APP_NAMES } from '../apps/shipped.js';
 
 /** Where the CI jobs write the run (the artifact and the summary they post). */
 export const CI_OUT = 'reports/ci';
@@ -23,7 +24,7 @@ export function configTemplate(app: string, secrets: CiSecrets, policies: string
 import type { ConfigFile } from 'headerproof/config';
 
 export default {
-  // The app behind the edge: immich, node-red, actual, or an app config file (.yaml/.json).
+  // The app behind the edge: ${SHIPPED_APP_NAMES.join(', ')}, or an app config file (.yaml/.json).
   app: '${app}',
   // The policies to prove, in the order they roll out (edit them, or add your own to policies/).
   policies: [

@@ -8,7 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { KNOWN_FEATURES, parsePermissionsPolicy, PermissionsPolicySyntaxError } from '../policy/permissions-policy.js';
 
 /** The app a policy is for: its name in messages, and the Permissions-Policy features it uses (feature → what breaks). */
-export interface LintApp { title: string; features?: Record<string, string> }
+export interface LintApp { title: string; features?: Record<string, string>; ownCsp?: string }
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -50,7 +50,7 @@ function ceFix(f: CeFinding): string {
   }
 }
 
-function lintCsp(policy: Policy): Finding[] {
+function lintCsp(policy: Policy, app?: LintApp): Finding[] {
   if (!policy.csp) return [];
   const header = policy.csp.reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy';
   const parsed = new CspParser(serializeCsp(policy.csp.directives)).csp;
@@ -77,7 +77,7 @@ function lintCsp(policy: Policy): Finding[] {
   if (!policy.csp.reportOnly && !policy.remove.some((h) => h.toLowerCase() === 'content-security-policy')) {
     findings.push({
       severity: 'info', header, by: 'headerproof',
-      message: 'if the app sends its own CSP (Immich v2.7+ does with IMMICH_HELMET_FILE=true) both policies are enforced and only what both allow works',
+      message: `if the app sends its own CSP (${app?.ownCsp ? `${app.title}: ${app.ownCsp}` : 'many can, behind a setting'}) both policies are enforced and only what both allow works`,
       fix: 'add Content-Security-Policy to "remove" so the edge policy is the only one',
     });
   }
@@ -161,6 +161,6 @@ function lintOthers(policy: Policy): Finding[] {
 
 /** app: the app behind the policy (its profile); without it no feature is known to be needed. */
 export function lintPolicy(policy: Policy, app?: LintApp): Finding[] {
-  const findings = [...lintCsp(policy), ...lintHsts(policy), ...lintPermissionsPolicy(policy, app), ...lintFraming(policy), ...lintOthers(policy)];
+  const findings = [...lintCsp(policy, app), ...lintHsts(policy), ...lintPermissionsPolicy(policy, app), ...lintFraming(policy), ...lintOthers(policy)];
   return findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }

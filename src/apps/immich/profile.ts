@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppProfile } from '../profile.js';
 import { fetchServerVersion, versionString } from './version.js';
-import { labShape, shapeFor } from './versions/index.js';
+import { labShape, shapeFor, SHAPES } from './versions/index.js';
 import { logIn } from './session.js';
 import { seed } from './seed.js';
 import { startLab } from './lab/server.js';
@@ -52,10 +52,28 @@ export const immich: AppProfile = {
       close: () => lab.close(),
     };
   },
+  // `headerproof lab`: the same lab on its own; as a staging stand-in, empty, map off, the user in onboarding.
+  bundledLab: {
+    versions: SHAPES.map((s) => s.name),
+    async start({ version, port, staging }) {
+      const lab = await startLab({
+        ...(version ? { version } : {}),
+        ...(port !== undefined ? { port } : {}),
+        ...(staging ? { tls: staging, empty: true, map: false, onboarded: false } : {}),
+      });
+      return {
+        url: lab.url,
+        credentials: { user: lab.credentials.email, password: lab.credentials.password },
+        ...(staging ? {} : { note: `map tiles need the browser proxy ${lab.tiles.browserProxy}` }),
+        close: () => lab.close(),
+      };
+    },
+  },
   seed: async (settings, options) => { await seed(settings, options); },
   // A SvelteKit build: its inline bootstrap (`__sveltekit_<build>`) and its entry modules.
   auditUrls: immichAuditUrls,
   build: { inlineBootstrap: /__sveltekit_|\/_app\/immutable\//, entryModule: /^\/_app\/immutable\/entry\// },
+  ownCsp: 'v2.7+ does with IMMICH_HELMET_FILE=true',
   features: {
     fullscreen: 'slideshow, map and video fullscreen',
     geolocation: "the map's locate-me control",

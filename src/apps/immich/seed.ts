@@ -2,6 +2,7 @@
 // a video) by uploading the project's sample media through the Immich API into one album;
 // `--cleanup` deletes exactly what seed uploaded (assets with seed's device id) and the album.
 import { readFileSync } from 'node:fs';
+import { SeedError } from '../profile.js';
 import path from 'node:path';
 import { LAB_ASSETS, mediaFile } from './lab/data.js';
 import { requestTarget, upstreamAgent } from '../../proxy/upstream.js';
@@ -11,7 +12,6 @@ import { registerSecrets } from '../../observe/violation.js';
 export const SEED_ALBUM = 'headerproof samples';
 export const SEED_DEVICE_ID = 'headerproof-seed';
 
-export class SeedError extends Error {}
 
 interface Answer { status: number; body: any }
 
