@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { EXPORT_FORMATS, ExportError, exportPolicy, type ExportFormat } from '../export/export.js';
 import { auditCommand, lintCommand } from './commands.js';
 import { tune, TuneError } from '../tune/tune.js';
+import { describeSink } from '../tune/trusted-types.js';
 import { diffSummaries, renderDiff } from '../report/diff.js';
 import { readSummary } from './commands.js';
 import { startProxy } from '../proxy/proxy.js';
@@ -251,7 +252,8 @@ export function buildProgram(): Command {
     .option('--max-iterations <n>', 'enforce-and-widen rounds at most', '4')
     .option('--browsers <list>', 'observe and prove in these engines: chromium, firefox or chromium,firefox (default: the config\'s, else chromium); the policy is the union of what each needs')
     .option('--no-unsafe-styles', "never propose style-src-elem 'unsafe-inline' for styles no hash can hold; list them instead")
-    .action(async (opts: { app?: string; journeysDir?: string; target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean }) => {
+    .option('--no-trusted-types', 'do not observe Trusted Types, nor propose a report-only Trusted Types policy beside the CSP')
+    .action(async (opts: { app?: string; journeysDir?: string; target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean; trustedTypes?: boolean }) => {
       if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
       const lintApp = appProfile((await resolveSettings(process.cwd(), { ...process.env, ...flagsToEnv({ app: opts.app }) }, { needCredentials: false })).app);
       const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations), lintApp });
@@ -265,6 +267,11 @@ export function buildProgram(): Command {
       for (const w of result.warnings) console.log(`  warning: ${w}`);
       for (const a of result.allowances) console.log(`  allowance: ${a.directive} ${a.source}: ${a.why}\n    cost: ${a.cost}\n    refuse it with --no-unsafe-styles`);
       if (!result.converged) console.log(`What is left:\n${result.unresolved.map((u) => `  - ${u}`).join('\n')}`);
+      const tt = result.trustedTypes;
+      if (tt && 'file' in tt) {
+        console.log(`Trusted Types, report-only first: ${path.relative(process.cwd(), tt.file) || tt.file}${tt.proposal.enforceable ? ' (no sink got a plain string: enforce it once production stays quiet)' : ''}`);
+        for (const s of tt.proposal.sinks) console.log(`  sink with a plain string: ${describeSink(s)}`);
+      }
       console.log(`Tune log: ${path.relative(process.cwd(), path.join(result.workDir, 'tune.md')) || 'tune.md'}`);
       process.exitCode = result.converged ? 0 : 1;
     });

@@ -17,6 +17,7 @@ import { ENGINE_LABEL, engineOfJourney } from '../harness/engines.js';
 import { asViolation } from '../collect/report.js';
 import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
 import { tunedPolicyYaml } from './policy-file.js';
+import { describeSink, isTrustedTypes, proposeTrustedTypes, TRUSTED_TYPES_PROBE, trustedTypesPolicyYaml, trustedTypesSummary, type TrustedTypesProposal } from './trusted-types.js';
 
 export interface TuneOptions {
   /** The app profile and the user's journeys folder (as for run). */
@@ -44,6 +45,8 @@ export interface TuneOptions {
   env?: NodeJS.ProcessEnv;
   /** tune's own folder (default reports/tune-<time>). */
   workDir?: string;
+  /** false: do not observe Trusted Types nor propose a report-only Trusted Types policy (--no-trusted-types). */
+  trustedTypes?: boolean;
 }
 
 /** A loosening tune chose because nothing narrower works, with what it costs. */
@@ -69,11 +72,15 @@ export interface TuneResult {
   engines: string[];
   /** tune's own folder: each round's run and tune.md. */
   workDir: string;
+  /** The report-only Trusted Types policy proposed beside the CSP (its file), or why none was. */
+  trustedTypes?: { file: string; proposal: TrustedTypesProposal } | { skipped: string };
 }
 
 interface Observed {
   summary: Summary;
   violations: ViolationGroup[];
+  /** Trusted Types reports (sinks, policy names): never sources to allow. */
+  trustedTypes: ViolationGroup[];
   inlineBlocks: InlineBlock[];
   failing: { journey: string; error?: string }[];
 }
@@ -94,7 +101,8 @@ async function observe(step: string, workDir: string, name: string, directives: 
   if (!p) throw new TuneError(`${step}: no journey results`);
   return {
     summary,
-    violations: p.journeys.flatMap((j) => j.violations.filter((v) => v.kind === 'csp')),
+    violations: p.journeys.flatMap((j) => j.violations.filter((v) => v.kind === 'csp' && !isTrustedTypes(v))),
+    trustedTypes: p.journeys.flatMap((j) => j.violations.filter((v) => v.kind === 'csp' && isTrustedTypes(v))),
     inlineBlocks: p.journeys.flatMap((j) => j.inlineBlocks ?? []),
     failing: p.journeys.filter((j) => j.candidate === 'failed' || j.candidate === 'interrupted').map((j) => ({ journey: j.journey, error: j.error })),
   };
@@ -149,10 +157,14 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const start = base?.csp?.directives ?? STRICT_START;
   const started = Date.now();
 
-  log(`tune: observing the journeys under a report-only ${base ? `copy of ${options.from}` : `"${serializeCsp(STRICT_START)}"`}${options.browsers ? ` in ${options.browsers}` : ''}`);
+  // Trusted Types is observed in the same report-only round, unless turned off or the starting policy has its own.
+  const ttSkipped = options.trustedTypes === false ? 'turned off (--no-trusted-types)'
+    : start['require-trusted-types-for'] || start['trusted-types'] ? 'the starting policy sets Trusted Types itself' : undefined;
+  const observeStart = ttSkipped ? start : { ...start, ...TRUSTED_TYPES_PROBE };
+  log(`tune: observing the journeys under a report-only ${base ? `copy of ${options.from}` : `"${serializeCsp(STRICT_START)}"`}${ttSkipped ? '' : ", with Trusted Types"}${options.browsers ? ` in ${options.browsers}` : ''}`);
   const production = options.fromReports ? await productionViolations(options.fromReports) : [];
   if (options.fromReports) log(`tune: ${production.length} CSP report groups (${production.reduce((n, v) => n + v.count, 0)} reports) from ${options.fromReports}`);
-  const first = await observe('0-observe', workDir, name, start, true, base, options);
+  const first = await observe('0-observe', workDir, name, observeStart, true, base, options);
   if (first.failing.length) throw new TuneError(`journeys fail even report-only, so nothing they need can be observed; fix the target first:\n${first.failing.map((f) => `  ${f.journey}: ${firstLine(f.error)}`).join('\n')}`);
   const engines = [...new Set(first.summary.policies[0]!.journeys.map((j) => j.browser ?? engineOfJourney(j.journey)))];
   // What production asked for is allowed like what a journey asked for; inline blocks it reports
@@ -262,8 +274,17 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
   const lint = lintPolicy(loadPolicy(file), options.lintApp);
-  writeFileSync(path.join(workDir, 'tune.md'), tuneReport({ file, converged, iterations: iteration, engines, allowances, unresolved, seconds: (Date.now() - started) / 1000, directives }));
-  return { file, directives, converged, iterations: iteration, lint, warnings, allowances, unresolved, engines, workDir, ...(base?.csp ? { diff: diffCsp(base.csp.directives, directives) } : {}) };
+  let trustedTypes: TuneResult['trustedTypes'] = ttSkipped ? { skipped: ttSkipped } : undefined;
+  if (!ttSkipped) {
+    const proposal = proposeTrustedTypes(first.trustedTypes);
+    const ttFile = file.replace(/(\.ya?ml)?$/, '.trusted-types.yaml');
+    const engineNames = engines.map((e) => ENGINE_LABEL[e as keyof typeof ENGINE_LABEL] ?? e).join(' and ');
+    writeFileSync(ttFile, trustedTypesPolicyYaml(`${name}-trusted-types`, proposal, [...trustedTypesSummary(proposal, engineNames), `Target: ${first.summary.target}; journeys: ${journeysSeen.join(', ')}.`]));
+    trustedTypes = { file: ttFile, proposal };
+    log(`tune: Trusted Types, report-only, proposed in ${ttFile}: ${proposal.enforceable ? 'no sink got a plain string in any journey' : `${proposal.sinks.length} sink(s) still get plain strings (listed in the file)`}${proposal.policies.length ? `; the app's policies ${proposal.policies.join(', ')}` : ''}`);
+  }
+  writeFileSync(path.join(workDir, 'tune.md'), tuneReport({ file, converged, iterations: iteration, engines, allowances, unresolved, seconds: (Date.now() - started) / 1000, directives, trustedTypes }));
+  return { file, directives, converged, iterations: iteration, lint, warnings, allowances, unresolved, engines, workDir, ...(trustedTypes ? { trustedTypes } : {}), ...(base?.csp ? { diff: diffCsp(base.csp.directives, directives) } : {}) };
 }
 
 function policyKind(v: ViolationGroup): 'style' | 'script' {
@@ -275,7 +296,7 @@ function firstLine(error: string | undefined): string {
 }
 
 /** tune.md: the outcome in a form to paste into a change request. */
-function tuneReport(r: { file: string; converged: boolean; iterations: number; engines: string[]; allowances: Allowance[]; unresolved: string[]; seconds: number; directives: CspDirectives }): string {
+function tuneReport(r: { file: string; converged: boolean; iterations: number; engines: string[]; allowances: Allowance[]; unresolved: string[]; seconds: number; directives: CspDirectives; trustedTypes?: TuneResult['trustedTypes'] }): string {
   const lines = [
     '# headerproof tune',
     '',
@@ -287,6 +308,13 @@ function tuneReport(r: { file: string; converged: boolean; iterations: number; e
     '```',
   ];
   if (r.allowances.length) lines.push('', '## Allowances (each a loosening nothing narrower could replace)', '', ...r.allowances.map((a) => `- \`${a.directive} ${a.source}\`: ${a.why}.\n  Cost: ${a.cost}. Refuse with \`--no-unsafe-styles\`.`));
-  if (r.unresolved.length) lines.push('', '## What is left', '', ...r.unresolved.map((u) => `- ${u.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`));
+  const md = (u: string) => u.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  if (r.unresolved.length) lines.push('', '## What is left', '', ...r.unresolved.map((u) => `- ${md(u)}`));
+  const tt = r.trustedTypes;
+  if (tt && 'file' in tt) {
+    lines.push('', '## Trusted Types (report-only first)', '', `- Proposed: \`${tt.file}\` — \`${serializeCsp(tt.proposal.directives)}\` as Content-Security-Policy-Report-Only`,
+      tt.proposal.enforceable ? '- No sink got a plain string in any journey: enforce it once production reports stay quiet.'
+        : `- Sinks that still get plain strings (reported now, blocked if enforced):\n${tt.proposal.sinks.map((s) => `  - ${md(describeSink(s))}`).join('\n')}`);
+  } else if (tt) lines.push('', `Trusted Types: not observed (${tt.skipped}).`);
   return lines.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@ import { capturedBlock, cspHash, extractInlineBlocks, mergeBlocks, type InlineBl
 import { allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
 import { describeViolation } from '../../src/tune/tune.js';
 import { tunedPolicyYaml } from '../../src/tune/policy-file.js';
+import { isTrustedTypes, proposeTrustedTypes, trustedTypesPolicyYaml, trustedTypesSummary } from '../../src/tune/trusted-types.js';
 import { parsePolicy } from '../../src/policy/policy.js';
 import type { ViolationGroup } from '../../src/observe/violation.js';
 
@@ -179,4 +180,44 @@ test('what tune lists comes once per distinct line, with its count', async () =>
   const { counted } = await import('../../src/tune/tune.js');
   expect(counted(['a', 'b', 'a', 'a'])).toEqual(['a (×3)', 'b']);
   expect(counted([])).toEqual([]);
+});
+
+test('Trusted Types: the proposal lists the policies the app creates and one finding per sink call site, and is a valid report-only policy', () => {
+  const sink = (sample: string, source: string, journey: string, pageUrl = PAGE) => v('require-trusted-types-for', 'trusted-types-sink', journey, { sample, source, pageUrl });
+  const observed = [
+    // The same inline script on two pages, served by two local copies on different ports: one call site.
+    sink('ServiceWorkerContainer register|/service-worker.js', 'http://127.0.0.1:4001/auth/login:34:66', 'login', 'http://127.0.0.1:4001/auth/login'),
+    sink('ServiceWorkerContainer register|/service-worker.js', 'http://127.0.0.1:4002/map:34:66', 'map', 'http://127.0.0.1:4002/map'),
+    sink('Worker constructor|blob:http://127.0.0.1:4002/1b2c', 'http://127.0.0.1:4002/_app/maplibre.js:46:22881', 'map', 'http://127.0.0.1:4002/map'),
+    sink('Worker constructor|blob:http://127.0.0.1:4003/9f8e', 'http://127.0.0.1:4003/_app/maplibre.js:46:22881', 'map@firefox', 'http://127.0.0.1:4003/map'),
+    // A third party's script keeps its origin; a page string with a newline stays on its line.
+    sink('Element innerHTML|<b>hi</b>\n# evil: yes', 'https://cdn.example.net/widget.js:1:10', 'timeline'),
+    v('trusted-types', 'trusted-types-policy', 'timeline', { sample: 'dompurify' }),
+    v('trusted-types', 'trusted-types-policy', 'map', { sample: 'dompurify' }),
+    v('trusted-types', 'trusted-types-policy', 'map', { sample: 'lit-html' }),
+    v('trusted-types', 'trusted-types-policy', 'map', { sample: "bad name'; script-src *" }),
+  ];
+  const p = proposeTrustedTypes(observed);
+  expect(p.policies).toEqual(['dompurify', 'lit-html']); // a name no header could carry is left out
+  expect(p.directives).toEqual({ 'require-trusted-types-for': ["'script'"], 'trusted-types': ['dompurify', 'lit-html'] });
+  expect(p.enforceable).toBe(false);
+  expect(p.sinks.map((s) => [s.sink, s.source, s.journeys])).toEqual([
+    ['ServiceWorkerContainer register', '/auth/login:34:66', ['login', 'map']],
+    ['Worker constructor', '/_app/maplibre.js:46:22881', ['map', 'map@firefox']],
+    ['Element innerHTML', 'https://cdn.example.net/widget.js:1:10', ['timeline']],
+  ]);
+  const text = trustedTypesPolicyYaml('tuned-trusted-types', p, trustedTypesSummary(p, 'Chromium and Firefox'));
+  const policy = parsePolicy(text, 'tuned-trusted-types.yaml');
+  expect(policy.csp).toEqual({ reportOnly: true, directives: p.directives });
+  expect(policy.set).toEqual({});
+  expect(text).not.toMatch(/^# evil/m);
+  expect(text).toContain("Element innerHTML from https://cdn.example.net/widget.js:1:10 (\"<b>hi</b> # evil: yes\"); timeline");
+  expect(trustedTypesSummary(p, 'Chromium').join('\n')).toContain('3 sink(s) got a plain string');
+
+  // Nothing reported: no policy, no sink — enforceable once production stays quiet.
+  const quiet = proposeTrustedTypes([v('script-src-elem', 'https://cdn.example.net')]);
+  expect(quiet).toMatchObject({ policies: [], sinks: [], enforceable: true, directives: { 'trusted-types': ["'none'"] } });
+  expect(trustedTypesSummary(quiet, 'Chromium').join('\n')).toMatch(/No sink got a plain string.*reportOnly: false/);
+  expect(isTrustedTypes(observed[0]!)).toBe(true);
+  expect(isTrustedTypes(v('script-src-elem', 'inline'))).toBe(false);
 });
