@@ -18,12 +18,12 @@ test(`every shipped policy is safe on the journeys that differ in the lab as Imm
   const r = await runCli(['run', '--out', out, '--workers', '2', '--journeys', DIFFERING.join(',')], { HEADERPROOF_LAB_VERSION: SHAPES[0]!.name });
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
   const names = defaultPolicyFiles().map((f) => path.basename(f, '.yaml')).sort();
-  expect(names).toEqual(['bundle-a', 'bundle-b', 'bundle-c', 'bundle-d', 'bundle-e', 'immich-recommended']);
+  expect(names).toEqual(['bundle-a', 'bundle-b', 'bundle-c', 'bundle-d', 'bundle-e', 'bundle-f', 'immich-recommended']);
   expect(summary.app).toEqual({ app: 'immich', title: 'Immich', version: versionString(SHAPES[0]!.lab.version), shape: SHAPES[0]!.name, supported: true });
   expect(summary.baseline.map((b) => `${b.journey}: ${b.status}`)).toEqual(DIFFERING.map((j) => `${j}: passed`));
   for (const p of summary.policies) expect(`${p.policy.name}: ${p.verdict} (${p.reasons.join(' | ')})`).toBe(`${p.policy.name}: safe (all journeys pass and the policy caused no violations)`);
   expect(summary.policies.map((p) => p.policy.name).sort()).toEqual(names);
-  // All six are restrictions whose single-valued headers agree: one shared enforced pass proved them.
+  // All seven are restrictions whose single-valued headers agree: one shared enforced pass proved them.
   for (const p of summary.policies) expect(p.sharedWith?.sort(), p.policy.name).toEqual(names.filter((n) => n !== p.policy.name));
   expect(r.code).toBe(0);
 });

@@ -23,7 +23,7 @@ test('the bare lab has the findings of the operators\' ZAP scan; exit 1', async 
   expect(r.stdout).not.toMatch(/labtoken/); // the session token never appears
 });
 
-for (const name of ['bundle-a', 'bundle-b', 'bundle-c', 'bundle-d', 'bundle-e', 'immich-recommended']) {
+for (const name of ['bundle-a', 'bundle-b', 'bundle-c', 'bundle-d', 'bundle-e', 'bundle-f', 'immich-recommended']) {
   test(`behind the proxy with ${name}: no drift from ${name}`, async () => {
     const proxy = await startProxy({ target: lab.url, policy: loadPolicy(`policies/${name}.yaml`) });
     try {

@@ -1,7 +1,8 @@
 // 2026's headers through the real CLI, proxy and browsers against the lab (issue 38): Integrity-Policy
 // blocks the app's scripts, which carry no `integrity` (as Immich's do not), so enforced it breaks the
 // login in both engines and names Integrity-Policy; its report-only twin would break; a header
-// headerproof does not model is served as written, with a warning, not refused.
+// headerproof does not model is served as written, with a warning, not refused; Document-Isolation-Policy
+// is safe for the login in Chromium and said to be unenforced in Firefox.
 import { test, expect } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ test('Integrity-Policy breaks an app whose scripts carry no integrity, in Chromi
     writePolicy(dir, 'integrity', { set: { 'Integrity-Policy': 'blocked-destinations=(script)' } }),
     writePolicy(dir, 'integrity-ro', { set: { 'Integrity-Policy-Report-Only': 'blocked-destinations=(script)' } }),
     writePolicy(dir, 'unmodelled', { set: { 'X-Headerproof-Probe': 'on' } }),
+    // Per-document isolation (Chromium only): the login needs nothing from another origin.
+    writePolicy(dir, 'dip', { set: { 'Document-Isolation-Policy': 'isolate-and-credentialless' } }),
   ];
   const check = await runCli(['check', ...files]);
   expect(check.code, check.stderr).toBe(0);
@@ -37,6 +40,8 @@ test('Integrity-Policy breaks an app whose scripts carry no integrity, in Chromi
   expect(p('integrity-ro').warnings.join('\n')).toContain('names no endpoints: Firefox then reports nothing');
   expect(p('unmodelled').verdict).toBe('safe');
   expect(p('unmodelled').warnings.join('\n')).toContain('X-Headerproof-Probe is not a header headerproof models');
+  expect(p('dip').verdict, p('dip').reasons.join('; ')).toBe('safe');
+  expect(p('dip').reasons.join('\n')).toMatch(/Firefox [\d.]+ does not enforce Document-Isolation-Policy: its journeys there prove nothing about it/);
   const html = readFileSync(path.join(out, 'index.html'), 'utf8');
   expect(html).toContain('integrity-policy');
   expect(html).toContain('integrity=');

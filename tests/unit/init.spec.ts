@@ -13,7 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 test('init plans the config, the bundles, the example journey and both CI recipes with the app\'s secrets', () => {
   const immich = initPlan('immich');
-  expect(immich.map((f) => f.path)).toEqual(['headerproof.config.ts', 'policies/bundle-a.yaml', 'policies/bundle-b.yaml', 'policies/bundle-c.yaml', 'policies/bundle-d.yaml', 'policies/bundle-e.yaml', 'policies/immich-recommended.yaml', 'journeys/newest-photo.spec.ts', '.github/workflows/headerproof.yml', '.gitlab/headerproof.gitlab-ci.yml']);
+  expect(immich.map((f) => f.path)).toEqual(['headerproof.config.ts', 'policies/bundle-a.yaml', 'policies/bundle-b.yaml', 'policies/bundle-c.yaml', 'policies/bundle-d.yaml', 'policies/bundle-e.yaml', 'policies/bundle-f.yaml', 'policies/immich-recommended.yaml', 'journeys/newest-photo.spec.ts', '.github/workflows/headerproof.yml', '.gitlab/headerproof.gitlab-ci.yml']);
   const config = immich[0]!.content;
   expect(config).toContain("app: 'immich'");
   expect(config).toContain("    'policies/immich-recommended.yaml',");
