@@ -131,7 +131,8 @@ export default class HeaderproofReporter implements Reporter {
       console.log(`\nheaderproof: shard ${this.shard.current}/${this.shard.total} holds part of the matrix, so no verdicts here. Run shards with --reporter=blob, then: npx playwright merge-reports --config playwright.config.ts <folder of all blob reports>\n`);
       return;
     }
-    const load = summarizeLoad(this.load);
+    // Without a target URL, each worker started its own local copy: the counts are over all of them.
+    const load = summarizeLoad(this.load, undefined, Boolean(this.plan && !this.plan.settings.url));
     const summary = buildSummary([...this.records.values()], { startedAt: this.startedAt, durationMs: Date.now() - this.startedAt.getTime(), load });
     const files = writeReports(this.outDir, summary);
     // The records behind the verdicts, for the CLI's re-runs of an unclean shared pass (src/run/run.ts).

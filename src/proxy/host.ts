@@ -247,9 +247,14 @@ export interface RunLoad {
   heldBackMs: number;
   /** How long the load was spread over (first to last request), in seconds. */
   seconds: number;
+  /**
+   * The run started its own local copies of the app (one per worker), not one shared host: the
+   * counts are over them all, and a limit the app announces holds for each copy, not for their sum.
+   */
+  localCopies?: boolean;
 }
 
-export function summarizeLoad(slices: (HostLoadSlice | undefined)[], announcedLimit?: string): RunLoad {
+export function summarizeLoad(slices: (HostLoadSlice | undefined)[], announcedLimit?: string, localCopies = false): RunLoad {
   const all = mergeLoad(slices);
   const limit = announcedLimit ?? all.limit ?? all.throttled.find((t) => t.limit)?.limit;
   const first = all.perSecond[0]?.[0];
@@ -263,6 +268,7 @@ export function summarizeLoad(slices: (HostLoadSlice | undefined)[], announcedLi
     throttledCount: all.throttled.length,
     heldBackMs: all.waitedMs,
     seconds: first === undefined ? 0 : last! - first + 1,
+    ...(localCopies ? { localCopies } : {}),
   };
 }
 
@@ -279,13 +285,16 @@ export function addLoad(a: RunLoad | undefined, b: RunLoad | undefined): RunLoad
     throttledCount: a.throttledCount + b.throttledCount,
     heldBackMs: a.heldBackMs + b.heldBackMs,
     seconds: a.seconds + b.seconds,
+    ...(a.localCopies || b.localCopies ? { localCopies: true } : {}),
   };
 }
 
 /** One line for people: "1,234 requests to the target (peak 310 a minute; 2,345 more served from the asset cache), no pushback". */
 export function describeLoad(load: RunLoad): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const parts = [`${n(load.requests)} requests to the target in ${n(load.seconds)} s (peak ${n(load.peakPerMinute)} a minute${load.announcedLimit ? `; its announced limit ${load.announcedLimit}` : ''})`];
+  const parts = [load.localCopies
+    ? `${n(load.requests)} requests to the local copies of the app the run started (one per worker, each its own host) in ${n(load.seconds)} s (peak ${n(load.peakPerMinute)} a minute over them all${load.announcedLimit ? `; the limit each copy announced: ${load.announcedLimit}` : ''})`
+    : `${n(load.requests)} requests to the target in ${n(load.seconds)} s (peak ${n(load.peakPerMinute)} a minute${load.announcedLimit ? `; its announced limit ${load.announcedLimit}` : ''})`];
   if (load.cached) parts.push(`${n(load.cached)} more answered from headerproof's asset cache`);
   parts.push(load.throttledCount ? `the target pushed back ${n(load.throttledCount)} time(s) (HTTP ${[...new Set(load.throttled.map((t) => t.status))].join('/')})` : 'no pushback (no 429/503)');
   if (load.heldBackMs >= 1000) parts.push(`requests held back ${Math.round(load.heldBackMs / 1000)} s in all to stay inside its limit`);

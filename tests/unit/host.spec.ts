@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { reportsOnly } from '../../src/policy/reports-only.js';
 import { mergeRanAlone, pacedBaselineFailures, pacedFailures, type JourneyRecord } from '../../src/report/summary.js';
-import { addLoad, HostLoad, peakPerMinute, rateLimitOf, retryAfterSeconds, summarizeLoad, throttleOf, type HostLoadSlice } from '../../src/proxy/host.js';
+import { addLoad, describeLoad, HostLoad, peakPerMinute, rateLimitOf, retryAfterSeconds, summarizeLoad, throttleOf, type HostLoadSlice } from '../../src/proxy/host.js';
 import { cacheable, hashedName } from '../../src/proxy/asset-cache.js';
 import { decideVerdict, exitCodeFor } from '../../src/verdict/verdict.js';
 import { adviseBaseline } from '../../src/verdict/advice.js';
@@ -44,6 +44,15 @@ test('peak per minute is the busiest 60-second window, across slices', () => {
   const load = summarizeLoad([a, b]);
   expect(load).toMatchObject({ requests: 220, cached: 10, peakPerMinute: 180, announcedLimit: '500;w=60', throttledCount: 1, heldBackMs: 1500, seconds: 101 });
   expect(addLoad(load, { ...load, peakPerMinute: 300 })).toMatchObject({ requests: 440, peakPerMinute: 300, throttledCount: 2 });
+});
+
+test('the load line says whether it went to one host or to the local copies the run started (whose limit is per copy)', () => {
+  const a: HostLoadSlice = { requests: 810, cached: 0, perSecond: [[1000, 810]], throttled: [], waitedMs: 0, limit: '500;w=60' };
+  expect(describeLoad(summarizeLoad([a]))).toMatch(/^810 requests to the target in 1 s \(peak 810 a minute; its announced limit 500;w=60\)/);
+  const local = summarizeLoad([a], undefined, true);
+  expect(local.localCopies).toBe(true);
+  expect(describeLoad(local)).toMatch(/^810 requests to the local copies of the app the run started \(one per worker, each its own host\) in 1 s \(peak 810 a minute over them all; the limit each copy announced: 500;w=60\)/);
+  expect(addLoad(summarizeLoad([a]), local)?.localCopies).toBe(true);
 });
 
 test('the proxy keeps its share of an announced limit: the request past it waits for the window', async () => {
