@@ -16,7 +16,7 @@ import { BASELINE_POLICY_FILE, loadPolicies, defaultPolicyFiles } from '../polic
 import { buildSummary } from '../verdict/summary.js';
 import { describeSignIns } from '../report/sign-in.js';
 import { defaultRunDir, mergeRanAlone, mergeSplit, pacedBaselineFailures, pacedFailures, writeRecords, writeReports } from '../report/summary.js';
-import { ownSecurityHeaders, splitShared } from '../proxy/share.js';
+import { ownSecurityHeaders, planShares, splitShared } from '../proxy/share.js';
 import { blameRun } from '../blame/blame.js';
 import { browserMachineFromEnv, handOffEnv, HAND_OFF_VARS, localCopyFromEnv, makeRunPlan, parseBrowserHost, planKnobsFromEnv, RunPlanError, writeRunPlan } from '../config/run-plan.js';
 import { EngineListError, FIREFOX_SUFFIX, parseEngines, type Engine } from '../harness/engines.js';
@@ -25,6 +25,7 @@ import type { RanAloneWhy, Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
+import type { AppProfile, LocalCopyShape } from '../apps/profile.js';
 import { fixturesProblem, journeyPlan, JourneysDirError } from '../harness/journeys.js';
 import { exitCodeFor, FAIL_ON, type FailOn } from '../verdict/verdict.js';
 import { addLoad, describeLoad, type RunLoad } from '../proxy/host.js';
@@ -104,6 +105,24 @@ export interface RunOptions {
 /** The journeys of the app (or of the user's folder) a run would have. */
 export function availableJourneys(settings: Pick<TargetSettings, 'app' | 'journeysDir'> = { app: DEFAULT_APP }): string[] {
   return journeyPlan(appProfile(settings.app), settings.journeysDir).names;
+}
+
+/**
+ * The headers a local copy of the app sends on its front page: one copy started, asked once and
+ * stopped, before the run's workers start their own. Undefined when it cannot start here (the run's
+ * own start then says why).
+ */
+export async function localCopyHeaders(app: AppProfile, shape: LocalCopyShape, settings: TargetSettings): Promise<IncomingHttpHeaders | undefined> {
+  if (!app.launch) return undefined;
+  let copy: Awaited<ReturnType<NonNullable<AppProfile['launch']>>> | undefined;
+  try {
+    copy = await app.launch(shape);
+    return await checkReachable({ ...settings, url: copy.url });
+  } catch {
+    return undefined;
+  } finally {
+    await copy?.close().catch(() => {});
+  }
 }
 
 /** One request to the target (through the same connection rules as the proxy) before starting browsers. */
@@ -240,8 +259,12 @@ async function runIn(options: RunOptions): Promise<number> {
   }
   const policyFiles = (options.policy?.length ? options.policy.map((f) => path.resolve(f)) : settings.policies ?? defaultPolicies());
   const loaded = loadPolicies(policyFiles); // PolicyError → exit 2 before anything starts
-  // The target's own security headers: a candidate that replaces one does not share a pass (src/proxy/share.ts).
-  const upstream = settings.url ? await checkReachable(settings) : undefined;
+  // The target's own security headers: a candidate that replaces one does not share a pass
+  // (src/proxy/share.ts). Without a target, a local copy is started and asked once for them — only
+  // when some candidates could share a pass, so a run that shares nothing starts nothing extra.
+  const upstream = settings.url ? await checkReachable(settings)
+    : options.share !== false && !options.shareGroups && planShares(loaded, true).groups.length
+      ? await localCopyHeaders(appProfile(settings.app), localCopyFromEnv(targetEnv) ?? {}, settings) : undefined;
   const ownHeaders = upstream ? ownSecurityHeaders(upstream) : undefined;
   if (options.preserveOrigin && options.browserHost) throw new UsageError('--preserve-origin and --browser-host exclude each other: the browser uses the target\'s own name');
   const journeys = options.journeys?.split(',').map((j) => j.trim()).filter(Boolean) ?? settings.journeys ?? [];

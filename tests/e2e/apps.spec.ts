@@ -1,7 +1,7 @@
 // Apps beyond Immich through the real CLI: your own journeys from a folder outside tests/ (through
 // the CLI and through `npx playwright test`), a generic profile written only as config against the
-// real Node-RED (the same verdict as the shipped profile for a policy that breaks it), and what an
-// app without something says instead of failing.
+// real Node-RED (the same verdict as the shipped profile for a policy that breaks it), a local copy's
+// own headers read before a run (the real Actual), and what an app without something says instead of failing.
 import { test, expect } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,11 @@ import { allText, runCli, runPlaywright, writePolicy } from './helpers.js';
 import { NGINX, startNginxSites } from '../support/edges.js';
 import { installedBin, spawnApp, type Spawned } from '../../src/apps/launch.js';
 import { nodeRed } from '../../src/apps/node-red/profile.js';
+import { actual } from '../../src/apps/actual/profile.js';
+import { immich } from '../../src/apps/immich/profile.js';
+import { localCopyHeaders } from '../../src/run/run.js';
+import { ownSecurityHeaders, planShares } from '../../src/proxy/share.js';
+import { defaultPolicyFiles, loadPolicies } from '../../src/policy/files.js';
 import type { LaunchedApp } from '../../src/apps/profile.js';
 import type { Summary } from '../../src/report/model.js';
 
@@ -38,6 +43,21 @@ test('your own journeys in a folder outside tests/ run through the CLI and throu
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/bad\.app\.yaml: invalid app config\n {2}- pages\.0\.expect: say what "working" means/);
   expect(bad.stderr).not.toMatch(/\n\s+at \S+ \(/);
+});
+
+test('before a run without a target, a local copy is asked for its own headers: Actual\'s COEP keeps bundle F out of the shared pass', async () => {
+  // The real Actual 25.6.0, started as its users start it: it sends COOP same-origin and COEP
+  // require-corp itself, which bundle F's COEP credentialless replaces (alone it changes the app's
+  // view; in a shared pass the members that keep it would keep it for everyone).
+  const headers = await localCopyHeaders(actual, {}, { app: 'actual', verifyTls: true, preserveOrigin: false });
+  expect(headers?.['cross-origin-embedder-policy']).toBe('require-corp');
+  const shipped = loadPolicies(defaultPolicyFiles());
+  const plan = planShares(shipped, true, ownSecurityHeaders(headers!));
+  expect(plan.alone.map((p) => p.name)).toContain('bundle-f');
+  expect(plan.groups.flat().map((p) => p.name)).not.toContain('bundle-f');
+  expect(plan.groups.flat().map((p) => p.name)).toContain('bundle-a');
+  // Without them (the lab sends none of these) every shipped policy may share.
+  expect(planShares(shipped, true, ownSecurityHeaders((await localCopyHeaders(immich, {}, { app: 'immich', verifyTls: true, preserveOrigin: false }))!)).alone).toEqual([]);
 });
 
 test('seed says what does not apply to an app instead of failing', async () => {
