@@ -172,7 +172,7 @@ test('a candidate that replaces a header the target sends itself does not share 
   const plan = planShares([coop, same, xfo, ownCsp], true, upstream);
   expect(plan.groups.map((g) => g.map((m) => m.name))).toEqual([['coop-same', 'xfo']]);
   expect(plan.alone.map((m) => m.name)).toEqual(['coop-unsafe', 'own-csp']);
-  // Without the target's headers (a copy started per worker) the old plan stands; the proxy then flags the pass.
+  // Without the target's headers (not read: --no-share, or a copy that could not start) the old plan stands; the proxy then flags the pass.
   expect(planShares([coop, same, xfo], true).groups.map((g) => g.map((m) => m.name))).toEqual([['coop-unsafe', 'xfo']]);
 });
 
