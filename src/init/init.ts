@@ -22,7 +22,7 @@ export interface PlannedFile { path: string; content: string; why: string }
 export function initPlan(app = DEFAULT_APP, shards = 1): PlannedFile[] {
   if (!Number.isInteger(shards) || shards < 1 || shards > 20) throw new InitError(`--shards: a number from 1 to 20 (how many runners share the journeys; 1: one runner, with blame and re-runs)`);
   if (!INIT_APPS.includes(app)) throw new InitError(`--app: "${app}" is not an app init knows; use one of ${INIT_APPS.join(', ')} (for any other web app, write an app config file: see docs/apps.md, "Any web app")`);
-  // The rollout bundles (A–E) fit any app; a policy made for one app (immich-recommended) only that app.
+  // The rollout bundles (A–F) fit any app; a policy made for one app (immich-recommended) only that app.
   const shipped = readdirSync(SHIPPED_POLICIES).filter((f) => /\.ya?ml$/.test(f) && !/^baseline\./.test(f))
     .filter((f) => !INIT_APPS.some((other) => other !== app && f.startsWith(`${other}-`))).sort();
   const policies = shipped.map((f) => ({ path: `policies/${f}`, content: readFileSync(path.join(SHIPPED_POLICIES, f), 'utf8'), why: 'a rollout bundle to edit' }));
