@@ -106,6 +106,9 @@ test('bundle E with --report-uri: Chromium\'s reports reach collect through ngin
 for (const edgeKind of EDGES) {
   test(`${edgeKind.name} serving an export with --report-uri forwards reports to collect without the user's cookies`, async ({}, testInfo) => {
     expect(edgeKind.binary, `${edgeKind.name} is needed: ${edgeKind.install}`).toBeTruthy();
+    // Two CLI processes (export, collect) and an edge start here: ~15 s alone, but once over the
+    // default 60 s in CI on a loaded 2-core machine (2026-12-06), beside two browser suites.
+    test.setTimeout(180_000);
     const upstream = await startLab();
     const [edgePort, collectorPort] = [await freePort(), await freePort()];
     const origin = `http://127.0.0.1:${edgePort}`;
