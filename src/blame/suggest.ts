@@ -1,7 +1,7 @@
 // A suggested fix for each violation group: the smallest change to the policy that would allow it,
 // and what that change costs in security, in one line. Pure.
 import { effectiveSources, type CspDirectives } from '../policy/csp.js';
-import type { ViolationGroup } from '../observe/violation.js';
+import { trustedTypesSample, type ViolationGroup } from '../observe/violation.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import { neededSources, widen } from '../tune/synthesize.js';
 
@@ -64,16 +64,15 @@ export function disablesUnsafeInline(directive: string, sources: string[], inlin
  * the fix is the app's (a Trusted Types policy) or dropping the requirement.
  */
 function trustedTypesFix(v: ViolationGroup, directives: CspDirectives): { fix: string; cost: string } {
-  const [sink, ...rest] = v.sample.split('|');
+  const { sink, value } = trustedTypesSample(v.sample);
   const where = v.source ? ` called from ${v.source}` : '';
   if (v.blockedUrl === 'trusted-types-policy') {
-    const name = (sink ?? '').trim() || 'the policy';
+    const name = sink || 'the policy';
     const listed = (directives['trusted-types'] ?? []).filter((n) => n !== "'none'");
     return { fix: `trusted-types ${[...listed, name].join(' ')} — the app creates a Trusted Types policy named "${name}"${where}; listing it lets the app create it`, cost: `low: only the policies listed may be created, and each still decides what it passes` };
   }
-  const value = rest.join('|').trim();
   return {
-    fix: `keep require-trusted-types-for 'script' report-only (or drop it): the Trusted Types sink ${sink?.trim() || '(unnamed)'}${where} gets a plain string${value ? ` (${value.length > 60 ? `${value.slice(0, 60)}…` : value})` : ''}. Enforce it only once the app passes a trusted value there: a Trusted Types policy (trustedTypes.createPolicy) that vets it, named in trusted-types`,
+    fix: `keep require-trusted-types-for 'script' report-only (or drop it): the Trusted Types sink ${sink || '(unnamed)'}${where} gets a plain string${value ? ` (${value.length > 60 ? `${value.slice(0, 60)}…` : value})` : ''}. Enforce it only once the app passes a trusted value there: a Trusted Types policy (trustedTypes.createPolicy) that vets it, named in trusted-types`,
     cost: 'medium while dropped: DOM sinks take plain strings again (no Trusted Types check against DOM XSS); none while report-only',
   };
 }

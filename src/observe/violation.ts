@@ -65,6 +65,15 @@ export function normalizeBlocked(blocked: string, pageUrl = ''): string {
   }
 }
 
+/**
+ * A Trusted Types report's sample as browsers write it: "<sink>|<start of the value>" for a sink
+ * given a plain string ("Worker constructor|blob:…"), the policy's name for a policy created.
+ */
+export function trustedTypesSample(sample: string): { sink: string; value: string } {
+  const [sink, ...rest] = sample.split('|');
+  return { sink: (sink ?? '').trim(), value: rest.join('|').trim() };
+}
+
 /** Inline code and eval have no URL: their location tells two blocked scripts apart. */
 // Blocked targets that say what, not where: a group per place in the code (an inline script, an
 // eval, a Trusted Types sink — each sink call is its own finding, with its own fix).

@@ -25,7 +25,7 @@ import type { RanAloneWhy, Summary } from '../report/model.js';
 import { flagsToEnv, resolveSettings, upstreamOf, type TargetSettings } from '../config/config.js';
 import { requestTarget, upstreamAgent } from '../proxy/upstream.js';
 import { appProfile, AppError, SHIPPED_APPS } from '../apps/index.js';
-import type { AppProfile, LocalCopyShape } from '../apps/profile.js';
+import type { AppProfile, LaunchedApp, LocalCopyShape } from '../apps/profile.js';
 import { fixturesProblem, journeyPlan, JourneysDirError } from '../harness/journeys.js';
 import { exitCodeFor, FAIL_ON, type FailOn } from '../verdict/verdict.js';
 import { addLoad, describeLoad, type RunLoad } from '../proxy/host.js';
@@ -114,7 +114,7 @@ export function availableJourneys(settings: Pick<TargetSettings, 'app' | 'journe
  */
 export async function localCopyHeaders(app: AppProfile, shape: LocalCopyShape, settings: TargetSettings): Promise<IncomingHttpHeaders | undefined> {
   if (!app.launch) return undefined;
-  let copy: Awaited<ReturnType<NonNullable<AppProfile['launch']>>> | undefined;
+  let copy: LaunchedApp | undefined;
   try {
     copy = await app.launch(shape);
     return await checkReachable({ ...settings, url: copy.url });

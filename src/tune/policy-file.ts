@@ -12,6 +12,8 @@ export function tunedPolicyYaml(options: {
   notes: SourceNote[];
   header: string[];
   base?: Policy;
+  /** A report-only CSP (tune's Trusted Types proposal); default enforced. */
+  reportOnly?: boolean;
 }): string {
   const q = (s: string) => JSON.stringify(s);
   const note = (directive: string, source: string) => {
@@ -24,7 +26,8 @@ export function tunedPolicyYaml(options: {
     return `  # ${n.note ? `${n.note}; ` : ''}${why.join('; ')}`;
   };
   const lines = [
-    ...options.header.map((h) => `# ${h}`),
+    // Page strings (a sample, a script's URL) stay inside their comment line.
+    ...options.header.map((h) => `# ${h.replace(/[\r\n\u2028\u2029]+/g, ' ')}`),
     `name: ${options.name}`,
     `description: ${q(options.description)}`,
   ];
@@ -34,7 +37,7 @@ export function tunedPolicyYaml(options: {
   }
   if (base?.remove.length) lines.push('remove:', ...base.remove.map((r) => `  - ${r}`));
   if (base?.paths) lines.push('paths:', ...base.paths.map((p) => `  - ${q(p)}`));
-  lines.push('csp:', '  reportOnly: false', '  directives:');
+  lines.push('csp:', `  reportOnly: ${options.reportOnly === true}`, '  directives:');
   for (const [directive, sources] of Object.entries(options.directives)) {
     if (!sources.length) {
       lines.push(`    ${directive}: []`);

@@ -4,8 +4,8 @@
 // Trusted Types policy of its own — the app's policy names listed, the sinks still taking plain
 // strings named — to deploy before enforcing. Pure: tune.ts feeds it the observed violations.
 import type { CspDirectives } from '../policy/csp.js';
-import { parsePolicy } from '../policy/policy.js';
-import type { ViolationGroup } from '../observe/violation.js';
+import { tunedPolicyYaml } from './policy-file.js';
+import { trustedTypesSample, type ViolationGroup } from '../observe/violation.js';
 
 /** Added to tune's report-only observation: every sink and every policy creation is reported. */
 export const TRUSTED_TYPES_PROBE: CspDirectives = { 'require-trusted-types-for': ["'script'"], 'trusted-types': ["'none'"] };
@@ -39,19 +39,18 @@ export interface TrustedTypesProposal {
 /** What the observation shows Trusted Types needs, from the Trusted Types reports of the report-only round. */
 export function proposeTrustedTypes(violations: ViolationGroup[]): TrustedTypesProposal {
   const policies = [...new Set(violations.filter((v) => v.blockedUrl === 'trusted-types-policy')
-    .map((v) => (v.sample.split('|')[0] ?? '').trim())
+    .map((v) => trustedTypesSample(v.sample).sink)
     // A name is a CSP token: one the header could not carry is left to the report.
     .filter((n) => /^[A-Za-z0-9\-#=_/@.%]+$/.test(n)))].sort();
   const sinks = new Map<string, SinkUse>();
   for (const v of violations.filter((x) => x.blockedUrl === 'trusted-types-sink')) {
-    const [sink, ...rest] = v.sample.split('|');
-    const value = rest.join('|').trim();
+    const { sink, value } = trustedTypesSample(v.sample);
     const source = withoutOrigin(v.source, v.pageUrl);
     // One finding per call site: a script file's line, or a page's inline script at its line (the same
     // inline script on every page is one), whatever local copy or port served it.
     const site = /\.m?js(?::\d+){0,2}$/.test(source) ? source : `${/(:\d+:\d+)$/.exec(source)?.[1] ?? source}\u0000${value.replace(/^blob:.*/, 'blob:')}`;
-    const key = `${(sink ?? '').trim()}\u0000${site}`;
-    const use = sinks.get(key) ?? { sink: (sink ?? '').trim() || '(unnamed sink)', source, value, journeys: [] };
+    const key = `${sink}\u0000${site}`;
+    const use = sinks.get(key) ?? { sink: sink || '(unnamed sink)', source, value, journeys: [] };
     if (!use.journeys.includes(v.journey)) use.journeys.push(v.journey);
     sinks.set(key, use);
   }
@@ -84,23 +83,17 @@ export function describeSink(s: SinkUse): string {
 
 /**
  * The proposal as a report-only policy file a person can review and deploy beside the tuned CSP
- * (a second, report-only header), parsed back through the normal loader before it is kept.
+ * (a second, report-only header), written and checked as the tuned policy is.
  */
 export function trustedTypesPolicyYaml(name: string, p: TrustedTypesProposal, header: string[]): string {
-  const q = (s: string) => JSON.stringify(s);
-  const lines = [
-    // Page strings (a sink's value, a script's URL) stay inside their comment line.
-    ...header.map((h) => `# ${h.replace(/[\r\n\u2028\u2029]+/g, ' ')}`),
-    `name: ${name}`,
-    `description: ${q('Trusted Types, report-only, proposed by headerproof tune from what the journeys did: deploy beside the tuned CSP; enforce only when nothing is reported')}`,
-    'csp:',
-    '  reportOnly: true',
-    '  directives:',
-    ...Object.entries(p.directives).flatMap(([d, sources]) => [`    ${d}:`, ...sources.map((s) => `      - ${q(s)}`)]),
-  ];
-  const text = lines.join('\n') + '\n';
-  parsePolicy(text, `${name}.yaml`);
-  return text;
+  return tunedPolicyYaml({
+    name,
+    description: 'Trusted Types, report-only, proposed by headerproof tune from what the journeys did: deploy beside the tuned CSP; enforce only when nothing is reported',
+    directives: p.directives,
+    notes: [],
+    header,
+    reportOnly: true,
+  });
 }
 
 /** The header lines of the proposal's file, and what tune says of it. */
