@@ -46,9 +46,11 @@ export function proposeTrustedTypes(violations: ViolationGroup[]): TrustedTypesP
   for (const v of violations.filter((x) => x.blockedUrl === 'trusted-types-sink')) {
     const { sink, value } = trustedTypesSample(v.sample);
     const source = withoutOrigin(v.source, v.pageUrl);
-    // One finding per call site: a script file's line, or a page's inline script at its line (the same
-    // inline script on every page is one), whatever local copy or port served it.
-    const site = /\.m?js(?::\d+){0,2}$/.test(source) ? source : `${/(:\d+:\d+)$/.exec(source)?.[1] ?? source}\u0000${value.replace(/^blob:.*/, 'blob:')}`;
+    // One finding per call site and value: a script file's line (the engines count columns apart), or
+    // a page's inline script at its line (the same inline script on every page is one), whatever local
+    // copy or port served it.
+    const line = source.replace(/:\d+$/, '');
+    const site = `${/\.m?js(?::\d+)?$/.test(line) ? line : (/(:\d+)$/.exec(line)?.[1] ?? line)}\u0000${value.replace(/^blob:.*/, 'blob:')}`;
     const key = `${sink}\u0000${site}`;
     const use = sinks.get(key) ?? { sink: sink || '(unnamed sink)', source, value, journeys: [] };
     if (!use.journeys.includes(v.journey)) use.journeys.push(v.journey);
