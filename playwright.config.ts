@@ -2,6 +2,7 @@
 // "baseline" plus one project per policy. What to run comes from the run plan (src/config/run-plan.ts):
 // `headerproof run` hands one over; a plain `npx playwright test` resolves it here, once, from
 // headerproof.config.* and the environment (HEADERPROOF_POLICIES, default: every file in policies/).
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Project } from '@playwright/test';
 import { chromiumLaunchOptions, firefoxLaunchOptions, firefoxProblem } from './src/harness/browser.js';
 import { DEFAULT_ENGINES, FIREFOX_SUFFIX, type Engine } from './src/harness/engines.js';
@@ -123,7 +124,13 @@ const runDir = runPlan.outDir;
 // This file runs as TypeScript in a clone and compiled (dist/playwright.config.js) in the package.
 const own = (file: string) => (import.meta.url.endsWith('.ts') ? file : file.replace(/\.ts$/, '.js'));
 
+// Your own journeys import `headerproof/fixtures`. Run from this clone, that name resolves through
+// the clone's own path mapping for journeys in any folder (Playwright's one `tsconfig` for every
+// imported file); an installed package resolves it as a dependency of the user's project.
+const journeysTsconfig = runPlan.settings.journeysDir && import.meta.url.endsWith('.ts') ? { tsconfig: fileURLToPath(new URL('./tsconfig.journeys.json', import.meta.url)) } : {};
+
 export default defineConfig({
+  ...journeysTsconfig,
   outputDir: runDir ? `${runDir}/test-results` : 'test-results',
   timeout: 60_000,
   // Generous enough for a loaded 2-core CI machine; a broken app still fails in bounded time.

@@ -46,9 +46,11 @@ export function journeyPlan(app: AppProfile, userDir?: string): JourneyPlan {
 }
 
 /**
- * Why the user's journeys could not import `headerproof/fixtures`, if they could not: it resolves
+ * Why the user's journeys could not import `headerproof/fixtures`, if they could not. It resolves
  * where headerproof is installed in their project (node_modules/headerproof in the folder or above),
- * or in headerproof's own clone; a global install alone serves the shipped journeys only.
+ * and from a clone of headerproof for a folder anywhere (the clone's tsconfig.journeys.json maps
+ * it), as long as that folder holds ES modules (headerproof's sources are: a CommonJS journey
+ * cannot load them). A global install alone serves the shipped journeys only.
  */
 export function fixturesProblem(userDir: string, installedAt: string): string | undefined {
   const files = readdirSync(userDir).filter((f) => /\.spec\.[cm]?[jt]s$/.test(f));
@@ -56,8 +58,25 @@ export function fixturesProblem(userDir: string, installedAt: string): string | 
   if (!importing.length) return undefined;
   for (let dir = path.resolve(userDir); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'node_modules', 'headerproof', 'package.json'))) return undefined;
-    if (path.resolve(dir) === path.resolve(installedAt)) return undefined; // inside headerproof itself
     if (path.dirname(dir) === dir) break;
   }
-  return `journeysDir: ${importing[0]} imports headerproof/fixtures, which resolves only where headerproof is installed in your project: run npm install --save-dev headerproof there (a global install runs the shipped journeys only)`;
+  const clone = existsSync(path.join(installedAt, 'tsconfig.journeys.json'));
+  if (!clone) return `journeysDir: ${importing[0]} imports headerproof/fixtures, which resolves only where headerproof is installed in your project: run npm install --save-dev headerproof there (a global install runs the shipped journeys only)`;
+  if (nearestPackageType(userDir) === 'module') return undefined;
+  return `journeysDir: ${importing[0]} is loaded as CommonJS, and headerproof/fixtures is an ES module: put a package.json with {"type": "module"} in ${path.resolve(userDir)}`;
+}
+
+/** The "type" of the package.json nearest to a folder (Node's rule for .js and .ts files). */
+function nearestPackageType(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const file = path.join(d, 'package.json');
+    if (existsSync(file)) {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type;
+      } catch {
+        return undefined;
+      }
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
 }

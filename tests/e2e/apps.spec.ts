@@ -3,7 +3,7 @@
 // real Node-RED (the same verdict as the shipped profile for a policy that breaks it), a local copy's
 // own headers read before a run (the real Actual), and what an app without something says instead of failing.
 import { test, expect } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allText, runCli, runPlaywright, writePolicy } from './helpers.js';
@@ -32,6 +32,17 @@ test('your own journeys in a folder outside tests/ run through the CLI and throu
   expect(pw.code, pw.stdout + pw.stderr).toBe(0);
   expect(pw.stdout).toContain('examples/journeys/newest-photo.spec.ts');
   expect(pw.stdout).toMatch(/1 passed/);
+  // The same journey copied to a folder outside the clone (issue 39): the clone maps headerproof/fixtures.
+  const outside = mkdtempSync(path.join(os.tmpdir(), 'hp-own-outside-'));
+  cpSync('examples/journeys/newest-photo.spec.ts', path.join(outside, 'newest-photo.spec.ts'));
+  const cjs = await runCli(['run', '--journeys-dir', outside, '--policy', 'policies/baseline.yaml', '--out', path.join(out, 'cjs')]);
+  expect(cjs.code).toBe(2);
+  expect(cjs.stderr).toContain(`put a package.json with {"type": "module"} in ${outside}`);
+  writeFileSync(path.join(outside, 'package.json'), '{ "type": "module" }\n');
+  const far = await runCli(['run', '--journeys-dir', outside, '--policy', 'policies/bundle-a.yaml', '--no-blame', '--out', path.join(out, 'outside')]);
+  expect(far.code, far.stdout + far.stderr).toBe(0);
+  expect(summaryOf(path.join(out, 'outside')).baseline.map((b) => [b.journey, b.status])).toEqual([['newest-photo', 'passed']]);
+  expect(summaryOf(path.join(out, 'outside')).policies.map((p) => [p.policy.name, p.verdict])).toEqual([['bundle-a', 'safe']]);
   // A folder without journeys, an unknown app and a broken app file: exit 2 with the fix.
   const empty = await runCli(['run', '--journeys-dir', os.tmpdir() + '/hp-none-' + process.pid]);
   expect(empty.code).toBe(2);

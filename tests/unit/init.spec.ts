@@ -51,7 +51,7 @@ test('init keeps every existing file and asks to include the GitLab job in an ex
   }
 });
 
-test('own journeys that import headerproof/fixtures need headerproof installed in their project', () => {
+test('own journeys that import headerproof/fixtures need headerproof installed in their project, or a clone and ES modules', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'headerproof-own-'));
   try {
     const journeys = path.join(dir, 'journeys');
@@ -60,6 +60,11 @@ test('own journeys that import headerproof/fixtures need headerproof installed i
     expect(fixturesProblem(journeys, '/usr/lib/node_modules/headerproof')).toBeUndefined();
     writeFileSync(path.join(journeys, 'mine.spec.ts'), "import { test, expect } from 'headerproof/fixtures';\n");
     expect(fixturesProblem(journeys, '/usr/lib/node_modules/headerproof')).toBe('journeysDir: mine.spec.ts imports headerproof/fixtures, which resolves only where headerproof is installed in your project: run npm install --save-dev headerproof there (a global install runs the shipped journeys only)');
+    // From a clone, a folder anywhere: its journeys must be ES modules (the clone maps the name).
+    expect(fixturesProblem(journeys, ROOT)).toBe(`journeysDir: mine.spec.ts is loaded as CommonJS, and headerproof/fixtures is an ES module: put a package.json with {"type": "module"} in ${journeys}`);
+    writeFileSync(path.join(journeys, 'package.json'), '{"type": "module"}\n');
+    expect(fixturesProblem(journeys, ROOT)).toBeUndefined();
+    rmSync(path.join(journeys, 'package.json'));
     mkdirSync(path.join(dir, 'node_modules', 'headerproof'), { recursive: true });
     writeFileSync(path.join(dir, 'node_modules', 'headerproof', 'package.json'), '{}');
     expect(fixturesProblem(journeys, '/usr/lib/node_modules/headerproof')).toBeUndefined();
