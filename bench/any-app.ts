@@ -11,10 +11,10 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { chromium, firefox, expect, type Browser, type BrowserType, type Page } from '@playwright/test';
 import YAML from 'yaml';
-import { installedBin, spawnApp } from '../src/apps/launch.js';
 import { chromiumLaunchOptions, firefoxLaunchOptions } from '../src/harness/browser.js';
 import type { Summary } from '../src/report/model.js';
-import { NGINX, startNginxSites } from '../tests/support/edges.js';
+import { NGINX } from '../tests/support/edges.js';
+import { startNodeRedBehindBasicAuth } from '../tests/support/node-red-basic.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'bench');
@@ -135,16 +135,8 @@ if (!NGINX) {
 mkdirSync(OUT, { recursive: true });
 const password = `bench-${process.pid}-${Date.now()}`;
 const credentials = { username: 'tester', password };
-const nodeRed = await spawnApp({
-  title: 'Node-RED', bin: installedBin('node-red', 'node-red', 'Node-RED'), readyPath: '/', env: () => ({}),
-  prepare: (dir, port) => writeFileSync(path.join(dir, 'settings.js'), `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, logging: { console: { level: 'warn' } } })};\n`),
-  args: (_port, dir) => ['--settings', path.join(dir, 'settings.js'), '--userDir', dir],
-});
-const edgeDir = mkdtempSync(path.join(os.tmpdir(), 'hp-bench-edge-'));
-writeFileSync(path.join(edgeDir, 'htpasswd'), `tester:{PLAIN}${password}\n`);
-writeFileSync(path.join(edgeDir, 'auth.conf'), `auth_basic "staging";\nauth_basic_user_file ${edgeDir}/htpasswd;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection "upgrade";\n`);
-const edge = await startNginxSites(edgeDir, [{ upstream: `http://127.0.0.1:${nodeRed.port}`, include: [path.join(edgeDir, 'auth.conf')] }]);
-const origin = edge.urls[0]!;
+const target = await startNodeRedBehindBasicAuth(credentials.username, password);
+const origin = target.url;
 
 try {
   // The plain script: its two engines side by side (one browser each, as headerproof's two workers).
@@ -195,6 +187,5 @@ try {
 } catch (err) {
   if (!(err instanceof PlainOnly)) throw err;
 } finally {
-  edge.stop();
-  await nodeRed.stop();
+  await target.stop();
 }

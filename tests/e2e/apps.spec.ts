@@ -7,8 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allText, runCli, runPlaywright, writePolicy } from './helpers.js';
-import { NGINX, startNginxSites } from '../support/edges.js';
-import { installedBin, spawnApp, type Spawned } from '../../src/apps/launch.js';
+import { NGINX } from '../support/edges.js';
+import { startNodeRedBehindBasicAuth, type BasicAuthNodeRed } from '../support/node-red-basic.js';
 import { nodeRed } from '../../src/apps/node-red/profile.js';
 import { actual } from '../../src/apps/actual/profile.js';
 import { immich } from '../../src/apps/immich/profile.js';
@@ -114,23 +114,11 @@ test.describe('the real Node-RED', () => {
 });
 
 test.describe('the real Node-RED without its own login, behind nginx\'s auth_basic, described by YAML only', () => {
-  let nodeRedApp: Spawned | undefined;
-  let edge: { url: string; stop: () => void } | undefined;
+  let edge: BasicAuthNodeRed | undefined;
   const password = `hp-basic-${process.pid}-pw`;
-  test.beforeAll(async () => {
-    // Node-RED as its docs start it (on loopback, no adminAuth), its prompts on; nginx asks for a password.
-    nodeRedApp = await spawnApp({
-      title: 'Node-RED', bin: installedBin('node-red', 'node-red', 'Node-RED'), readyPath: '/', env: () => ({}),
-      prepare: (dir, port) => writeFileSync(path.join(dir, 'settings.js'), `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, logging: { console: { level: 'warn' } } })};\n`),
-      args: (_port, dir) => ['--settings', path.join(dir, 'settings.js'), '--userDir', dir],
-    });
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hp-basic-edge-'));
-    writeFileSync(path.join(dir, 'htpasswd'), `tester:{PLAIN}${password}\n`);
-    writeFileSync(path.join(dir, 'auth.conf'), `auth_basic "staging";\nauth_basic_user_file ${dir}/htpasswd;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection "upgrade";\n`);
-    const started = await startNginxSites(dir, [{ upstream: `http://127.0.0.1:${nodeRedApp.port}`, include: [path.join(dir, 'auth.conf')] }]);
-    edge = { url: started.urls[0]!, stop: started.stop };
-  });
-  test.afterAll(async () => { edge?.stop(); await nodeRedApp?.stop(); });
+  // Node-RED as its docs start it (on loopback, no adminAuth), its prompts on; nginx asks for a password.
+  test.beforeAll(async () => { edge = await startNodeRedBehindBasicAuth('tester', password); });
+  test.afterAll(async () => { await edge?.stop(); });
 
   test('its menu views and dialogs are reached through YAML steps, the browser answers the Basic challenge, and the password stays out of every file', async () => {
     test.skip(!NGINX, 'nginx is not installed (apt-get install nginx-light)');
