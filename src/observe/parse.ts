@@ -28,8 +28,12 @@ export interface CspEventData {
   disposition: string;
   /** The whole policy that reported it: names the member in a stacked pass. */
   originalPolicy?: string;
-  /** A blocked inline <style>/<script>: its exact text, captured in the page (src/observe/signals.ts). */
-  inline?: { kind: 'style' | 'script'; text: string; inShadowRoot: boolean };
+  /**
+   * A blocked inline <style>/<script>: its exact text, captured in the page (src/observe/signals.ts);
+   * or a blocked inline event handler: the element's handler attributes (name and exact text).
+   */
+  inline?: { kind: 'style' | 'script'; text: string; inShadowRoot: boolean; handlers?: undefined; tag?: undefined }
+    | { kind: 'handler'; text: string; handlers: { name: string; text: string }[]; tag: string; inShadowRoot?: undefined };
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright';
 import type { ReportCollector } from '../proxy/collector.js';
 import { fromConsole, fromCspEvent, fromPageError, fromReport, fromRequestFailed, type CspEventData } from './parse.js';
 import { dedupe, redactViolation, type Violation, type ViolationGroup } from './violation.js';
-import { capturedBlock, cspHash, type InlineBlock } from '../proxy/inline-scripts.js';
+import { capturedBlock, capturedHandler, cspHash, type InlineBlock } from '../proxy/inline-scripts.js';
 
 /** Longer inline text is not sent from the page (nor hashed). */
 const MAX_INLINE_TEXT = 256 * 1024;
@@ -22,6 +22,7 @@ const INIT_SCRIPT = `(() => {
   // hashed like the blocks the proxy saw in the served HTML. Nothing is inserted or changed.
   const inlineOf = (e) => {
     try {
+      if (e.blockedURI === 'inline' && e.effectiveDirective === 'script-src-attr') return handlersOf(e);
       if (e.blockedURI !== 'inline' || !/^(script|style)-src(-elem)?$/.test(e.effectiveDirective || '')) return undefined;
       const el = (e.composedPath && e.composedPath()[0]) || e.target;
       if (!el || (el.localName !== 'style' && el.localName !== 'script')) return undefined;
@@ -30,6 +31,19 @@ const INIT_SCRIPT = `(() => {
       const root = el.getRootNode && el.getRootNode();
       return { kind: el.localName, text, inShadowRoot: !!root && root !== document && root.nodeType === 11 };
     } catch (err) { return undefined; }
+  };
+  // A blocked inline event handler (onclick="…"): the exact text of the element's handler
+  // attributes the report's sample starts (all of them when it has none), to hash for
+  // script-src-attr 'unsafe-hashes'. The event is fired at the element that carries it.
+  const handlersOf = (e) => {
+    const el = (e.composedPath && e.composedPath()[0]) || e.target;
+    if (!el || !el.attributes || el.nodeType !== 1) return undefined;
+    const all = [];
+    for (const a of el.attributes) if (/^on/i.test(a.name) && a.value.length <= ${MAX_INLINE_TEXT}) all.push({ name: a.name.toLowerCase(), text: a.value });
+    const sample = String(e.sample || '').replace(/\u2026\s*$/, '').trim();
+    const named = sample ? all.filter((h) => h.text.trim().startsWith(sample)) : [];
+    const handlers = named.length ? named : all;
+    return handlers.length ? { kind: 'handler', text: handlers[0].text, handlers, tag: el.localName } : undefined;
   };
   window.addEventListener('securitypolicyviolation', (e) => {
     try {
@@ -138,6 +152,14 @@ export class SignalCollector {
 
   private capture(data: CspEventData): void {
     const inline = data.inline;
+    if (inline?.kind === 'handler' && Array.isArray(inline.handlers)) {
+      for (const h of inline.handlers) {
+        if (typeof h?.text !== 'string' || typeof h.name !== 'string') continue;
+        const block = capturedHandler(h.name, h.text, String(inline.tag ?? ''), data.documentURI, location(data));
+        this.captured.set(`${block.hash}\u0000${block.path}`, block);
+      }
+      return;
+    }
     if (!inline || typeof inline.text !== 'string' || (inline.kind !== 'style' && inline.kind !== 'script')) return;
     const block = capturedBlock(inline.kind, inline.text, data.documentURI, location(data), this.buildSpecific);
     if (inline.inShadowRoot) block.inShadowRoot = true;

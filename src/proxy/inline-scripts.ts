@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import { redact } from '../observe/violation.js';
 
 export interface InlineBlock {
-  kind: 'script' | 'style';
+  /** A <script> or <style> element's text, or an inline event handler attribute's (onclick="…"). */
+  kind: 'script' | 'style' | 'handler';
   /** 'sha256-…' as it appears in a CSP (quotes included). */
   hash: string;
   /** Path of the document that carried it. */
@@ -25,6 +26,8 @@ export interface InlineBlock {
   inShadowRoot?: boolean;
   /** Where the browser says it came from (the inserting script), for runtime blocks. */
   source?: string;
+  /** For an event handler: the element and attribute that carry it, e.g. `<button> onclick`. */
+  attribute?: string;
 }
 
 export const MAX_HTML_BYTES = 2 * 1024 * 1024;
@@ -47,6 +50,15 @@ export function capturedBlock(kind: 'script' | 'style', text: string, documentUr
 }
 
 /**
+ * A blocked inline event handler as the browser gave it (src/observe/signals.ts): hashed as CSP
+ * hashes it for script-src-attr 'unsafe-hashes', the attribute's value exactly.
+ */
+export function capturedHandler(name: string, text: string, tag: string, documentUrl: string, source: string): InlineBlock {
+  const block = capturedBlock('script', text, documentUrl, source);
+  return { ...block, kind: 'handler', attribute: `${tag ? `<${tag}> ` : ''}${name}` };
+}
+
+/**
  * The served blocks (the proxy's) and the ones captured in the browser, one entry per hash and
  * page: a captured block whose hash no served HTML carried was inserted at run time.
  */
@@ -54,6 +66,11 @@ export function mergeBlocks(served: InlineBlock[], captured: InlineBlock[]): Inl
   const servedHashes = new Set(served.map((b) => b.hash));
   const out = new Map(served.map((b) => [`${b.hash}\u0000${b.path}`, b]));
   for (const b of captured) {
+    if (b.kind === 'handler') {
+      // An event handler is an attribute, served or set by code alike: never "inserted at run time".
+      out.set(`handler\u0000${b.hash}\u0000${b.path}`, b);
+      continue;
+    }
     if (servedHashes.has(b.hash)) continue;
     out.set(`${b.hash}\u0000${b.path}`, { ...b, runtime: true });
   }

@@ -118,7 +118,20 @@ export function neededSources(input: SynthesisInput): Synthesis {
         continue;
       }
       if (directive === 'script-src-attr') {
-        warnings.push(`inline event handlers (${v.source || v.pageUrl}) need 'unsafe-hashes' with each handler's hash; move them into scripts instead`);
+        // Inline event handlers: 'unsafe-hashes' with the hash of each handler the browser blocked
+        // (their exact text read from the element), in script-src-attr only.
+        let handlers = [...new Map(input.inlineBlocks.filter((b) => b.kind === 'handler').map((b) => [b.hash, b])).values()];
+        if (v.journey === PRODUCTION || v.sample.trim()) {
+          const matching = handlers.filter((b) => sampleMatches(b, v.sample));
+          if (matching.length || v.journey === PRODUCTION) handlers = matching;
+        }
+        if (!handlers.length) {
+          if (v.journey === PRODUCTION) unhashable.push(v);
+          else warnings.push(`inline event handlers (${v.source || v.pageUrl}) need 'unsafe-hashes' with each handler's hash, but their text could not be read from the page; move them into scripts instead`);
+          continue;
+        }
+        add('script-src-attr', "'unsafe-hashes'", v, UNSAFE_HASHES_NOTE);
+        for (const b of handlers) add('script-src-attr', b.hash, v, blockNote(b));
         continue;
       }
       const kind = directive === 'style-src' ? 'style' : 'script';
@@ -168,8 +181,12 @@ function names(v: ViolationGroup, b: InlineBlock): boolean {
   return !/\.m?js(?::\d+){0,2}$/.test(v.source);
 }
 
+/** What 'unsafe-hashes' in script-src-attr allows, next to the handlers' hashes. */
+export const UNSAFE_HASHES_NOTE = "inline event handlers (onclick=\"…\"), each allowed by its hash: only handlers with exactly these texts run; script elements are not affected";
+
 /** What a hash stands for, for people reading the tuned policy. */
 function blockNote(b: InlineBlock): string {
+  if (b.kind === 'handler') return `inline event handler ${b.attribute ?? ''} (seen on ${b.path}): "${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"`.replace('handler  (', 'handler (');
   const sample = `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"`;
   if (b.runtime) {
     return `${b.kind} inserted at run time${b.inShadowRoot ? ' into a shadow root' : ''}${b.source ? ` by ${b.source}` : ''} (seen on ${b.path}): ${sample}${b.buildSpecific ? ' — changes with every app build' : ''}`;

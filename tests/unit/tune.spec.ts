@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { appProfile } from '../../src/apps/index.js';
-import { capturedBlock, cspHash, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
+import { capturedBlock, capturedHandler, cspHash, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
 import { allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
 import { describeViolation } from '../../src/tune/tune.js';
 import { tunedPolicyYaml } from '../../src/tune/policy-file.js';
@@ -75,6 +75,25 @@ test('eval and inline handlers are flagged for a person, never silently allowed 
   expect(s.directives).toEqual({ 'script-src': ["'unsafe-eval'"] });
   expect(s.warnings.join()).toContain("'unsafe-eval' needed by timeline");
   expect(s.warnings.join()).toContain("'unsafe-hashes'");
+});
+
+test('inline event handlers: script-src-attr \'unsafe-hashes\' with the hash of each handler the browser read, nothing else', () => {
+  const onclick = capturedHandler('onclick', 'RED.search.show(); return false;', 'a', 'http://127.0.0.1:1880/', 'http://127.0.0.1:1880/red/red.min.js:16');
+  const onload = capturedHandler('onload', 'init()', 'img', 'http://127.0.0.1:1880/', '');
+  expect(onclick).toMatchObject({ kind: 'handler', hash: cspHash('RED.search.show(); return false;'), attribute: '<a> onclick', path: '/', source: '/red/red.min.js:16' });
+  // A handler is never "inserted at run time", whether the proxy served it or code set it.
+  expect(mergeBlocks([], [onclick]).map((b) => b.runtime)).toEqual([undefined]);
+  const s = synthesize({ violations: [v('script-src-attr', 'inline', 'editor', { sample: 'RED.search.show(); return' })], inlineBlocks: [onclick, onload, theme] });
+  expect(s.directives['script-src-attr']).toEqual(["'unsafe-hashes'", onclick.hash]);
+  expect(s.directives['script-src']).toBeUndefined();
+  expect(s.warnings).toEqual([]);
+  expect(s.notes.find((n) => n.source === onclick.hash)!.note).toContain('inline event handler <a> onclick (seen on /)');
+  // Without a sample (Firefox gives one; a directive of 'none' alone asks for none) every handler read is allowed.
+  expect(neededSources({ violations: [v('script-src-attr', 'inline')], inlineBlocks: [onclick, onload] }).directives['script-src-attr']).toEqual(["'unsafe-hashes'", onclick.hash, onload.hash]);
+  // Production reports carry only a sample: a handler no journey read cannot be hashed.
+  const prod = neededSources({ violations: [v('script-src-attr', 'inline', PRODUCTION, { sample: 'other()' })], inlineBlocks: [onclick] });
+  expect(prod.directives).toEqual({});
+  expect(prod.unhashable).toHaveLength(1);
 });
 
 test('widen only adds, and a new directive starts from what it used to fall back to', () => {
