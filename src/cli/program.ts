@@ -252,8 +252,9 @@ export function buildProgram(): Command {
     .option('--max-iterations <n>', 'enforce-and-widen rounds at most', '4')
     .option('--browsers <list>', 'observe and prove in these engines: chromium, firefox or chromium,firefox (default: the config\'s, else chromium); the policy is the union of what each needs')
     .option('--no-unsafe-styles', "never propose style-src-elem 'unsafe-inline' for styles no hash can hold; list them instead")
+    .option('--no-unsafe-scripts', "never propose script-src-elem 'unsafe-inline' for run-time inline scripts no hash can hold; list them instead")
     .option('--no-trusted-types', 'do not observe Trusted Types, nor propose a report-only Trusted Types policy beside the CSP')
-    .action(async (opts: { app?: string; journeysDir?: string; target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean; trustedTypes?: boolean }) => {
+    .action(async (opts: { app?: string; journeysDir?: string; target?: string; from?: string; fromReports?: string; out?: string; journeys?: string; workers?: string; maxIterations: string; browsers?: string; unsafeStyles?: boolean; unsafeScripts?: boolean; trustedTypes?: boolean }) => {
       if (!/^[1-9]\d?$/.test(opts.maxIterations)) throw new UsageError('--max-iterations: a number from 1 to 99');
       const lintApp = appProfile((await resolveSettings(process.cwd(), { ...process.env, ...flagsToEnv({ app: opts.app }) }, { needCredentials: false })).app);
       const result = await tune({ ...opts, maxIterations: Number(opts.maxIterations), lintApp });
@@ -265,7 +266,7 @@ export function buildProgram(): Command {
       console.log(`\n${result.converged ? 'Converged' : 'Did NOT converge'} after ${result.iterations} enforced run(s). Policy: ${result.file}`);
       for (const f of result.lint) console.log(`  lint ${f.severity}: ${f.header}${f.directive ? ` ${f.directive}` : ''}: ${f.message}`);
       for (const w of result.warnings) console.log(`  warning: ${w}`);
-      for (const a of result.allowances) console.log(`  allowance: ${a.directive} ${a.source}: ${a.why}\n    cost: ${a.cost}\n    refuse it with --no-unsafe-styles`);
+      for (const a of result.allowances) console.log(`  allowance: ${a.directive} ${a.source}: ${a.why}\n    cost: ${a.cost}\n    refuse it with ${a.refuse}`);
       if (!result.converged) console.log(`What is left:\n${result.unresolved.map((u) => `  - ${u}`).join('\n')}`);
       const tt = result.trustedTypes;
       if (tt && 'file' in tt) {

@@ -7,7 +7,7 @@ import { dedupe, redactViolation, type Violation, type ViolationGroup } from './
 import { capturedBlock, capturedHandler, cspHash, type InlineBlock } from '../proxy/inline-scripts.js';
 
 /** Longer inline text is not sent from the page (nor hashed). */
-const MAX_INLINE_TEXT = 256 * 1024;
+const MAX_INLINE_TEXT = 8 * 1024 * 1024;
 const location = (d: CspEventData) => (d.sourceFile ? `${d.sourceFile}${d.lineNumber ? `:${d.lineNumber}` : ''}` : '');
 
 const BINDING = '__headerproofViolation';
@@ -32,9 +32,11 @@ const INIT_SCRIPT = `(() => {
       return { kind: el.localName, text, inShadowRoot: !!root && root !== document && root.nodeType === 11 };
     } catch (err) { return undefined; }
   };
-  // A blocked inline event handler (onclick="…"): the exact text of the element's handler
-  // attributes the report's sample starts (all of them when it has none), to hash for
-  // script-src-attr 'unsafe-hashes'. The event is fired at the element that carries it.
+  // A blocked inline event handler (onclick="…") on an element in the document: the exact text of
+  // its handler attributes the report's sample starts (all of them when it has none), to hash for
+  // script-src-attr 'unsafe-hashes'. (A handler checked on an element not in the document, as when
+  // markup is parsed from a string, fires the event at the document: the proxy's copy of the
+  // served HTML names those.)
   const handlersOf = (e) => {
     const el = (e.composedPath && e.composedPath()[0]) || e.target;
     if (!el || !el.attributes || el.nodeType !== 1) return undefined;

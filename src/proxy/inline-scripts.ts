@@ -102,7 +102,42 @@ export function extractInlineBlocks(html: string, path: string, buildSpecific?: 
   for (const m of html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
     out.push({ kind: 'style', hash: cspHash(m[1]!), path, sample: m[1]!.trim().slice(0, 60), buildSpecific: false });
   }
+  out.push(...extractHandlers(html, path));
   return out;
+}
+
+const TAG = /<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
+const HANDLER_ATTR = /(?:^|\s)(on[a-z]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** An attribute value as the browser reads it (character references decoded; the common named ones). */
+export function decodeAttribute(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    }
+    return ENTITIES[ref.toLowerCase()] ?? all;
+  });
+}
+
+/**
+ * Inline event handlers (onclick="…") in served HTML, templates included (an app may keep its
+ * markup in <script type="text/html"> and parse it later, when the browser checks each handler on
+ * an element not in the document and cannot say which): each hashed as script-src-attr
+ * 'unsafe-hashes' hashes it, the attribute's decoded value.
+ */
+export function extractHandlers(html: string, path: string): InlineBlock[] {
+  const out = new Map<string, InlineBlock>();
+  for (const tag of html.matchAll(TAG)) {
+    for (const a of (tag[2] ?? '').matchAll(HANDLER_ATTR)) {
+      const text = decodeAttribute(a[2] ?? a[3] ?? a[4] ?? '');
+      if (!text.trim()) continue;
+      const block: InlineBlock = { kind: 'handler', hash: cspHash(text), path, sample: text.trim().slice(0, 60), buildSpecific: false, attribute: `<${tag[1]!.toLowerCase()}> ${a[1]!.toLowerCase()}` };
+      if (!out.has(block.hash)) out.set(block.hash, block);
+    }
+  }
+  return [...out.values()];
 }
 
 export class InlineBlockRecorder {

@@ -221,6 +221,24 @@ export function allowInlineStyleElements(directives: CspDirectives): CspDirectiv
   return ordered({ ...directives, 'style-src-elem': [...kept, "'unsafe-inline'"] });
 }
 
+/** What `'unsafe-inline'` in script-src-elem costs, written wherever tune proposes it. */
+export const UNSAFE_SCRIPTS_COST =
+  "script-src-elem 'unsafe-inline' lets any injected <script> element run: an HTML injection becomes script execution, so the CSP no longer stops that kind of XSS; script files still load only from the listed sources, and event handlers stay hash-only (script-src-attr)";
+
+/**
+ * The narrowest allowance for scripts no hash can hold (their text changes between runs):
+ * `'unsafe-inline'` in script-src-elem only, its hashes dropped there (a hash or nonce makes
+ * browsers ignore 'unsafe-inline'), every other source kept; script-src-attr keeps its own.
+ */
+export function allowInlineScriptElements(directives: CspDirectives): CspDirectives {
+  const current = effectiveSources(directives, 'script-src-elem') ?? [];
+  const kept = current.filter((s) => s !== "'none'" && !isHashOrNonce(s) && s !== "'unsafe-inline'" && s !== "'strict-dynamic'");
+  const out: CspDirectives = { ...directives, 'script-src-elem': [...kept, "'unsafe-inline'"] };
+  // Handlers fell back to script-src: they keep exactly that (its hashes), not the new allowance.
+  if (!out['script-src-attr']) out['script-src-attr'] = effectiveSources(directives, 'script-src-attr') ?? ["'none'"];
+  return ordered(out);
+}
+
 function ordered(d: CspDirectives): CspDirectives {
   const keys = Object.keys(d).sort((a, b) => (DIRECTIVE_ORDER.indexOf(a) + 1 || 99) - (DIRECTIVE_ORDER.indexOf(b) + 1 || 99));
   return Object.fromEntries(keys.map((k) => [k, d[k]!]));

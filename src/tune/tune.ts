@@ -12,7 +12,7 @@ import { run, type RunOptions } from '../run/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';
-import { allowInlineStyleElements, neededSources, PRODUCTION, STRICT_START, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen, type SourceNote } from './synthesize.js';
+import { allowInlineScriptElements, allowInlineStyleElements, neededSources, PRODUCTION, STRICT_START, synthesize, UNSAFE_SCRIPTS_COST, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen, type SourceNote } from './synthesize.js';
 import { ENGINE_LABEL, engineOfJourney } from '../harness/engines.js';
 import { asViolation } from '../collect/report.js';
 import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
@@ -40,6 +40,11 @@ export interface TuneOptions {
    * with the list of them instead (commander's --no-unsafe-styles).
    */
   unsafeStyles?: boolean;
+  /**
+   * false: never propose script-src-elem 'unsafe-inline' for inline scripts inserted at run time
+   * whose text changes between runs; tune stops with the list of them instead (--no-unsafe-scripts).
+   */
+  unsafeScripts?: boolean;
   log?: (line: string) => void;
   /** The environment of the target's runs (a plan's target: its app, URL and credentials). */
   env?: NodeJS.ProcessEnv;
@@ -55,6 +60,8 @@ export interface Allowance {
   source: string;
   why: string;
   cost: string;
+  /** The flag that refuses it (tune then stops and lists what needed it). */
+  refuse: string;
 }
 
 export interface TuneResult {
@@ -150,6 +157,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const maxIterations = options.maxIterations ?? 4;
   const unsafeStyles = options.unsafeStyles !== false;
+  const unsafeScripts = options.unsafeScripts !== false;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   const workDir = path.resolve(options.workDir ?? path.join('reports', `tune-${stamp}`));
   const base = options.from ? loadPolicy(options.from) : undefined;
@@ -188,9 +196,21 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
       return d;
     }
     if (allowances.some((a) => a.directive === 'style-src-elem')) return d;
-    allowances.push({ directive: 'style-src-elem', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_STYLES_COST });
+    allowances.push({ directive: 'style-src-elem', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_STYLES_COST, refuse: '--no-unsafe-styles' });
     log(`tune: allowing style-src-elem 'unsafe-inline' (${why}); cost: ${UNSAFE_STYLES_COST}`);
     return allowInlineStyleElements(d);
+  };
+  // Scripts no hash can hold: the narrowest allowance after hashes and handler hashes, or (refused) unresolved.
+  const refusedScripts: string[] = [];
+  const allowScripts = (d: CspDirectives, why: string, cases: string[]): CspDirectives => {
+    if (!unsafeScripts) {
+      refusedScripts.push(...cases.filter((c) => !refusedScripts.includes(c)));
+      return d;
+    }
+    if (allowances.some((a) => a.directive === 'script-src-elem')) return d;
+    allowances.push({ directive: 'script-src-elem', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_SCRIPTS_COST, refuse: '--no-unsafe-scripts' });
+    log(`tune: allowing script-src-elem 'unsafe-inline' (${why}); cost: ${UNSAFE_SCRIPTS_COST}`);
+    return allowInlineScriptElements(d);
   };
   const productionStyles = needed.unhashable.filter((v) => policyKind(v) === 'style');
   if (productionStyles.length) directives = allowStyles(directives, 'production reported inline styles the journeys never ran, so no hash is known', productionStyles.map(describeViolation));
@@ -207,7 +227,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     const enforced = await observe(`${iteration}-enforce`, workDir, name, directives, false, base, options);
     const blocking = enforced.violations.filter((v) => v.disposition === 'enforce');
     last = { blocking, failing: enforced.failing };
-    if (!blocking.length && !enforced.failing.length && !unresolvedScripts.length && !refused.length) {
+    if (!blocking.length && !enforced.failing.length && !unresolvedScripts.length && !refused.length && !refusedScripts.length) {
       converged = true;
       log(`tune: iteration ${iteration}: all journeys pass with zero violations`);
       break;
@@ -222,11 +242,16 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
         counted(unstableStyles.map((b) => `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.source ? ` from ${b.source}` : ''} on ${b.path}`)));
     }
     const unstableScripts = unstable.filter((b) => b.kind === 'script');
+    if (unstableScripts.length) {
+      widened = allowScripts(widened, 'inline scripts inserted at run time whose text changes between runs, so their hashes do not hold (an edge-injected nonce with \'strict-dynamic\' is not built yet)',
+        counted(unstableScripts.map((b) => `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"${b.source ? ` from ${b.source}` : ''} on ${b.path}`)));
+    }
     if (JSON.stringify(widened) === JSON.stringify(directives)) {
       unresolved = [
         ...blocking.map((v) => `still blocked: ${describeViolation(v)}`),
-        ...counted(unstableScripts.map((b) => `an inline script inserted at run time changes between runs ("${b.sample.slice(0, 40)}" on ${b.path}): no hash holds it; scripts are never allowed with 'unsafe-inline'`)),
+        ...(unsafeScripts ? [] : counted(unstableScripts.map((b) => `an inline script inserted at run time changes between runs ("${b.sample.slice(0, 40)}" on ${b.path}): no hash holds it`))),
         ...refused.map((r) => `refused (--no-unsafe-styles): ${r}`),
+        ...refusedScripts.map((r) => `refused (--no-unsafe-scripts): ${r}`),
         ...unresolvedScripts,
         ...enforced.failing.map((f) => `journey ${f.journey} fails: ${firstLine(f.error)}`),
       ];
@@ -243,6 +268,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   if (!converged && !unresolved.length) {
     unresolved = [
       ...refused.map((r) => `refused (--no-unsafe-styles): ${r}`),
+      ...refusedScripts.map((r) => `refused (--no-unsafe-scripts): ${r}`),
       ...last.blocking.map((v) => `still blocked in the last round: ${describeViolation(v)}`),
       ...last.failing.map((f) => `journey ${f.journey} fails: ${firstLine(f.error)}`),
       `not converged after ${iteration} enforced round(s) (--max-iterations ${maxIterations}): see the last round in ${workDir}`,
@@ -255,7 +281,8 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     `Engines: ${engines.map((e) => ENGINE_LABEL[e as keyof typeof ENGINE_LABEL] ?? e).join(', ')} (the policy is the union of what each needs, and was enforced in each).`,
     `Target: ${first.summary.target}. ${converged ? `Proven: every journey passes with this CSP enforced and zero violations (iteration ${iteration}).` : 'NOT converged: do not deploy as is. Left:'}`,
     ...(converged ? [] : unresolved.map((u) => `  - ${u}`)),
-    ...allowances.map((a) => `ALLOWANCE ${a.directive} ${a.source}: ${a.why}. Cost: ${a.cost}. Refuse it with --no-unsafe-styles.`),
+    ...allowances.map((a) => `ALLOWANCE ${a.directive} ${a.source}: ${a.why}. Cost: ${a.cost}. Refuse it with ${a.refuse}.`),
+    ...(directives['script-src-attr']?.includes("'unsafe-hashes'") ? ["script-src-attr 'unsafe-hashes' allows exactly the inline event handlers hashed there (each named below); they change when the app's handler code does."] : []),
     ...(notes.some((n) => /^https?:/.test(n.source)) ? ['Third-party origins and the journeys that need them:'] : []),
     ...notes.filter((n) => /^https?:/.test(n.source)).map((n) => `  ${n.source} (${n.directive}): ${[...n.journeys, ...(n.reports ? [`${n.reports.count} production report${n.reports.count === 1 ? "" : "s"}`] : [])].join(', ')}`),
     ...(notes.some((n) => n.note?.includes('changes with every app build')) ? ['Hashes marked "changes with every app build" must be re-tuned after each app upgrade (the SvelteKit bootstrap script).'] : []),
@@ -307,7 +334,7 @@ function tuneReport(r: { file: string; converged: boolean; iterations: number; e
     serializeCsp(r.directives),
     '```',
   ];
-  if (r.allowances.length) lines.push('', '## Allowances (each a loosening nothing narrower could replace)', '', ...r.allowances.map((a) => `- \`${a.directive} ${a.source}\`: ${a.why}.\n  Cost: ${a.cost}. Refuse with \`--no-unsafe-styles\`.`));
+  if (r.allowances.length) lines.push('', '## Allowances (each a loosening nothing narrower could replace)', '', ...r.allowances.map((a) => `- \`${a.directive} ${a.source}\`: ${a.why}.\n  Cost: ${a.cost}. Refuse with \`${a.refuse}\`.`));
   const md = (u: string) => u.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
   if (r.unresolved.length) lines.push('', '## What is left', '', ...r.unresolved.map((u) => `- ${md(u)}`));
   const tt = r.trustedTypes;

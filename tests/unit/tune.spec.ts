@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { appProfile } from '../../src/apps/index.js';
-import { capturedBlock, capturedHandler, cspHash, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
+import { capturedBlock, capturedHandler, cspHash, decodeAttribute, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
 import { allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
 import { describeViolation } from '../../src/tune/tune.js';
 import { tunedPolicyYaml } from '../../src/tune/policy-file.js';
@@ -94,6 +94,21 @@ test('inline event handlers: script-src-attr \'unsafe-hashes\' with the hash of 
   const prod = neededSources({ violations: [v('script-src-attr', 'inline', PRODUCTION, { sample: 'other()' })], inlineBlocks: [onclick] });
   expect(prod.directives).toEqual({});
   expect(prod.unhashable).toHaveLength(1);
+});
+
+test('served HTML: inline event handlers in tags and templates are hashed as the browser reads them, not look-alikes in code', () => {
+  const html = `<script type="text/html" data-help-name="inject"><p><a href="#" onclick="RED.search.show('type:inject'); return false;">x</a></p></script>
+<button ONCLICK='go("a &amp; b")' disabled>b</button><img src=x onerror=fallback()>
+<script>var onload = "not a handler"; el.onclick = "nor this";</script><div data-x="a>b" onmouseover="if (a &gt; b) hi()"></div>`;
+  const handlers = extractInlineBlocks(html, '/nodes').filter((b) => b.kind === 'handler');
+  expect(handlers.map((h) => [h.attribute, h.hash === cspHash(h.sample)])).toEqual([
+    ['<a> onclick', true], ['<button> onclick', true], ['<img> onerror', true], ['<div> onmouseover', true],
+  ]);
+  expect(handlers.map((h) => h.sample)).toEqual(["RED.search.show('type:inject'); return false;", 'go("a & b")', 'fallback()', 'if (a > b) hi()']);
+  expect(decodeAttribute('&#39;&#x41;&lt;&unknown;')).toBe("'A<&unknown;");
+  // A violation's sample picks its handler among those served.
+  const s = neededSources({ violations: [v('script-src-attr', 'inline', 'editor', { sample: "RED.search.show('type:inject'); return f\u2026" })], inlineBlocks: handlers });
+  expect(s.directives['script-src-attr']).toEqual(["'unsafe-hashes'", handlers[0]!.hash]);
 });
 
 test('widen only adds, and a new directive starts from what it used to fall back to', () => {
