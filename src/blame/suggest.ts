@@ -51,7 +51,7 @@ export function disablesUnsafeInline(directive: string, sources: string[], inlin
   const hashes = sources.filter((x) => /^'(sha(256|384|512)-|nonce-)/.test(x));
   if (!hashes.length && !sources.includes("'strict-dynamic'")) return undefined;
   const kind = inlineKind(directive);
-  const unlisted = [...new Map(inlineBlocks.filter((b) => b.kind === kind && !sources.includes(b.hash)).map((b) => [b.hash, b])).values()];
+  const unlisted = [...new Map(inlineBlocks.filter((b) => b.kind === kind && !b.fetched && !sources.includes(b.hash)).map((b) => [b.hash, b])).values()];
   const what = unlisted.length
     ? `it would block ${unlisted.length} inline ${kind}${unlisted.length === 1 ? '' : 's'} the journeys ran (${unlisted.slice(0, 3).map((b) => `"${b.sample.replace(/\s+/g, ' ').trim().slice(0, 40)}" on ${b.path}`).join('; ')}${unlisted.length > 3 ? '; …' : ''})`
     : `every inline ${kind} it does not list would be blocked`;

@@ -28,9 +28,17 @@ export interface InlineBlock {
   source?: string;
   /** For an event handler: the element and attribute that carry it, e.g. `<button> onclick`. */
   attribute?: string;
+  /**
+   * A script file the app fetched: the text an app may evaluate as an inline script (jQuery's
+   * getScript, same origin, runs the fetched text in an inline <script>). Allowed by its hash only
+   * when a blocked inline script's sample is its start.
+   */
+  fetched?: boolean;
 }
 
 export const MAX_HTML_BYTES = 2 * 1024 * 1024;
+/** Script files longer than this are not hashed as possible inline text. */
+export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
 
 export function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -155,6 +163,40 @@ export class InlineBlockRecorder {
     const out = [...this.blocks.values()];
     this.blocks.clear();
     return out;
+  }
+
+  /**
+   * Hashes a script file's body as it streams past (decompressing the copy if needed), for the app
+   * that fetches a file and runs its text as an inline script. Nothing is held but the hash.
+   */
+  watchScript(res: NodeJS.ReadableStream & { headers: IncomingMessage['headers'] }, path: string): void {
+    const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+    const decoder = encoding === 'gzip' ? zlib.createGunzip() : encoding === 'br' ? zlib.createBrotliDecompress() : encoding === 'deflate' ? zlib.createInflate() : undefined;
+    if (encoding && !decoder && encoding !== 'identity') return;
+    const hash = createHash('sha256');
+    let head = '';
+    let size = 0;
+    const take = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_SCRIPT_BYTES) return;
+      hash.update(chunk);
+      if (head.length < 120) head += chunk.subarray(0, 240).toString('utf8');
+    };
+    const done = () => {
+      if (size > MAX_SCRIPT_BYTES || !size) return;
+      const block: InlineBlock = { kind: 'script', hash: `'sha256-${hash.digest('base64')}'`, path, sample: head.trim().slice(0, 60), buildSpecific: false, fetched: true };
+      this.blocks.set(`${block.hash}\u0000${path}`, block);
+    };
+    if (decoder) {
+      decoder.on('data', take);
+      decoder.on('end', done);
+      decoder.on('error', () => { size = MAX_SCRIPT_BYTES + 1; });
+      res.on('data', (c: Buffer) => decoder.write(c));
+      res.on('end', () => decoder.end());
+    } else {
+      res.on('data', take);
+      res.on('end', done);
+    }
   }
 
   /** Copies an HTML response body as it streams past (decompressing the copy if needed). */

@@ -12,9 +12,12 @@ import { applySharedEdits } from './share.js';
 import { InlineBlockRecorder } from './inline-scripts.js';
 import { redact } from '../observe/violation.js';
 import { upstreamAgent, type UpstreamOptions } from './upstream.js';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { HostLoad } from './host.js';
 import { AssetCache, cacheable, cacheLookupAllowed } from './asset-cache.js';
+
+/** Responses whose body an app may fetch and run as an inline script's text (hashed, never held). */
+const SCRIPT_TYPE = /^(?:text|application)\/(?:x-)?(?:javascript|ecmascript)\b/i;
 
 /** How to reach the target (verifyTls, connectTo, ca) comes from UpstreamOptions. */
 export interface ProxyOptions extends UpstreamOptions {
@@ -172,7 +175,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       proxyRes.on('end', () => { if (proxyRes.complete) cache.put(key, { status, headers, body: Buffer.concat(chunks) }); });
     }
     // The path is reported (where the inline block was seen): a shared link's key in it is masked.
-    if (/^text\/html\b/i.test(String(proxyRes.headers['content-type'] ?? ''))) inlineBlocks.watch(proxyRes, redact(urlPath));
+    const type = String(proxyRes.headers['content-type'] ?? '');
+    if (/^text\/html\b/i.test(type)) inlineBlocks.watch(proxyRes, redact(urlPath));
+    else if (SCRIPT_TYPE.test(type) && (proxyRes.statusCode ?? 0) === 200) inlineBlocks.watchScript(proxyRes, redact(urlPath));
     editHeaders(proxyRes.headers, req, urlPath);
   });
 
@@ -190,6 +195,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     headers.date = new Date().toUTCString();
     editHeaders(headers, req, (req.url ?? '/').split('?')[0]!);
     host.servedFromCache();
+    if (hit.status === 200 && SCRIPT_TYPE.test(String(hit.headers['content-type'] ?? ''))) {
+      const copy = Object.assign(new PassThrough(), { headers: hit.headers });
+      inlineBlocks.watchScript(copy, redact((req.url ?? '/').split('?')[0]!));
+      copy.end(hit.body);
+    }
     res.writeHead(hit.status, headers as http.OutgoingHttpHeaders);
     if (chunked) {
       res.write(hit.body);

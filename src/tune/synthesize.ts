@@ -27,6 +27,12 @@ export interface Synthesis {
    * no block the journeys captured (its 40-character sample cannot be hashed).
    */
   unhashable: ViolationGroup[];
+  /**
+   * Inline event handlers blocked where their text could not be read (set by code on an element
+   * not in the document, so the browser fired the report at the document and the proxy served no
+   * such markup): no hash can name them.
+   */
+  unreadableHandlers: ViolationGroup[];
 }
 
 /** What `'unsafe-inline'` in style-src-elem costs, written wherever tune proposes it. */
@@ -97,6 +103,7 @@ export function neededSources(input: SynthesisInput): Synthesis {
   const notes = new Map<string, SourceNote>();
   const warnings: string[] = [];
   const unhashable: ViolationGroup[] = [];
+  const unreadableHandlers: ViolationGroup[] = [];
   const add = (directive: string, source: string, v: ViolationGroup, note?: string, credit = true) => {
     const list = (directives[directive] ??= []);
     if (!list.includes(source)) list.push(source);
@@ -127,7 +134,7 @@ export function neededSources(input: SynthesisInput): Synthesis {
         }
         if (!handlers.length) {
           if (v.journey === PRODUCTION) unhashable.push(v);
-          else warnings.push(`inline event handlers (${v.source || v.pageUrl}) need 'unsafe-hashes' with each handler's hash, but their text could not be read from the page; move them into scripts instead`);
+          else unreadableHandlers.push(v);
           continue;
         }
         add('script-src-attr', "'unsafe-hashes'", v, UNSAFE_HASHES_NOTE);
@@ -138,7 +145,9 @@ export function neededSources(input: SynthesisInput): Synthesis {
       // One entry per distinct hash, named after the shortest page path it was seen on: the blocks
       // the proxy saw in served HTML, and those the browser captured as inserted at run time.
       const byHash = new Map<string, InlineBlock>();
-      for (const b of input.inlineBlocks.filter((x) => x.kind === kind)) {
+      // A fetched script file counts only where the violation's sample is its start (its text was run inline).
+      const sampled = v.sample.trim() !== '';
+      for (const b of input.inlineBlocks.filter((x) => x.kind === kind && (!x.fetched || (sampled && sampleMatches(x, v.sample))))) {
         const seen = byHash.get(b.hash);
         if (!seen || b.path.length < seen.path.length) byHash.set(b.hash, b);
       }
@@ -168,7 +177,7 @@ export function neededSources(input: SynthesisInput): Synthesis {
     if (source === "'unsafe-eval'") warnings.push(`'unsafe-eval' needed by ${v.journey} (${v.source || v.pageUrl}); find and remove the eval if you can`);
     add(source === "'wasm-unsafe-eval'" || source === "'unsafe-eval'" ? 'script-src' : directive, source, v);
   }
-  return { directives, notes: [...notes.values()], warnings, unhashable };
+  return { directives, notes: [...notes.values()], warnings, unhashable, unreadableHandlers };
 }
 
 /**
@@ -186,6 +195,7 @@ export const UNSAFE_HASHES_NOTE = "inline event handlers (onclick=\"…\"), each
 
 /** What a hash stands for, for people reading the tuned policy. */
 function blockNote(b: InlineBlock): string {
+  if (b.fetched) return `script file ${b.path}, fetched and run as an inline script's text: "${b.sample.replace(/\s+/g, ' ').slice(0, 40)}" — changes when that file does (an app upgrade)`;
   if (b.kind === 'handler') return `inline event handler ${b.attribute ?? ''} (seen on ${b.path}): "${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"`.replace('handler  (', 'handler (');
   const sample = `"${b.sample.replace(/\s+/g, ' ').slice(0, 40)}"`;
   if (b.runtime) {
@@ -239,6 +249,21 @@ export function allowInlineScriptElements(directives: CspDirectives): CspDirecti
   return ordered(out);
 }
 
+/** What `'unsafe-inline'` in script-src-attr costs, written wherever tune proposes it. */
+export const UNSAFE_HANDLERS_COST =
+  "script-src-attr 'unsafe-inline' lets any inline event handler run: markup injected into the page with onclick=\"…\" or onerror=\"…\" executes; <script> elements stay governed by script-src-elem (hashes and listed files only)";
+
+/**
+ * The narrowest allowance for inline event handlers no hash can name: `'unsafe-inline'` in
+ * script-src-attr only ('unsafe-hashes' and hashes dropped there); script elements keep what they had.
+ */
+export function allowInlineHandlers(directives: CspDirectives): CspDirectives {
+  const out: CspDirectives = { ...directives, 'script-src-attr': ["'unsafe-inline'"] };
+  // Script elements fell back to script-src: they keep exactly that.
+  if (!out['script-src-elem'] && !out['script-src'] && out['default-src']) out['script-src'] = [...out['default-src']];
+  return ordered(out);
+}
+
 function ordered(d: CspDirectives): CspDirectives {
   const keys = Object.keys(d).sort((a, b) => (DIRECTIVE_ORDER.indexOf(a) + 1 || 99) - (DIRECTIVE_ORDER.indexOf(b) + 1 || 99));
   return Object.fromEntries(keys.map((k) => [k, d[k]!]));
@@ -258,7 +283,11 @@ export function widen(base: CspDirectives, additions: CspDirectives): CspDirecti
   const out: CspDirectives = { ...base };
   for (const [directive, sources] of Object.entries(additions)) {
     const start = out[directive] ?? (directive === 'default-src' ? [] : (effectiveSources(base, directive) ?? []));
-    const merged = [...start.filter((s) => s !== "'none'"), ...sources.filter((s) => !start.includes(s))];
+    // A hash, nonce or 'unsafe-hashes' beside 'unsafe-inline' would make browsers ignore 'unsafe-inline'.
+    // (Where a hash or nonce is already there, 'unsafe-inline' is ignored anyway: more hashes are what it needs.)
+    const inlineEffective = start.includes("'unsafe-inline'") && !start.some(isHashOrNonce);
+    const fresh = sources.filter((s) => !start.includes(s) && !(inlineEffective && (isHashOrNonce(s) || s === "'unsafe-hashes'")));
+    const merged = [...start.filter((s) => s !== "'none'"), ...fresh];
     out[directive] = merged;
     // A policy with its own style-src-elem / script-src-elem (tune's inline-style allowance) takes
     // new sources there too, where the browser reads them; hashes only where 'unsafe-inline' is not.

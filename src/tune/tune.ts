@@ -12,7 +12,7 @@ import { run, type RunOptions } from '../run/run.js';
 import type { InlineBlock } from '../proxy/inline-scripts.js';
 import type { ViolationGroup } from '../observe/violation.js';
 import type { Summary } from '../report/model.js';
-import { allowInlineScriptElements, allowInlineStyleElements, neededSources, PRODUCTION, STRICT_START, synthesize, UNSAFE_SCRIPTS_COST, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen, type SourceNote } from './synthesize.js';
+import { allowInlineHandlers, allowInlineScriptElements, allowInlineStyleElements, neededSources, PRODUCTION, STRICT_START, synthesize, UNSAFE_HANDLERS_COST, UNSAFE_SCRIPTS_COST, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen, type SourceNote } from './synthesize.js';
 import { ENGINE_LABEL, engineOfJourney } from '../harness/engines.js';
 import { asViolation } from '../collect/report.js';
 import { openStore, DEFAULT_MAX_GROUPS } from '../collect/store.js';
@@ -212,6 +212,21 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     log(`tune: allowing script-src-elem 'unsafe-inline' (${why}); cost: ${UNSAFE_SCRIPTS_COST}`);
     return allowInlineScriptElements(d);
   };
+  // Inline event handlers no hash can name: 'unsafe-inline' in script-src-attr only, or (refused) unresolved.
+  const allowHandlers = (d: CspDirectives, handlers: ViolationGroup[]): CspDirectives => {
+    if (!handlers.length) return d;
+    const cases = counted(handlers.map((v) => `${v.sample ? `"${v.sample.replace(/\s+/g, ' ').trim().slice(0, 40)}"` : 'a handler'}${v.source ? ` set by ${v.source.replace(/^https?:\/\/[^/]+/, '')}` : ''}`));
+    if (!unsafeScripts) {
+      refusedScripts.push(...cases.filter((c) => !refusedScripts.includes(c)));
+      return d;
+    }
+    if (allowances.some((a) => a.directive === 'script-src-attr')) return d;
+    const why = "inline event handlers set by the app's code on elements not yet in the page, so the browser reports them without the element and no hash can name them (an edge nonce cannot either: nonces do not apply to handlers)";
+    allowances.push({ directive: 'script-src-attr', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_HANDLERS_COST, refuse: '--no-unsafe-scripts' });
+    log(`tune: allowing script-src-attr 'unsafe-inline' (${why}); cost: ${UNSAFE_HANDLERS_COST}`);
+    return allowInlineHandlers(d);
+  };
+  directives = allowHandlers(directives, synthesis.unreadableHandlers);
   const productionStyles = needed.unhashable.filter((v) => policyKind(v) === 'style');
   if (productionStyles.length) directives = allowStyles(directives, 'production reported inline styles the journeys never ran, so no hash is known', productionStyles.map(describeViolation));
   const productionScripts = needed.unhashable.filter((v) => policyKind(v) === 'script');
@@ -235,7 +250,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     const more = neededSources({ violations: blocking, inlineBlocks: enforced.inlineBlocks });
     const unstable = unstableRuntimeBlocks(enforced.inlineBlocks, directives, knownBlocks);
     knownBlocks.push(...enforced.inlineBlocks);
-    let widened = widen(directives, more.directives);
+    let widened = allowHandlers(widen(directives, more.directives), more.unreadableHandlers);
     const unstableStyles = unstable.filter((b) => b.kind === 'style');
     if (unstableStyles.length) {
       widened = allowStyles(widened, 'styles inserted at run time whose text changes between runs, so their hashes do not hold',

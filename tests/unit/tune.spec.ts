@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { appProfile } from '../../src/apps/index.js';
 import { capturedBlock, capturedHandler, cspHash, decodeAttribute, extractInlineBlocks, mergeBlocks, type InlineBlock } from '../../src/proxy/inline-scripts.js';
-import { allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
+import { allowInlineHandlers, allowInlineScriptElements, allowInlineStyleElements, neededSources, PRODUCTION, synthesize, UNSAFE_STYLES_COST, unstableRuntimeBlocks, widen } from '../../src/tune/synthesize.js';
 import { describeViolation } from '../../src/tune/tune.js';
 import { tunedPolicyYaml } from '../../src/tune/policy-file.js';
 import { isTrustedTypes, proposeTrustedTypes, trustedTypesPolicyYaml, trustedTypesSummary } from '../../src/tune/trusted-types.js';
@@ -74,7 +74,28 @@ test('eval and inline handlers are flagged for a person, never silently allowed 
   const s = neededSources({ violations: [v('script-src', 'eval'), v('script-src-attr', 'inline')], inlineBlocks: [] });
   expect(s.directives).toEqual({ 'script-src': ["'unsafe-eval'"] });
   expect(s.warnings.join()).toContain("'unsafe-eval' needed by timeline");
-  expect(s.warnings.join()).toContain("'unsafe-hashes'");
+  // A handler whose text no page or served HTML gave: named for tune's narrowest allowance, never hashed.
+  expect(s.unreadableHandlers.map((x) => x.directive)).toEqual(['script-src-attr']);
+});
+
+test('the handler allowance is script-src-attr \'unsafe-inline\' alone, and widening never puts a hash beside it', () => {
+  const d = allowInlineHandlers({ 'default-src': ["'none'"], 'script-src': ["'self'", theme.hash], 'script-src-attr': ["'unsafe-hashes'", "'sha256-h'"] });
+  expect(d['script-src-attr']).toEqual(["'unsafe-inline'"]);
+  expect(d['script-src']).toEqual(["'self'", theme.hash]);
+  expect(allowInlineHandlers({ 'default-src': ["'self'"] })).toEqual({ 'default-src': ["'self'"], 'script-src': ["'self'"], 'script-src-attr': ["'unsafe-inline'"] });
+  expect(widen(d, { 'script-src-attr': ["'unsafe-hashes'", "'sha256-x'"] })['script-src-attr']).toEqual(["'unsafe-inline'"]);
+  const e = allowInlineScriptElements({ 'default-src': ["'none'"], 'script-src': ["'self'", theme.hash] });
+  expect(e['script-src-elem']).toEqual(["'self'", "'unsafe-inline'"]);
+  expect(e['script-src-attr'], 'handlers keep what they fell back to').toEqual(["'self'", theme.hash]);
+});
+
+test('a script file the app fetched and ran as inline text is allowed by its hash only where a sample names it', () => {
+  const file: InlineBlock = { kind: 'script', hash: cspHash('"use strict";var __esbuild_esm_mermaid_x=1'), path: '/vendor/mermaid/mermaid.min.js', sample: '"use strict";var __esbuild_esm_mermaid_x=1', buildSpecific: false, fetched: true };
+  const withSample = neededSources({ violations: [v('script-src-elem', 'inline', 'editor', { sample: '"use strict";var __esbuild_esm_mermaid_x' })], inlineBlocks: [theme, file] });
+  expect(withSample.directives['script-src']).toEqual([theme.hash, file.hash]);
+  expect(withSample.notes.find((n) => n.source === file.hash)!.note).toContain('script file /vendor/mermaid/mermaid.min.js, fetched and run');
+  // No sample ('none' asks for none): the served inline blocks, never every file the app loaded.
+  expect(neededSources({ violations: [v('script-src-elem', 'inline')], inlineBlocks: [theme, file] }).directives['script-src']).toEqual([theme.hash]);
 });
 
 test('inline event handlers: script-src-attr \'unsafe-hashes\' with the hash of each handler the browser read, nothing else', () => {
