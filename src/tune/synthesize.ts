@@ -128,10 +128,8 @@ export function neededSources(input: SynthesisInput): Synthesis {
         // Inline event handlers: 'unsafe-hashes' with the hash of each handler the browser blocked
         // (their exact text read from the element), in script-src-attr only.
         let handlers = [...new Map(input.inlineBlocks.filter((b) => b.kind === 'handler').map((b) => [b.hash, b])).values()];
-        if (v.journey === PRODUCTION || v.sample.trim()) {
-          const matching = handlers.filter((b) => sampleMatches(b, v.sample));
-          if (matching.length || v.journey === PRODUCTION) handlers = matching;
-        }
+        // With a sample, the handlers it names (none: one that no page or served HTML showed).
+        if (v.journey === PRODUCTION || v.sample.trim()) handlers = handlers.filter((b) => sampleMatches(b, v.sample));
         if (!handlers.length) {
           if (v.journey === PRODUCTION) unhashable.push(v);
           else unreadableHandlers.push(v);

@@ -11,8 +11,10 @@ import { trustedTypesSample, type ViolationGroup } from '../observe/violation.js
 export const TRUSTED_TYPES_PROBE: CspDirectives = { 'require-trusted-types-for': ["'script'"], 'trusted-types': ["'none'"] };
 
 /** A Trusted Types report (a sink given a plain string, or a policy created), not a fetch to allow. */
-export function isTrustedTypes(v: Pick<ViolationGroup, 'blockedUrl'>): boolean {
-  return v.blockedUrl === 'trusted-types-sink' || v.blockedUrl === 'trusted-types-policy';
+export function isTrustedTypes(v: Pick<ViolationGroup, 'blockedUrl'> & Partial<Pick<ViolationGroup, 'directive'>>): boolean {
+  // Chromium also logs a policy's creation in the console ("Creating a TrustedTypePolicy named …"),
+  // with no blocked URL: its directive says what it is.
+  return v.blockedUrl === 'trusted-types-sink' || v.blockedUrl === 'trusted-types-policy' || v.directive === 'trusted-types' || v.directive === 'require-trusted-types-for';
 }
 
 export interface SinkUse {
