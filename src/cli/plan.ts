@@ -13,9 +13,9 @@ import { targetEnv } from '../config/targets.js';
 import { exportLayers, splitLayers } from '../export/layers.js';
 import type { ExportFormat } from '../export/export.js';
 import { tune, TuneError } from '../tune/tune.js';
-import { mergeBundles, planChanges, planExit, PlanError, STAGE_TITLE, STAGES, stagePolicy, withReportUri, type PlanResult, type PlanTune, type PolicyBody, type Stage, type StageProof } from '../plan/plan.js';
+import { keepAppCsp, mergeBundles, planChanges, planExit, PlanError, STAGE_TITLE, STAGES, stagePolicy, withReportUri, type PlanResult, type PlanTune, type PolicyBody, type Stage, type StageProof } from '../plan/plan.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../report/plan.js';
-import { defaultOutDir, run, UsageError, type RunOptions } from '../run/run.js';
+import { defaultOutDir, run, targetOwnHeaders, UsageError, type RunOptions } from '../run/run.js';
 import { targetsOf, type AcrossOptions } from './targets.js';
 import { measureParts } from './subset.js';
 import { readSummaryFile } from '../report/files.js';
@@ -88,12 +88,18 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   const stageName = (stage: Stage, target: string) => `${stage}-${target}`.toLowerCase().replace(/[^a-z0-9._-]/g, '-').slice(0, 63);
   const proofs: StageProof[] = [];
   const upstream: PlanResult['upstream'] = [];
+  const appCsp: NonNullable<PlanResult['appCsp']> = [];
   for (const name of names) {
     const bundle = bundleOf(name);
     const tunedCsp = directivesOf.get(name);
     const files: string[] = [];
+    // The app's own CSP is kept, never replaced or removed (src/plan/plan.ts keepAppCsp).
+    const own = await targetOwnHeaders(envOf(name));
+    const ownCsp = Object.entries(own ?? {}).filter(([h]) => /^content-security-policy/.test(h)).map(([header, value]) => ({ target: name, header, value, keptIn: [] as Stage[] }));
+    appCsp.push(...ownCsp);
     for (const stage of STAGES) {
-      const body = stagePolicy(stage, bundle, tunedCsp);
+      const { body, kept } = keepAppCsp(stagePolicy(stage, bundle, tunedCsp), own);
+      for (const k of kept) ownCsp.find((o) => o.header === k)?.keptIn.push(stage);
       if (!Object.keys(body.set).length && !body.remove.length && !body.csp) continue;
       const f = stageFile(stage, name);
       mkdirSync(path.dirname(f), { recursive: true });
@@ -138,7 +144,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   const partial = { subset, tuned, stages };
   const result: PlanResult = {
     tool: 'headerproof', kind: 'plan', targets: names, browsers: options.browsers ?? 'chromium', bundles: bundleFiles.map((f) => path.relative(process.cwd(), f)),
-    ...partial, upstream, durationMs: Date.now() - started, exitCode: planExit(partial),
+    ...partial, upstream, ...(appCsp.length ? { appCsp } : {}), durationMs: Date.now() - started, exitCode: planExit(partial),
   };
   if (since) result.changes = planChanges(since, result);
   writeResultPages(outDir, 'plan', result, renderPlanMarkdown(result), renderPlanHtml(result), options.quiet, 'Plan');

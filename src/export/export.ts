@@ -77,7 +77,9 @@ export function traefikHeaders(policy: Policy, options: ExportOptions = {}): { h
   const h: Record<string, unknown> = {};
   const custom: Record<string, string> = {};
   const notes: string[] = [];
-  if (policy.csp) {
+  if (policy.csp?.alongside) {
+    notes.push(`${cspName(policy)} left to the app: the policy keeps the app's own and sends its CSP beside it, but Traefik's headers middleware can only replace a header, not add a second line, so this middleware sets no CSP (the nginx and Caddy exports send it beside the app's)`);
+  } else if (policy.csp) {
     const value = serializeCsp(policy.csp.directives);
     if (!policy.csp.reportOnly) h.contentSecurityPolicy = value;
     else if (versionAtLeast(version, 3, 1)) {
@@ -120,6 +122,8 @@ export function traefikHeaders(policy: Policy, options: ExportOptions = {}): { h
   if (policy.paths) notes.push(`attach this middleware only to a router matching PathPrefix(${policy.paths.map((p) => `\`${p}\``).join(') || PathPrefix(')})`);
   return { headers: h, notes };
 }
+
+const cspName = (policy: Policy) => (policy.csp?.reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy');
 
 function middlewareName(policy: Policy): string {
   return `${policy.name.replace(/[^a-z0-9-]/g, '-')}-headers`;
@@ -202,18 +206,23 @@ function exportHeaders(policy: Policy, format: ExportFormat, options: ExportOpti
       scope + '# add_header is inherited only by blocks that have no add_header of their own: repeat it there.',
       // add_header adds; hide the app's own copy of a header the policy sets (e.g. its CSP).
       ...[...remove, ...replaced].map((name) => `proxy_hide_header ${name};`),
+      ...(policy.csp?.alongside ? [`# ${cspName(policy)}: the app's own is kept (no proxy_hide_header); add_header sends this one beside it, and browsers enforce both.`] : []),
       ...set.map(([name, value]) => `add_header ${name} ${nginxQuote(name, value)} always;`),
       '',
     ].join('\n');
   }
   const caddyQuote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const matcher = policy.paths ? ` @headerproof` : '';
+  // Beside the app's own CSP: "+" adds a line, and "defer" adds it after the app's headers are in.
+  const beside = policy.csp?.alongside ? cspName(policy) : undefined;
   return [
     header(policy, '#'),
+    ...(beside ? [`# ${beside}: the app's own is kept; this one is added beside it ("+", deferred past the app's headers), and browsers enforce both.`] : []),
     ...(policy.paths ? [`@headerproof path ${policy.paths.map((p) => `${p}*`).join(' ')}`] : []),
     `header${matcher} {`,
-    ...set.map(([name, value]) => `\t${name} ${caddyQuote(value)}`),
+    ...set.map(([name, value]) => `\t${name === beside ? '+' : ''}${name} ${caddyQuote(value)}`),
     ...remove.map((name) => `\t-${name}`),
+    ...(beside ? ['\tdefer'] : []),
     '}',
     '',
   ].join('\n');

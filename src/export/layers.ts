@@ -18,7 +18,10 @@ export interface Layers {
 
 /** Splits each target's proven policy into a shared layer and a layer of its own (disjoint header names). */
 export function splitLayers(name: string, finals: { target: string; policy: Policy }[]): Layers {
-  const heads = finals.map((f) => ({ target: f.target, ...policyHeaders(f.policy) }));
+  // A CSP kept beside the app's own (csp.alongside) stays a CSP in the app's own layer, never shared:
+  // the edge must add it as a second line, not set it.
+  const beside = (p: Policy) => (p.csp?.alongside ? p.csp : undefined);
+  const heads = finals.map((f) => ({ target: f.target, beside: beside(f.policy), ...policyHeaders(beside(f.policy) ? { ...f.policy, csp: undefined } : f.policy) }));
   const key = (n: string) => n.toLowerCase();
   const everywhere = (n: string, v: string) => heads.every((h) => h.set.some(([hn, hv]) => key(hn) === key(n) && hv === v));
   const sharedSet = heads[0] ? heads[0].set.filter(([n, v]) => everywhere(n, v)) : [];
@@ -32,8 +35,11 @@ export function splitLayers(name: string, finals: { target: string; policy: Poli
     shared: layer(`${name}-shared`, `The shared layer: the headers every app behind the edge gets, with the same value.`, sharedSet, sharedRemove, heads[0]?.replaced ?? []),
     perTarget: heads.map((h) => ({
       target: h.target,
-      policy: layer(`${name}-${h.target}`, `${h.target}'s own layer, on top of the shared one: the headers only it gets, or gets with its own value.`,
-        h.set.filter(([n]) => !inShared.has(key(n))), h.remove.filter((n) => !inShared.has(key(n))), h.replaced),
+      policy: {
+        ...layer(`${name}-${h.target}`, `${h.target}'s own layer, on top of the shared one: the headers only it gets, or gets with its own value.`,
+          h.set.filter(([n]) => !inShared.has(key(n))), h.remove.filter((n) => !inShared.has(key(n))), h.replaced),
+        ...(h.beside ? { csp: h.beside } : {}),
+      },
     })),
   };
 }
@@ -51,7 +57,7 @@ export function exportLayers(layers: Layers, format: ExportFormat): Record<strin
   const files: Record<string, string> = {};
   const emit = (p: Policy) => {
     // A layer without headers still gets a file, so every app's include lines stay the same.
-    files[`${p.name}.${ext}`] = Object.keys(p.set).length || p.remove.length ? exportPolicy(p, format) : `# ${p.name}: no headers of its own\n`;
+    files[`${p.name}.${ext}`] = Object.keys(p.set).length || p.remove.length || p.csp ? exportPolicy(p, format) : `# ${p.name}: no headers of its own\n`;
   };
   emit(layers.shared);
   for (const t of layers.perTarget) emit(t.policy);

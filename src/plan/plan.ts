@@ -21,7 +21,25 @@ export const STAGE_TITLE: Record<Stage, string> = {
 export interface PolicyBody {
   set: Record<string, string>;
   remove: string[];
-  csp?: { reportOnly: boolean; directives: CspDirectives };
+  csp?: { reportOnly: boolean; directives: CspDirectives; alongside?: boolean };
+}
+
+const CSP_HEADERS = ['content-security-policy', 'content-security-policy-report-only'] as const;
+
+/**
+ * The edge never weakens a CSP the app sends itself: a stage's policy keeps it — no removal of it,
+ * and the stage's own CSP of that kind goes beside it (`alongside`: browsers enforce both, so the
+ * page gets only what both allow). `own`: the app's own security headers (lower-case names), read
+ * from its front page before the runs. Returns the policy and the app headers it kept.
+ */
+export function keepAppCsp(body: PolicyBody, own: Record<string, string> | undefined): { body: PolicyBody; kept: string[] } {
+  const sent = CSP_HEADERS.filter((h) => own?.[h] !== undefined);
+  if (!sent.length) return { body, kept: [] };
+  const remove = body.remove.filter((r) => !sent.includes(r.toLowerCase() as (typeof CSP_HEADERS)[number]));
+  const mine = body.csp ? (body.csp.reportOnly ? 'content-security-policy-report-only' : 'content-security-policy') : undefined;
+  const csp = body.csp && mine && sent.includes(mine) ? { ...body.csp, alongside: true } : body.csp;
+  const kept = sent.filter((h) => body.remove.some((r) => r.toLowerCase() === h) || h === mine);
+  return { body: { ...body, remove, ...(csp ? { csp } : {}) }, kept };
 }
 
 export class PlanError extends Error {}
@@ -107,6 +125,8 @@ export interface PlanResult {
   stages: { stage: Stage; title: string; proofs: StageProof[]; exports: Record<string, string> }[];
   /** Headers each app already sends that a stage replaced (read from the runs). */
   upstream: { target: string; stage: Stage; replaced: string[] }[];
+  /** The CSP each app sends itself, read before the runs, and which stages kept it (their CSP beside it). */
+  appCsp?: { target: string; header: string; value: string; keptIn: Stage[] }[];
   /** What changed since an earlier plan (--since): each line one change, for an app upgrade's review. */
   changes?: string[];
   durationMs: number;

@@ -12,7 +12,15 @@ export interface Policy {
   description: string;
   /** Where it was loaded from ('' for built in). */
   file: string;
-  csp?: { reportOnly: boolean; directives: CspDirectives };
+  csp?: {
+    reportOnly: boolean;
+    directives: CspDirectives;
+    /**
+     * Keep the app's own CSP header of this kind and send this one beside it (browsers enforce both,
+     * so a page gets only what both allow: never less strict than the app's own). Default: replace it.
+     */
+    alongside?: boolean;
+  };
   /** Canonical header name → value, set on (replacing) every in-scope response. */
   set: Record<string, string>;
   /** Header names removed from every in-scope response. */
@@ -47,6 +55,7 @@ const headerValue = z
 const cspSchema = z
   .object({
     reportOnly: z.boolean({ error: 'must be true or false' }).default(false),
+    alongside: z.boolean({ error: 'must be true (keep the app\'s own CSP and send this one beside it) or false (replace it)' }).default(false),
     directives: z
       .record(z.string(), z.array(z.string({ error: 'each source must be a string' }), {
         error: 'must be a list of sources, e.g. ["\'self\'"] (use [] for a directive without sources)',
@@ -170,7 +179,7 @@ export function parsePolicy(text: string, file = '<inline>'): Policy {
     file,
     set,
     remove: p.remove,
-    ...(p.csp ? { csp: { reportOnly: p.csp.reportOnly, directives: p.csp.directives } } : {}),
+    ...(p.csp ? { csp: { reportOnly: p.csp.reportOnly, directives: p.csp.directives, ...(p.csp.alongside ? { alongside: true } : {}) } } : {}),
     ...(p.paths ? { paths: p.paths } : {}),
   };
 }
@@ -184,7 +193,7 @@ function fieldPath(parts: readonly PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed here: ${
-      issue.path.length ? 'reportOnly, directives' : 'name, description, set, remove, csp, paths'
+      issue.path.length ? 'reportOnly, alongside, directives' : 'name, description, set, remove, csp, paths'
     }`;
   }
   return issue.message;

@@ -98,8 +98,14 @@ export function applyHeaderEdits(
   const csp = cspHeaderValue(policy, reportUrl, options);
   if (csp) {
     const key = cspHeaderName(policy);
-    if (headers[key] !== undefined) replaced.push(key);
-    headers[key] = csp;
+    const own = headers[key];
+    if (own !== undefined && policy.csp?.alongside) {
+      // The app's own CSP stays; ours goes beside it as a second header line (both are enforced).
+      headers[key] = [...(Array.isArray(own) ? own : [own]), csp] as unknown as string;
+    } else {
+      if (own !== undefined) replaced.push(key);
+      headers[key] = csp;
+    }
   }
   // Declares our collector for the Reporting API: "headerproof" for CSP's report-to, "default" for
   // Permissions-Policy and the other report types that have no directive of their own.

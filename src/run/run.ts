@@ -125,6 +125,17 @@ export async function localCopyHeaders(app: AppProfile, shape: LocalCopyShape, s
   }
 }
 
+/**
+ * The security headers a target sends itself on its front page (a local copy is started and asked
+ * once when it has no URL); undefined when it cannot be asked.
+ */
+export async function targetOwnHeaders(env: NodeJS.ProcessEnv): Promise<Record<string, string> | undefined> {
+  const settings = await resolveSettings(process.cwd(), env);
+  const upstream = settings.url ? await checkReachable(settings).catch(() => undefined)
+    : await localCopyHeaders(appProfile(settings.app), localCopyFromEnv(env) ?? {}, settings);
+  return upstream ? ownSecurityHeaders(upstream) : undefined;
+}
+
 /** One request to the target (through the same connection rules as the proxy) before starting browsers. */
 export async function checkReachable(settings: TargetSettings, timeoutMs = 10_000): Promise<IncomingHttpHeaders> {
   const origin = new URL(settings.url!);

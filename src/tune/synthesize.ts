@@ -119,7 +119,8 @@ export function neededSources(input: SynthesisInput): Synthesis {
   };
   for (const v of input.violations.filter((x) => x.kind === 'csp' && x.directive)) {
     const directive = policyDirective(v.directive);
-    if (v.blockedUrl === 'inline') {
+    // Firefox reports some blocked attributes (handlers, style="…") with no blocked URI at all.
+    if (v.blockedUrl === 'inline' || (v.blockedUrl === '' && directive.endsWith('-attr'))) {
       if (directive === 'style-src-attr') {
         add('style-src-attr', "'unsafe-inline'", v, 'style="…" attributes (cannot be hashed without unsafe-hashes)');
         continue;

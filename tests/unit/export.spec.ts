@@ -60,3 +60,20 @@ test('exports never carry headerproof\'s own reporting endpoint', () => {
     expect(out).not.toContain('report-sample');
   }
 });
+
+test('a CSP kept beside the app\'s own: nginx adds without hiding, Caddy adds a deferred line, Traefik (which can only replace) leaves it to the app and says so', () => {
+  const p = parsePolicy(`name: beside\ndescription: d\nset:\n  X-Content-Type-Options: nosniff\ncsp:\n  alongside: true\n  directives:\n    default-src: ["'self'"]\n`);
+  const nginx = exportPolicy(p, 'nginx');
+  expect(nginx).toContain(`add_header Content-Security-Policy "default-src 'self'" always;`);
+  expect(nginx).not.toContain('proxy_hide_header Content-Security-Policy');
+  expect(nginx).toContain("the app's own is kept");
+  const caddy = exportPolicy(p, 'caddy');
+  expect(caddy).toContain(`\t+Content-Security-Policy "default-src 'self'"`);
+  expect(caddy).toContain('\tdefer');
+  expect(caddy).toContain('\tX-Content-Type-Options "nosniff"');
+  const traefik = exportPolicy(p, 'traefik');
+  const h = YAML.parse(traefik).http.middlewares['beside-headers'].headers;
+  expect(h.contentSecurityPolicy).toBeUndefined();
+  expect(h.contentTypeNosniff).toBe(true);
+  expect(traefik).toContain("# NOTE: Content-Security-Policy left to the app: the policy keeps the app's own");
+});

@@ -50,3 +50,20 @@ test('Integrity-Policy gets the collector as an endpoint (Firefox reports nothin
   expect(integrityWithEndpoint('blocked-destinations=(script), endpoints=(headerproof a)')).toBe('blocked-destinations=(script), endpoints=(headerproof a)');
   expect(integrityWithEndpoint('endpoints=(), blocked-destinations=(style)')).toBe('endpoints=(headerproof), blocked-destinations=(style)');
 });
+
+test('csp.alongside keeps the app\'s own CSP and sends the policy\'s beside it; without one it is simply set', () => {
+  const p = parsePolicy(`name: a\ndescription: d\ncsp:\n  alongside: true\n  directives:\n    default-src: ["'self'"]\n`);
+  expect(p.csp?.alongside).toBe(true);
+  const headers: Record<string, string | string[]> = { 'content-security-policy': "script-src 'nonce-abc'" };
+  const { replaced } = applyHeaderEdits(headers, p, REPORT);
+  expect(replaced).toEqual([]);
+  expect(headers['content-security-policy']).toEqual(["script-src 'nonce-abc'", expect.stringContaining("default-src 'self'")]);
+  const none: Record<string, string> = {};
+  applyHeaderEdits(none, p, REPORT);
+  expect(none['content-security-policy']).toContain("default-src 'self'");
+  // Without it, the app's own is replaced (and said).
+  const q = parsePolicy(`name: a\ndescription: d\ncsp:\n  directives:\n    default-src: ["'self'"]\n`);
+  const h2: Record<string, string> = { 'content-security-policy': "script-src 'nonce-abc'" };
+  expect(applyHeaderEdits(h2, q, REPORT).replaced).toEqual(['content-security-policy']);
+  expect(() => parsePolicy(`name: a\ndescription: d\ncsp:\n  alongside: yes please\n  directives:\n    default-src: ["'self'"]\n`, 'p.yaml')).toThrow(/csp\.alongside: must be true \(keep the app's own CSP/);
+});

@@ -31,3 +31,16 @@ test('layers: a header every app gets with the same value is shared; one that di
   expect(nginx['README.txt']).toContain('include edge-shared.conf;\n#   include edge-photos.conf;');
   expect(exportLayers(layers, 'caddy')['edge-flows.caddy']).toContain('\tPermissions-Policy "camera=()"');
 });
+
+test('layers: a CSP kept beside the app\'s own stays a CSP in that app\'s layer, never in the shared one', () => {
+  const csp = { reportOnly: false, directives: { 'default-src': ["'self'"] } };
+  const kept = policy('kept', { set: { 'X-Frame-Options': 'SAMEORIGIN' }, csp: { ...csp, alongside: true } });
+  const plain = policy('plain', { set: { 'X-Frame-Options': 'SAMEORIGIN' }, csp });
+  const layers = splitLayers('stage', [{ target: 'kept', policy: kept }, { target: 'plain', policy: plain }]);
+  expect(layers.shared.set).toEqual({ 'X-Frame-Options': 'SAMEORIGIN' });
+  expect(layers.shared.csp).toBeUndefined();
+  expect(layers.perTarget[0]!.policy.csp).toEqual({ ...csp, alongside: true });
+  expect(layers.perTarget[1]!.policy.set['Content-Security-Policy']).toBe("default-src 'self'");
+  const files = exportLayers(layers, 'caddy');
+  expect(files['stage-kept.caddy']).toContain('+Content-Security-Policy');
+});

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { mergeBundles, planChanges, planExit, PlanError, stagePolicy, withReportUri, type PlanResult } from '../../src/plan/plan.js';
+import { keepAppCsp, mergeBundles, planChanges, planExit, PlanError, stagePolicy, withReportUri, type PlanResult } from '../../src/plan/plan.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../src/report/plan.js';
 import type { Policy } from '../../src/policy/policy.js';
 
@@ -76,4 +76,29 @@ test('the upgrade check: a stage\'s verdict, the tuned CSP\'s sources, convergen
   ]);
   expect(planChanges(before, before)).toEqual([]);
   expect(renderPlanMarkdown({ ...after, changes: planChanges(before, after) })).toContain('- b: bundles was safe, now breaks');
+});
+
+test('the edge never weakens an app\'s own CSP: no stage removes it, and a stage\'s CSP of that kind goes beside it', () => {
+  const body = { set: { 'X-Frame-Options': 'SAMEORIGIN' }, remove: ['X-Powered-By', 'Content-Security-Policy'], csp: { reportOnly: false, directives: { 'default-src': ["'self'"] } } };
+  const own = { 'content-security-policy': "script-src 'nonce-r4nd0m' 'strict-dynamic'", 'x-frame-options': 'DENY' };
+  const { body: kept, kept: names } = keepAppCsp(body, own);
+  expect(kept.remove).toEqual(['X-Powered-By']);
+  expect(kept.csp).toEqual({ ...body.csp, alongside: true });
+  expect(names).toEqual(['content-security-policy']);
+  // A report-only stage's CSP is another header: the app's enforced one is only kept from removal.
+  const ro = keepAppCsp({ ...body, csp: { ...body.csp, reportOnly: true } }, own);
+  expect(ro.body.csp?.alongside).toBeUndefined();
+  expect(ro.body.remove).toEqual(['X-Powered-By']);
+  // An app that sends no CSP: the stage as it was.
+  expect(keepAppCsp(body, { 'x-frame-options': 'DENY' })).toEqual({ body, kept: [] });
+  expect(keepAppCsp(body, undefined)).toEqual({ body, kept: [] });
+});
+
+test('the plan page names each CSP an app sends itself and the stages that kept it, escaped', () => {
+  const r = { ...result(['safe', 'safe']), appCsp: [{ target: 'a', header: 'content-security-policy', value: "script-src 'nonce-x' <script>", keptIn: ['csp-report-only' as const, 'csp-enforced' as const] }] };
+  const html = renderPlanHtml(r);
+  expect(html).toContain('CSPs the apps send themselves: kept');
+  expect(html).toContain('&lt;script&gt;');
+  expect(html).not.toContain("'nonce-x' <script>");
+  expect(renderPlanMarkdown(r)).toContain('kept in csp-report-only, csp-enforced');
 });
