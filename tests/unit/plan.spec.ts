@@ -98,7 +98,7 @@ test('the plan page names each CSP an app sends itself and the stages that kept 
   const r = { ...result(['safe', 'safe']), appCsp: [{ target: 'a', header: 'content-security-policy', value: "script-src 'nonce-x' <script>", keptIn: ['csp-report-only' as const, 'csp-enforced' as const] }] };
   const html = renderPlanHtml(r);
   expect(html).toContain('CSPs the apps send themselves: kept');
-  expect(html).toContain('&lt;script&gt;');
+  expect(html).toContain('&#60;script&#62;');
   expect(html).not.toContain("'nonce-x' <script>");
   expect(renderPlanMarkdown(r)).toContain('kept in csp-report-only, csp-enforced');
 });
