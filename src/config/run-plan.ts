@@ -28,7 +28,7 @@ const policySchema = z.strictObject({
   name: z.string(),
   description: z.string(),
   file: z.string(),
-  csp: z.strictObject({ reportOnly: z.boolean(), directives: z.record(z.string(), z.array(z.string())) }).optional(),
+  csp: z.strictObject({ reportOnly: z.boolean(), alongside: z.boolean().optional(), directives: z.record(z.string(), z.array(z.string())) }).optional(),
   set: z.record(z.string(), z.string()),
   remove: z.array(z.string()),
   paths: z.array(z.string()).optional(),

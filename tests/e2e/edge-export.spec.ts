@@ -3,7 +3,12 @@
 // every audited URL.
 import { test, expect } from '@playwright/test';
 import { startLab, type LabTarget } from '../../src/apps/immich/lab/server.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import http from 'node:http';
+import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadPolicy, parsePolicy } from '../../src/policy/policy.js';
+import { runCli } from './helpers.js';
+import type { Summary } from '../../src/report/model.js';
 import { exportPolicy } from '../../src/export/export.js';
 import { appProfile } from '../../src/apps/index.js';
 import { fetchAuditUrls } from '../../src/audit/fetch.js';
@@ -43,3 +48,47 @@ test('drift is caught: nginx serving bundle-a while bundle-c was tested', async 
     nginx.stop();
   }
 });
+
+// Issue 36: the edge never weakens a CSP the app sends itself. "The app" here is the lab with the CSP
+// its deployment adds (as Immich 2.7+ does with IMMICH_HELMET_FILE), served by nginx; the edge under
+// test sits in front of it with a policy whose CSP goes beside the app's (csp.alongside).
+test('a CSP kept beside the app\'s own: nginx and Caddy both send the two lines, and the run through the proxy keeps the app\'s', async ({}, testInfo) => {
+  test.setTimeout(240_000);
+  const own = "frame-ancestors 'none'; object-src 'none'";
+  const app = await startNginx(testInfo.outputPath('app'), lab.url, `add_header Content-Security-Policy "${own}" always;\n`);
+  try {
+    const policy = parsePolicy(`name: beside\ndescription: the edge's CSP beside the app's own\nset:\n  X-Content-Type-Options: nosniff\ncsp:\n  alongside: true\n  directives:\n    frame-ancestors: ["'self'"]\n    base-uri: ["'self'"]\n`);
+    for (const edge of EDGES) {
+      expect(edge.binary, `${edge.name} is needed for this test: ${edge.install}`).toBeTruthy();
+      const server = await edge.start(testInfo.outputPath(`${edge.name}-beside`), app.url, exportPolicy(policy, edge.name));
+      try {
+        const lines = await cspLines(server.url);
+        expect(lines.sort(), edge.name).toEqual(["frame-ancestors 'self'; base-uri 'self'", own].sort());
+      } finally {
+        server.stop();
+      }
+    }
+    // The proxy does what the exports do: the verdict is proven with both, and nothing is "replaced".
+    const dir = testInfo.outputPath('run');
+    const file = path.join(testInfo.outputPath(), 'beside.yaml');
+    writeFileSync(file, `name: beside\ndescription: the edge's CSP beside the app's own\ncsp:\n  alongside: true\n  directives:\n    frame-ancestors: ["'self'"]\n    base-uri: ["'self'"]\n`);
+    const r = await runCli(['run', '--target', app.url, '--policy', file, '--journeys', 'login,timeline', '--no-blame', '--out', dir], { IMMICH_EMAIL: lab.credentials.email, IMMICH_PASSWORD: lab.credentials.password });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.policies.map((p) => [p.verdict, p.replacedUpstreamHeaders])).toEqual([['safe', []]]);
+  } finally {
+    app.stop();
+  }
+});
+
+/** The Content-Security-Policy header lines of a response, as sent (not joined). */
+function cspLines(url: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      const lines: string[] = [];
+      for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i]!.toLowerCase() === 'content-security-policy') lines.push(res.rawHeaders[i + 1]!);
+      res.resume();
+      resolve(lines);
+    }).on('error', reject);
+  });
+}
