@@ -6,7 +6,7 @@ import { readSummaryFile } from '../report/files.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { serializeCsp } from '../policy/csp.js';
+import { ALLOW_ALL_SOURCES, serializeCsp } from '../policy/csp.js';
 import { parsePermissionsPolicy } from '../policy/permissions-policy.js';
 import type { PolicyModel } from './suggest.js';
 import type { Bisection, Blame, PolicyVerdict, Summary } from '../report/model.js';
@@ -21,7 +21,7 @@ export interface BlameItem {
  * context": the policy's other fetch directives stay present but permissive, so fallbacks work as
  * in the full policy (default-src alone would otherwise also govern scripts and be blamed for them).
  */
-export const PERMISSIVE = ['*', 'data:', 'blob:', "'unsafe-inline'", "'unsafe-eval'", "'wasm-unsafe-eval'"];
+export const PERMISSIVE = ALLOW_ALL_SOURCES;
 
 /** The parts of a policy, each as a policy of its own. */
 export function blameItems(model: PolicyModel): BlameItem[] {

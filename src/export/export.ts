@@ -3,7 +3,7 @@
 // reporting endpoint; with --report-uri they also send reports to a production `headerproof
 // collect`, and carry the edge route that forwards that path to it.
 import YAML from 'yaml';
-import { serializeCsp } from '../policy/csp.js';
+import { ALLOW_ALL_SOURCES as PERMISSIVE, parseCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
 
 export type ExportFormat = 'traefik' | 'traefik-labels' | 'nginx' | 'caddy';
@@ -131,7 +131,29 @@ function middlewareName(policy: Policy): string {
 
 function header(policy: Policy, comment: string): string {
   return [`${comment} headerproof export of policy "${policy.name}"${policy.file ? ` (${policy.file})` : ''}`,
-    ...policy.description.split(/(?<=\.)\s+/).map((line) => `${comment} ${line}`)].join('\n');
+    ...policy.description.split(/(?<=\.)\s+/).map((line) => `${comment} ${line}`),
+    ...openDirectives(policy).map((line) => `${comment} ${line}`)].join('\n');
+}
+
+/**
+ * Directives a CSP leaves open on purpose: the stand-in a subset or plan puts where an app does not
+ * take a directive (it allows anything, so default-src does not govern it there), said in words.
+ */
+export function openDirectives(policy: Policy): string[] {
+  const csps: [string, CspDirectives][] = [];
+  if (policy.csp) csps.push([policy.csp.reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy', policy.csp.directives]);
+  for (const [name, value] of Object.entries(policy.set)) {
+    if (/^content-security-policy(-report-only)?$/i.test(name)) {
+      try {
+        csps.push([name, parseCsp(value)]);
+      } catch { /* a value that does not parse is exported as written */ }
+    }
+  }
+  const open = (sources: string[]) => sources.length === PERMISSIVE.length && PERMISSIVE.every((s) => sources.includes(s));
+  return csps.flatMap(([name, d]) => {
+    const names = Object.entries(d).filter(([, s]) => open(s)).map(([k]) => k);
+    return names.length ? [`${name}: ${names.join(', ')} left open on purpose — not restricted for this app (it needs them open, or another layer does not take them); their value "${PERMISSIVE.join(' ')}" allows anything, so that default-src does not govern them.`] : [];
+  });
 }
 
 export class ExportError extends Error {}

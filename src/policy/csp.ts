@@ -64,6 +64,9 @@ export function serializeCsp(directives: CspDirectives): string {
 }
 
 /** Parses a CSP header value (first occurrence of a directive wins, as in browsers). */
+/** Sources that allow everything a fetch directive can allow (blame's and subset's stand-in for "not restricted"). */
+export const ALLOW_ALL_SOURCES = ['*', 'data:', 'blob:', "'unsafe-inline'", "'unsafe-eval'", "'wasm-unsafe-eval'"];
+
 export function parseCsp(value: string): CspDirectives {
   const out: CspDirectives = {};
   for (const part of value.split(';')) {

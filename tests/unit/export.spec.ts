@@ -77,3 +77,12 @@ test('a CSP kept beside the app\'s own: nginx adds without hiding, Caddy adds a 
   expect(h.contentTypeNosniff).toBe(true);
   expect(traefik).toContain("# NOTE: Content-Security-Policy left to the app: the policy keeps the app's own");
 });
+
+test('a directive a subset leaves open says so in words in every export, not only as "* data: blob: …"', () => {
+  // A layer (src/export/layers.ts) carries its CSP as a header value.
+  const p = { name: 'layer', description: 'd', file: '', remove: [], set: { 'Content-Security-Policy': "default-src 'self'; connect-src * data: blob: 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval'; img-src 'self'" } };
+  for (const format of ['nginx', 'caddy', 'traefik'] as const) {
+    expect(exportPolicy(p, format), format).toContain("# Content-Security-Policy: connect-src left open on purpose — not restricted for this app");
+  }
+  expect(exportPolicy(parsePolicy(`name: x\ndescription: d\ncsp:\n  directives:\n    default-src: ["'self'"]\n`), 'nginx')).not.toContain('left open');
+});

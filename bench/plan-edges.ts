@@ -1,0 +1,92 @@
+// npm run bench:plan-edges -- <plan folder> — issue 36's last check: a proven stage's nginx and Caddy
+// exports, served for real in front of each app, give the verdicts the proxy gave. For every app of the
+// plan (its local copy, started fresh) and each edge, the stage's two layers (the shared one and the
+// app's own) are included in Debian's nginx or Caddy in front of it, and `headerproof run --policy
+// policies/baseline.yaml` sends every journey through that edge in the plan's engines: the edge's
+// headers are then the page's own headers. The stage is served right when every journey passes there
+// and no CSP violation is enforced — what `safe` meant for the proxy. Writes
+// reports/bench/plan-edges.json and .md. Options: --stage <name> (default: every exported stage),
+// --browsers <list> (default: the plan's).
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import type { PlanResult } from '../src/plan/plan.js';
+import type { Summary } from '../src/report/model.js';
+import { appProfile } from '../src/apps/index.js';
+import { CADDY, NGINX, startCaddySites, startNginxSites } from '../tests/support/edges.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, 'reports', 'bench');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function headerproof(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+interface Row { stage: string; target: string; edge: string; proxy: string; journeys: number; passed: number; enforcedCsp: number; served: 'same' | 'DIFFERENT'; seconds: number; failing: string[] }
+
+const planDir = path.resolve(process.argv[2] ?? '');
+if (!process.argv[2] || !existsSync(path.join(planDir, 'plan.json'))) {
+  console.error('usage: npm run bench:plan-edges -- <a plan folder, with plan.json> [--stage csp-enforced] [--browsers chromium,firefox]');
+  process.exit(2);
+}
+const plan = JSON.parse(readFileSync(path.join(planDir, 'plan.json'), 'utf8')) as PlanResult;
+const browsers = arg('--browsers') ?? plan.browsers;
+const stages = plan.stages.filter((s) => Object.keys(s.exports).length && (!arg('--stage') || s.stage === arg('--stage')));
+if (!stages.length) {
+  console.error(`${planDir}: no exported stage${arg('--stage') ? ` named ${arg('--stage')}` : ''} (a stage is exported only when proven safe on every app)`);
+  process.exit(2);
+}
+const rows: Row[] = [];
+const work = mkdtempSync(path.join(os.tmpdir(), 'hp-plan-edges-'));
+for (const target of plan.targets) {
+  const app = appProfile(target);
+  if (!app.launch) throw new Error(`${target}: not a shipped app with a local copy; this check starts the local copies`);
+  for (const s of stages) {
+    const proof = s.proofs.find((p) => p.target === target)!;
+    for (const [edge, binary, start, ext] of [['nginx', NGINX, startNginxSites, 'conf'], ['caddy', CADDY, startCaddySites, 'caddy']] as const) {
+      if (!binary) throw new Error(`${edge} is not installed (scripts/setup.sh installs it)`);
+      const copy = await app.launch();
+      const files = path.join(planDir, s.exports[edge]!);
+      const server = await start(path.join(work, `${target}-${s.stage}-${edge}`), [{ upstream: copy.url, include: [path.join(files, `plan-${s.stage}-shared.${ext}`), path.join(files, `plan-${s.stage}-${target}.${ext}`)] }]);
+      const out = path.join(work, `${target}-${s.stage}-${edge}-run`);
+      const creds = 'apiKey' in copy.credentials ? { HEADERPROOF_API_KEY: copy.credentials.apiKey } : { HEADERPROOF_USER: copy.credentials.user ?? '', HEADERPROOF_PASSWORD: copy.credentials.password };
+      const started = Date.now();
+      try {
+        const r = await headerproof(['run', '--app', target, '--target', server.urls[0]!, '--policy', 'policies/baseline.yaml', '--browsers', browsers, '--no-blame', '--out', out], creds);
+        const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+        const journeys = summary.baseline;
+        const passed = journeys.filter((j) => j.status === 'passed').length;
+        const enforcedCsp = journeys.reduce((n, j) => n + j.violations.filter((v) => v.kind === 'csp' && v.disposition === 'enforce').length, 0);
+        const servedSafe = r.code === 0 && passed === journeys.length && enforcedCsp === 0;
+        rows.push({ stage: s.stage, target, edge, proxy: proof.verdict, journeys: journeys.length, passed, enforcedCsp, served: servedSafe === (proof.verdict === 'safe') ? 'same' : 'DIFFERENT', seconds: Math.round((Date.now() - started) / 1000), failing: journeys.filter((j) => j.status !== 'passed').map((j) => `${j.journey}: ${(j.error ?? j.status).split('\n')[0]}`) });
+        console.log(`${s.stage} ${target} ${edge}: ${passed}/${journeys.length} journeys passed, ${enforcedCsp} enforced CSP violation group(s); proxy said ${proof.verdict}`);
+      } finally {
+        server.stop();
+        await copy.close();
+      }
+    }
+  }
+}
+mkdirSync(OUT, { recursive: true });
+const result = { when: new Date().toISOString(), plan: planDir, browsers, rows, same: rows.every((r) => r.served === 'same') };
+writeFileSync(path.join(OUT, 'plan-edges.json'), JSON.stringify(result, null, 2));
+writeFileSync(path.join(OUT, 'plan-edges.md'), [
+  `# A plan's exports served for real (${result.when}, ${browsers})`, '',
+  '| stage | app | edge | journeys passed through the edge | enforced CSP violations | the proxy said | served gives | s |', '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.stage} | ${r.target} | ${r.edge} | ${r.passed}/${r.journeys} | ${r.enforcedCsp} | ${r.proxy} | ${r.served} | ${r.seconds} |`),
+  '', ...rows.flatMap((r) => r.failing.map((f) => `- ${r.stage} ${r.target} ${r.edge}: ${f}`)), '',
+].join('\n'));
+console.log(`${result.same ? 'every edge gave the proxy\'s verdict' : 'an edge DIFFERS from the proxy'}: reports/bench/plan-edges.md`);
+process.exit(result.same ? 0 : 1);
