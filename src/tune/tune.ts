@@ -215,7 +215,9 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   // Inline event handlers no hash can name: 'unsafe-inline' in script-src-attr only, or (refused) unresolved.
   const allowHandlers = (d: CspDirectives, handlers: ViolationGroup[]): CspDirectives => {
     if (!handlers.length) return d;
-    const cases = counted(handlers.map((v) => `${v.sample ? `"${v.sample.replace(/\s+/g, ' ').trim().slice(0, 40)}"` : 'a handler'}${v.source ? ` set by ${v.source.replace(/^https?:\/\/[^/]+/, '')}` : ''}`));
+    // A console line's "sample" is the browser's message, not the handler: only the page's channels name it.
+    const sampleOf = (v: ViolationGroup) => (v.sample && v.channels.some((c) => c !== 'console') ? `"${v.sample.replace(/\s+/g, ' ').trim().slice(0, 40)}"` : 'a handler');
+    const cases = counted(handlers.map((v) => `${sampleOf(v)}${v.source ? ` set by ${v.source.replace(/^https?:\/\/[^/]+/, '')}` : ''}`));
     if (!unsafeScripts) {
       refusedScripts.push(...cases.filter((c) => !refusedScripts.includes(c)));
       return d;
