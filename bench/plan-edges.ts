@@ -5,7 +5,7 @@
 // policies/baseline.yaml` sends every journey through that edge in the plan's engines: the edge's
 // headers are then the page's own headers. The stage is served right when every journey passes there
 // and no CSP violation is enforced — what `safe` meant for the proxy. Writes
-// reports/bench/plan-edges.json and .md. Options: --stage <name> (default: every exported stage),
+// reports/bench/plan-edges.json and .md. Options: --stage <names> (comma-separated; default: every exported stage),
 // --browsers <list> (default: the plan's).
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -38,12 +38,13 @@ interface Row { stage: string; target: string; edge: string; proxy: string; jour
 
 const planDir = path.resolve(process.argv[2] ?? '');
 if (!process.argv[2] || !existsSync(path.join(planDir, 'plan.json'))) {
-  console.error('usage: npm run bench:plan-edges -- <a plan folder, with plan.json> [--stage csp-enforced] [--browsers chromium,firefox]');
+  console.error('usage: npm run bench:plan-edges -- <a plan folder, with plan.json> [--stage csp-report-only,csp-enforced] [--browsers chromium,firefox]');
   process.exit(2);
 }
 const plan = JSON.parse(readFileSync(path.join(planDir, 'plan.json'), 'utf8')) as PlanResult;
 const browsers = arg('--browsers') ?? plan.browsers;
-const stages = plan.stages.filter((s) => Object.keys(s.exports).length && (!arg('--stage') || s.stage === arg('--stage')));
+const wanted = arg('--stage')?.split(',');
+const stages = plan.stages.filter((s) => Object.keys(s.exports).length && (!wanted || wanted.includes(s.stage)));
 if (!stages.length) {
   console.error(`${planDir}: no exported stage${arg('--stage') ? ` named ${arg('--stage')}` : ''} (a stage is exported only when proven safe on every app)`);
   process.exit(2);
