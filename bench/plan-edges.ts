@@ -2,7 +2,8 @@
 // exports, served for real in front of each app, give the verdicts the proxy gave. For every app of the
 // plan (its local copy, started fresh) and each edge, the stage's two layers (the shared one and the
 // app's own) are included in Debian's nginx or Caddy in front of it, and `headerproof run --policy
-// policies/baseline.yaml` sends every journey through that edge in the plan's engines: the edge's
+// policies/baseline.yaml` (its baseline project only: the policy changes nothing) sends every journey
+// through that edge in the plan's engines: the edge's
 // headers are then the page's own headers. The stage is served right when every journey passes there
 // and no CSP violation is enforced — what `safe` meant for the proxy. Writes
 // reports/bench/plan-edges.json and .md. Options: --stage <names> (comma-separated; default: every exported stage),
@@ -10,10 +11,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import type { PlanResult } from '../src/plan/plan.js';
 import type { Summary } from '../src/report/model.js';
 import { appProfile } from '../src/apps/index.js';
+import { run } from '../src/run/run.js';
 import { CADDY, NGINX, startCaddySites, startNginxSites } from '../tests/support/edges.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -22,16 +23,6 @@ const OUT = path.join(ROOT, 'reports', 'bench');
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
-}
-
-function headerproof(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [path.join(ROOT, 'bin/headerproof.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    p.on('close', (code) => resolve({ code: code ?? 1, out }));
-  });
 }
 
 interface Row { stage: string; target: string; edge: string; proxy: string; journeys: number; passed: number; enforcedCsp: number; served: 'same' | 'DIFFERENT'; seconds: number; failing: string[] }
@@ -65,12 +56,12 @@ for (const target of plan.targets) {
       const creds = 'apiKey' in copy.credentials ? { HEADERPROOF_API_KEY: copy.credentials.apiKey } : { HEADERPROOF_USER: copy.credentials.user ?? '', HEADERPROOF_PASSWORD: copy.credentials.password };
       const started = Date.now();
       try {
-        const r = await headerproof(['run', '--app', target, '--target', server.urls[0]!, '--policy', 'policies/baseline.yaml', '--browsers', browsers, '--no-blame', '--out', out], creds);
+        const code = await run({ app: target, target: server.urls[0]!, policy: [path.join(ROOT, 'policies/baseline.yaml')], browsers, blame: false, skipBaseline: true, quiet: true, out, env: { ...process.env, ...creds } });
         const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
-        const journeys = summary.baseline;
+        const journeys = summary.policies[0]!.journeys.map((j) => ({ journey: j.journey, status: j.candidate, error: j.error, violations: j.violations }));
         const passed = journeys.filter((j) => j.status === 'passed').length;
         const enforcedCsp = journeys.reduce((n, j) => n + j.violations.filter((v) => v.kind === 'csp' && v.disposition === 'enforce').length, 0);
-        const servedSafe = r.code === 0 && passed === journeys.length && enforcedCsp === 0;
+        const servedSafe = code === 0 && passed === journeys.length && enforcedCsp === 0;
         rows.push({ stage: s.stage, target, edge, proxy: proof.verdict, journeys: journeys.length, passed, enforcedCsp, served: servedSafe === (proof.verdict === 'safe') ? 'same' : 'DIFFERENT', seconds: Math.round((Date.now() - started) / 1000), failing: journeys.filter((j) => j.status !== 'passed').map((j) => `${j.journey}: ${(j.error ?? j.status).split('\n')[0]}`) });
         console.log(`${s.stage} ${target} ${edge}: ${passed}/${journeys.length} journeys passed, ${enforcedCsp} enforced CSP violation group(s); proxy said ${proof.verdict}`);
       } finally {

@@ -65,7 +65,7 @@ export function buildProgram(): Command {
     .option('--app <name|file>', `the app behind the target: ${APP_NAMES}, or an app config file (.yaml/.json) for any web app (default: ${DEFAULT_APP})`)
     .option('--journeys-dir <dir>', 'run your own journeys (*.spec.ts with headerproof\'s fixtures) from this folder instead of the app\'s')
     .option('--target <url>', `the app to test (default: a local copy — ${localCopies()})`)
-    .option('--targets <list>', 'run against several targets, each with its own baseline: names from the config file\'s "targets", or local copies (${LOCAL_COPY_EXAMPLES}); one report of policies × targets')
+    .option('--targets <list>', `run against several targets, each with its own baseline: names from the config file's "targets", or local copies (${LOCAL_COPY_EXAMPLES}); one report of policies × targets`)
     .option('--policy <file...>', 'policy files (default: every file in policies/ except baseline)')
     .option('--journeys <list>', 'comma-separated journeys to run (default: all); name@phone runs one on a phone, name@firefox in Firefox only')
     .option('--browsers <list>', 'browser engines: chromium, firefox or chromium,firefox (default: chromium, or HEADERPROOF_BROWSERS / the config file\'s "browsers"); verdicts per engine and overall (the worst)')
