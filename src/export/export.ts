@@ -158,6 +158,27 @@ export function openDirectives(policy: Policy): string[] {
 
 export class ExportError extends Error {}
 
+/**
+ * nginx reads one parameter of at most 4 KB ("too long parameter"): a longer value (a CSP with many
+ * hashes) is built up in a variable with `set`, a chunk at a time, and added from it.
+ */
+export const NGINX_CHUNK = 3000;
+
+function nginxAddHeader(policyName: string, name: string, value: string): string[] {
+  if (value.length <= NGINX_CHUNK) return [`add_header ${name} ${nginxQuote(name, value)} always;`];
+  const variable = `hp_${`${policyName}_${name}`.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
+  const chunks: string[] = [];
+  for (let i = 0; i < value.length; i += NGINX_CHUNK) chunks.push(value.slice(i, i + NGINX_CHUNK));
+  return [
+    `# ${name} is longer than nginx reads in one parameter (4 KB): built up in $${variable}.`,
+    ...chunks.map((c, i) => {
+      const quoted = nginxQuote(name, c);
+      return `set $${variable} ${i ? `"\${${variable}}${quoted.slice(1)}` : quoted};`;
+    }),
+    `add_header ${name} $${variable} always;`,
+  ];
+}
+
 function nginxQuote(name: string, value: string): string {
   // nginx expands $name inside add_header values; a literal "$" has no portable escape.
   if (value.includes('$')) throw new ExportError(`${name}: nginx cannot serve a literal "$" in add_header; change the value`);
@@ -229,7 +250,7 @@ function exportHeaders(policy: Policy, format: ExportFormat, options: ExportOpti
       // add_header adds; hide the app's own copy of a header the policy sets (e.g. its CSP).
       ...[...remove, ...replaced].map((name) => `proxy_hide_header ${name};`),
       ...(policy.csp?.alongside ? [`# ${cspName(policy)}: the app's own is kept (no proxy_hide_header); add_header sends this one beside it, and browsers enforce both.`] : []),
-      ...set.map(([name, value]) => `add_header ${name} ${nginxQuote(name, value)} always;`),
+      ...set.flatMap(([name, value]) => nginxAddHeader(policy.name, name, value)),
       '',
     ].join('\n');
   }

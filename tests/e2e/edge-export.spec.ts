@@ -92,3 +92,21 @@ function cspLines(url: string): Promise<string[]> {
     }).on('error', reject);
   });
 }
+
+// Measured on a plan of Node-RED 4.1.8: its tuned CSP (141 hashes, ~8 KB) made nginx refuse the
+// export ("too long parameter": nginx reads at most 4 KB in one parameter).
+test('nginx serves a CSP longer than it reads in one parameter, built up in a variable, exactly', async ({}, testInfo) => {
+  const hashes = Array.from({ length: 150 }, (_, i) => `'sha256-${String(i).padStart(43, 'A')}='`);
+  const policy = parsePolicy(`name: long-csp\ndescription: d\ncsp:\n  directives:\n    default-src: ["'self'", "'unsafe-inline'", "'unsafe-eval'", "data:", "blob:"]\n    style-src-attr: ["'unsafe-inline'"]\n    script-src-attr: ${JSON.stringify(["'unsafe-hashes'", ...hashes])}\n`);
+  const conf = exportPolicy(policy, 'nginx');
+  expect(conf).toContain('set $hp_long_csp_content_security_policy');
+  const server = await startNginx(testInfo.outputPath('nginx-long'), lab.url, conf);
+  try {
+    const { urls } = await fetchAuditUrls(server.url, { app: appProfile('immich'), credentials: { user: lab.credentials.email, password: lab.credentials.password } });
+    expect(urls.length).toBeGreaterThan(3);
+    expect(headerDrift(urls, policy)).toEqual([]);
+    expect(String(urls[0]!.headers['content-security-policy']).length).toBeGreaterThan(8000);
+  } finally {
+    server.stop();
+  }
+});
