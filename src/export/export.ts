@@ -2,6 +2,7 @@
 // Docker labels), nginx, Caddy. Exports carry the policy's own headers, never the proxy's test-time
 // reporting endpoint; with --report-uri they also send reports to a production `headerproof
 // collect`, and carry the edge route that forwards that path to it.
+import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { ALLOW_ALL_SOURCES as PERMISSIVE, parseCsp, serializeCsp, type CspDirectives } from '../policy/csp.js';
 import type { Policy } from '../policy/policy.js';
@@ -166,7 +167,8 @@ export const NGINX_CHUNK = 3000;
 
 function nginxAddHeader(policyName: string, name: string, value: string): string[] {
   if (value.length <= NGINX_CHUNK) return [`add_header ${name} ${nginxQuote(name, value)} always;`];
-  const variable = `hp_${`${policyName}_${name}`.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
+  // Short: nginx hashes variable names in buckets of 64 bytes by default ("could not build variables_hash").
+  const variable = `hp_${name.toLowerCase().split('-').map((w) => w[0]).join('')}_${createHash('sha256').update(`${policyName}\u0000${name}`).digest('hex').slice(0, 8)}`;
   const chunks: string[] = [];
   for (let i = 0; i < value.length; i += NGINX_CHUNK) chunks.push(value.slice(i, i + NGINX_CHUNK));
   return [
