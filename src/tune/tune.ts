@@ -188,45 +188,32 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   log(`tune: ${first.violations.length} violation groups seen in ${engines.map((e) => ENGINE_LABEL[e as keyof typeof ENGINE_LABEL] ?? e).join(' and ')}; synthesized ${Object.keys(synthesis.directives).length} directives${runtime.length ? `; ${new Set(runtime.map((b) => b.hash)).size} inline block(s) inserted at run time hashed from the browser` : ''}`);
 
   let directives = synthesis.directives;
-  // Styles no hash can hold: the narrowest allowance, or (refused) what stays unresolved.
+  // The narrowest 'unsafe-inline' for what no hash can hold, once per directive, with its cost; or,
+  // refused by its flag, the cases it would have covered, listed as unresolved.
   const refused: string[] = [];
-  const allowStyles = (d: CspDirectives, why: string, cases: string[]): CspDirectives => {
-    if (!unsafeStyles) {
-      refused.push(...cases.filter((c) => !refused.includes(c)));
-      return d;
-    }
-    if (allowances.some((a) => a.directive === 'style-src-elem')) return d;
-    allowances.push({ directive: 'style-src-elem', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_STYLES_COST, refuse: '--no-unsafe-styles' });
-    log(`tune: allowing style-src-elem 'unsafe-inline' (${why}); cost: ${UNSAFE_STYLES_COST}`);
-    return allowInlineStyleElements(d);
-  };
-  // Scripts no hash can hold: the narrowest allowance after hashes and handler hashes, or (refused) unresolved.
   const refusedScripts: string[] = [];
-  const allowScripts = (d: CspDirectives, why: string, cases: string[]): CspDirectives => {
-    if (!unsafeScripts) {
-      refusedScripts.push(...cases.filter((c) => !refusedScripts.includes(c)));
-      return d;
-    }
-    if (allowances.some((a) => a.directive === 'script-src-elem')) return d;
-    allowances.push({ directive: 'script-src-elem', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_SCRIPTS_COST, refuse: '--no-unsafe-scripts' });
-    log(`tune: allowing script-src-elem 'unsafe-inline' (${why}); cost: ${UNSAFE_SCRIPTS_COST}`);
-    return allowInlineScriptElements(d);
-  };
-  // Inline event handlers no hash can name: 'unsafe-inline' in script-src-attr only, or (refused) unresolved.
+  const allowance = (directive: string, cost: string, refuse: string, enabled: boolean, refusedList: string[], apply: (d: CspDirectives) => CspDirectives) =>
+    (d: CspDirectives, why: string, cases: string[]): CspDirectives => {
+      if (!enabled) {
+        refusedList.push(...cases.filter((c) => !refusedList.includes(c)));
+        return d;
+      }
+      if (allowances.some((a) => a.directive === directive)) return d;
+      allowances.push({ directive, source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost, refuse });
+      log(`tune: allowing ${directive} 'unsafe-inline' (${why}); cost: ${cost}`);
+      return apply(d);
+    };
+  const allowStyles = allowance('style-src-elem', UNSAFE_STYLES_COST, '--no-unsafe-styles', unsafeStyles, refused, allowInlineStyleElements);
+  // Scripts: after hashes and handler hashes.
+  const allowScripts = allowance('script-src-elem', UNSAFE_SCRIPTS_COST, '--no-unsafe-scripts', unsafeScripts, refusedScripts, allowInlineScriptElements);
+  const allowHandlerAttrs = allowance('script-src-attr', UNSAFE_HANDLERS_COST, '--no-unsafe-scripts', unsafeScripts, refusedScripts, allowInlineHandlers);
+  // Inline event handlers no hash can name.
   const allowHandlers = (d: CspDirectives, handlers: ViolationGroup[]): CspDirectives => {
     if (!handlers.length) return d;
     // A console line's "sample" is the browser's message, not the handler: only the page's channels name it.
     const sampleOf = (v: ViolationGroup) => (v.sample && v.channels.some((c) => c !== 'console') ? `"${v.sample.replace(/\s+/g, ' ').trim().slice(0, 40)}"` : 'a handler');
     const cases = counted(handlers.map((v) => `${sampleOf(v)}${v.source ? ` set by ${v.source.replace(/^https?:\/\/[^/]+/, '')}` : ''}`));
-    if (!unsafeScripts) {
-      refusedScripts.push(...cases.filter((c) => !refusedScripts.includes(c)));
-      return d;
-    }
-    if (allowances.some((a) => a.directive === 'script-src-attr')) return d;
-    const why = "inline event handlers set by the app's code on elements not yet in the page, so the browser reports them without the element and no hash can name them (an edge nonce cannot either: nonces do not apply to handlers)";
-    allowances.push({ directive: 'script-src-attr', source: "'unsafe-inline'", why: `${why}: ${cases.join('; ')}`, cost: UNSAFE_HANDLERS_COST, refuse: '--no-unsafe-scripts' });
-    log(`tune: allowing script-src-attr 'unsafe-inline' (${why}); cost: ${UNSAFE_HANDLERS_COST}`);
-    return allowInlineHandlers(d);
+    return allowHandlerAttrs(d, "inline event handlers set by the app's code on elements not yet in the page, so the browser reports them without the element and no hash can name them (an edge nonce cannot either: nonces do not apply to handlers)", cases);
   };
   directives = allowHandlers(directives, synthesis.unreadableHandlers);
   const productionStyles = needed.unhashable.filter((v) => policyKind(v) === 'style');
